@@ -1,0 +1,265 @@
+//! Product content: what a draft holds and a product lists, and the release-requirement check over it.
+//!
+//! Every field is optional at save (a draft may hold any subset); `check` reports what a complete
+//! product still lacks or breaks, all at once.
+
+pub mod after_sales;
+pub mod currency;
+pub mod name;
+pub mod specification;
+pub mod text;
+pub mod version;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub use after_sales::AfterSales;
+pub use specification::Specification;
+
+use crate::service_flow::ServiceFlowTemplateCode;
+use crate::violation::{Violation, ViolationCode};
+
+/// How the product reaches the customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryMethod {
+    Image,
+    Saas,
+    License,
+    ProfessionalService,
+    ConsultingService,
+    Hardware,
+}
+
+/// Average delivery period bounds (whole calendar days) and the band outside which a warning is given.
+pub const AVG_DELIVERY_DAYS_MIN: u32 = 1;
+pub const AVG_DELIVERY_DAYS_MAX: u32 = 365;
+pub const AVG_DELIVERY_DAYS_USUAL: std::ops::RangeInclusive<u32> = 3..=180;
+/// At most this many specifications per product (ours).
+pub const MAX_SPECIFICATIONS: usize = 20;
+
+/// The product content a draft holds. Any subset may be saved; nothing is required until validation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftContent {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_method: Option<DeliveryMethod>,
+    /// 1..100 characters; no phone numbers, prices or version strings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Data Migration Supporting Service")]
+    pub name: Option<String>,
+    /// `V<major>(.<minor>)*`, e.g. `V1.0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "V1.0")]
+    pub version: Option<String>,
+    /// ISO 4217 code; one currency per product.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "USD")]
+    pub currency: Option<String>,
+    /// At most 200 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Move your databases to the cloud with zero data loss.")]
+    pub summary: Option<String>,
+    /// At least 400 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// At most 5 items.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = json!(["Zero downtime cut-over", "Certified engineers"]))]
+    pub highlights: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_flow_template: Option<ServiceFlowTemplateCode>,
+    /// Whole calendar days, 1..365; under 3 or over 180 earns a warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = 10, minimum = 0)]
+    pub avg_delivery_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_sales: Option<AfterSales>,
+    /// `true`: listed in the catalog; `false`: hidden, reachable by its URL only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_sales: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub specifications: Option<Vec<Specification>>,
+}
+
+/// The files a draft carries beside its content, as far as the check needs to know.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attachments {
+    pub has_logo: bool,
+    pub request_templates: usize,
+}
+
+impl DraftContent {
+    /// The release-requirement check: every broken rule, errors and warnings, in content order.
+    pub fn check(&self, attachments: Attachments) -> Vec<Violation> {
+        let mut out = Vec::new();
+        match self.delivery_method {
+            None => out.push(Violation::required("/delivery_method")),
+            Some(_) => {}
+        }
+        required_then(&mut out, "/name", self.name.as_deref(), name::check);
+        required_then(&mut out, "/version", self.version.as_deref(), version::check);
+        required_then(&mut out, "/currency", self.currency.as_deref(), currency::check);
+        required_then(&mut out, "/summary", self.summary.as_deref(), text::check_summary);
+        required_then(&mut out, "/description", self.description.as_deref(), text::check_description);
+        if let Some(highlights) = &self.highlights {
+            out.extend(text::check_highlights(highlights));
+        }
+        if self.service_flow_template.is_none()
+            && self.delivery_method == Some(DeliveryMethod::ProfessionalService)
+        {
+            out.push(Violation::required("/service_flow_template"));
+        }
+        match self.avg_delivery_days {
+            None => out.push(Violation::required("/avg_delivery_days")),
+            Some(days) => out.extend(check_avg_delivery_days(days)),
+        }
+        match &self.after_sales {
+            None => out.push(Violation::required("/after_sales")),
+            Some(after_sales) => out.extend(after_sales.check("/after_sales")),
+        }
+        if self.public_sales.is_none() {
+            out.push(Violation::required("/public_sales"));
+        }
+        match self.specifications.as_deref() {
+            None | Some([]) => out.push(Violation::required("/specifications")),
+            Some(specs) => out.extend(specification::check_all(specs)),
+        }
+        if !attachments.has_logo {
+            out.push(Violation::required("/logo"));
+        }
+        if attachments.request_templates == 0 {
+            out.push(Violation::required("/request_templates"));
+        }
+        out
+    }
+}
+
+fn required_then(out: &mut Vec<Violation>, pointer: &str, value: Option<&str>, check: fn(&str) -> Vec<Violation>) {
+    match value {
+        None => out.push(Violation::required(pointer)),
+        Some(v) => out.extend(check(v)),
+    }
+}
+
+fn check_avg_delivery_days(days: u32) -> Vec<Violation> {
+    const P: &str = "/avg_delivery_days";
+    if !(AVG_DELIVERY_DAYS_MIN..=AVG_DELIVERY_DAYS_MAX).contains(&days) {
+        return vec![Violation::error(
+            P,
+            ViolationCode::OutOfRange,
+            format!("avg_delivery_days must be {AVG_DELIVERY_DAYS_MIN}..{AVG_DELIVERY_DAYS_MAX} days, got {days}"),
+        )];
+    }
+    if !AVG_DELIVERY_DAYS_USUAL.contains(&days) {
+        return vec![Violation::warning(
+            P,
+            ViolationCode::DeliveryDaysUnusual,
+            format!(
+                "{days} days is unusually {}: periods under {} or over {} days get releases rejected and customers complaining",
+                if days < *AVG_DELIVERY_DAYS_USUAL.start() { "short" } else { "long" },
+                AVG_DELIVERY_DAYS_USUAL.start(),
+                AVG_DELIVERY_DAYS_USUAL.end()
+            ),
+        )];
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::violation::Severity;
+
+    pub fn complete() -> DraftContent {
+        serde_json::from_value(serde_json::json!({
+            "delivery_method": "professional_service",
+            "name": "Data Migration Supporting Service",
+            "version": "V1.0",
+            "currency": "USD",
+            "summary": "Move your databases to the cloud with zero data loss.",
+            "description": "x".repeat(400),
+            "highlights": ["Zero downtime cut-over", "Certified engineers"],
+            "service_flow_template": "standard",
+            "avg_delivery_days": 10,
+            "after_sales": {"email": "support@example.com", "hotline": "+86 755 1234 5678",
+                            "hours": "09:00-18:00", "days": "mon-fri", "timezone": "+08:00"},
+            "public_sales": true,
+            "specifications": [{"key": "migration", "name": "Database migration", "billing_mode": "one_time"}]
+        }))
+        .unwrap()
+    }
+
+    const ALL_FILES: Attachments = Attachments { has_logo: true, request_templates: 1 };
+
+    fn codes(v: &[Violation]) -> Vec<(&str, ViolationCode)> {
+        v.iter().map(|v| (v.pointer.as_str(), v.code)).collect()
+    }
+
+    #[test]
+    fn complete_content_with_files_has_no_violations() {
+        assert_eq!(complete().check(ALL_FILES), vec![]);
+    }
+
+    #[test]
+    fn empty_content_reports_every_required_field_at_once() {
+        let v = DraftContent::default().check(Attachments::default());
+        let pointers: Vec<_> = v.iter().map(|v| v.pointer.as_str()).collect();
+        assert_eq!(pointers, [
+            "/delivery_method", "/name", "/version", "/currency", "/summary", "/description",
+            "/avg_delivery_days", "/after_sales", "/public_sales", "/specifications", "/logo", "/request_templates"
+        ]);
+        assert!(v.iter().all(|v| v.code == ViolationCode::Required && v.severity == Severity::Error));
+    }
+
+    #[test]
+    fn professional_service_needs_a_service_flow_template() {
+        let mut c = complete();
+        c.service_flow_template = None;
+        assert_eq!(codes(&c.check(ALL_FILES)), [("/service_flow_template", ViolationCode::Required)]);
+        c.delivery_method = Some(DeliveryMethod::Saas);
+        assert_eq!(c.check(ALL_FILES), vec![]);
+    }
+
+    #[test]
+    fn delivery_days_outside_the_usual_band_warn_and_outside_the_range_fail() {
+        let mut c = complete();
+        for (days, code, severity) in [
+            (2, ViolationCode::DeliveryDaysUnusual, Severity::Warning),
+            (181, ViolationCode::DeliveryDaysUnusual, Severity::Warning),
+            (0, ViolationCode::OutOfRange, Severity::Error),
+            (366, ViolationCode::OutOfRange, Severity::Error),
+        ] {
+            c.avg_delivery_days = Some(days);
+            let v = c.check(ALL_FILES);
+            assert_eq!(v.len(), 1, "{days}");
+            assert_eq!((v[0].code, v[0].severity), (code, severity), "{days}");
+        }
+        for days in [3, 180] {
+            c.avg_delivery_days = Some(days);
+            assert_eq!(c.check(ALL_FILES), vec![]);
+        }
+    }
+
+    #[test]
+    fn missing_files_are_reported_at_their_pointers() {
+        let v = complete().check(Attachments::default());
+        assert_eq!(codes(&v), [("/logo", ViolationCode::Required), ("/request_templates", ViolationCode::Required)]);
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_when_parsing() {
+        let err = serde_json::from_value::<DraftContent>(serde_json::json!({"nmae": "x"})).unwrap_err();
+        assert!(err.to_string().starts_with("unknown field `nmae`"), "{err}");
+    }
+
+    #[test]
+    fn too_many_specifications_is_an_error() {
+        let mut c = complete();
+        let spec = c.specifications.as_ref().unwrap()[0].clone();
+        c.specifications = Some(
+            (0..21).map(|i| Specification { key: Some(format!("s{i}")), ..spec.clone() }).collect(),
+        );
+        assert_eq!(codes(&c.check(ALL_FILES)), [("/specifications", ViolationCode::TooMany)]);
+    }
+}

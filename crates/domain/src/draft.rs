@@ -1,0 +1,85 @@
+//! The draft's life: its kinds and states, and what each state allows.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A draft is a new product (`release`) or a change to a listed one (`modification`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftKind {
+    Release,
+    Modification,
+}
+
+/// Where a draft is in its life (domain.md "Draft").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftState {
+    /// Can be changed and deleted.
+    Editing,
+    /// Submitted; read-only until the review ends.
+    InReview,
+    /// The last submission was rejected; can be changed, resubmitted or deleted.
+    Rejected,
+    /// Approved; read-only, kept for history.
+    Closed,
+}
+
+macro_rules! text_enum {
+    ($ty:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
+        impl $ty {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+        }
+        impl std::str::FromStr for $ty {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                match s {
+                    $($text => Ok(Self::$variant),)+
+                    other => Err(format!("unknown {} `{other}`", stringify!($ty))),
+                }
+            }
+        }
+    };
+}
+
+text_enum!(DraftKind { Release => "release", Modification => "modification" });
+text_enum!(DraftState { Editing => "editing", InReview => "in_review", Rejected => "rejected", Closed => "closed" });
+
+impl DraftState {
+    /// Whether the seller may change the content (and its files) in this state.
+    pub fn is_editable(self) -> bool {
+        matches!(self, DraftState::Editing | DraftState::Rejected)
+    }
+
+    /// Whether the seller may delete the draft in this state.
+    pub fn is_deletable(self) -> bool {
+        self.is_editable()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_editing_and_rejected_drafts_can_change() {
+        assert!(DraftState::Editing.is_editable());
+        assert!(DraftState::Rejected.is_editable());
+        assert!(!DraftState::InReview.is_editable());
+        assert!(!DraftState::Closed.is_editable());
+        assert!(!DraftState::InReview.is_deletable());
+    }
+
+    #[test]
+    fn states_round_trip_through_text() {
+        for s in [DraftState::Editing, DraftState::InReview, DraftState::Rejected, DraftState::Closed] {
+            assert_eq!(s.as_str().parse::<DraftState>().unwrap(), s);
+        }
+        for k in [DraftKind::Release, DraftKind::Modification] {
+            assert_eq!(k.as_str().parse::<DraftKind>().unwrap(), k);
+        }
+        assert!("open".parse::<DraftState>().is_err());
+    }
+}

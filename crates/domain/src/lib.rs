@@ -1,0 +1,13 @@
+//! Shelf's business rules: product content and its release requirements, drafts, reference data.
+//! Pure: no I/O, no database, no HTTP.
+
+pub mod account;
+pub mod content;
+pub mod draft;
+pub mod service_flow;
+pub mod violation;
+
+pub use account::Role;
+pub use content::DraftContent;
+pub use draft::{DraftKind, DraftState};
+pub use violation::{Severity, Violation, ViolationCode};
