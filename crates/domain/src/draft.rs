@@ -1,7 +1,26 @@
 //! The draft's life: its kinds and states, and what each state allows.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+use crate::content::DraftContent;
+
+/// A seller's draft: the product content while it is being written, with its state and version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub id: String,
+    pub seller_id: String,
+    pub kind: DraftKind,
+    pub state: DraftState,
+    /// The listed product a modification draft changes.
+    pub product_id: Option<String>,
+    pub content: DraftContent,
+    /// Bumped by every change; the ETag.
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
 
 /// A draft is a new product (`release`) or a change to a listed one (`modification`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

@@ -9,5 +9,5 @@ pub mod violation;
 
 pub use account::Role;
 pub use content::DraftContent;
-pub use draft::{DraftKind, DraftState};
+pub use draft::{Draft, DraftKind, DraftState};
 pub use violation::{Severity, Violation, ViolationCode};

@@ -1,1 +1,236 @@
+//! Shelf's storage: one diesel code path for embedded SQLite and PostgreSQL, an r2d2 pool, the
+//! embedded migrations, and the queries of every resource (no SQL anywhere else).
 
+pub mod drafts;
+pub mod idempotency;
+pub mod page;
+pub mod schema;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, R2D2Connection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+pub use page::{Order, Page, Paged};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// Serialises `shelf migrate`/`serve` start-up across instances sharing one PostgreSQL database.
+const MIGRATION_LOCK_KEY: i64 = 0x5348_454c_465f_4d49; // "SHELF_MI"
+
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
+                              PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+/// One connection to either database; every query in this crate is written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("version mismatch")]
+    VersionMismatch,
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("bad database url: {0}")]
+    Config(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    Postgres(String),
+    Sqlite(String),
+}
+
+impl Target {
+    /// `postgres://` or `postgresql://` selects PostgreSQL; anything else is an SQLite file
+    /// (an optional `sqlite://` or `sqlite:` prefix is stripped).
+    fn parse(url: &str) -> Result<Target> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Target::Postgres(url.to_owned()));
+        }
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+        if path.is_empty() || path.contains("://") {
+            return Err(Error::Config("expected postgres://… or an SQLite file path".into()));
+        }
+        Ok(Target::Sqlite(path.to_owned()))
+    }
+}
+
+/// r2d2 manager that picks the connection type from the URL instead of trying each in turn.
+#[derive(Debug)]
+pub struct Manager(Target);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> std::result::Result<DbConnection, r2d2::Error> {
+        match &self.0 {
+            Target::Postgres(url) => {
+                diesel::PgConnection::establish(url).map(DbConnection::Pg).map_err(r2d2::Error::ConnectionError)
+            }
+            Target::Sqlite(path) => {
+                let mut conn =
+                    diesel::SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> std::result::Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// The database: a pool plus, on SQLite, the lock that keeps to one writer at a time so that
+/// write transactions queue in-process instead of failing with SQLITE_BUSY.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+    writer: Arc<Mutex<()>>,
+}
+
+impl Db {
+    /// Opens a pool of `pool_size` connections (default: 8 on SQLite, 16 on PostgreSQL).
+    pub fn open(url: &str, pool_size: Option<u32>) -> Result<Db> {
+        let target = Target::parse(url)?;
+        let backend = match target {
+            Target::Postgres(_) => Backend::Postgres,
+            Target::Sqlite(_) => Backend::Sqlite,
+        };
+        let size = pool_size.unwrap_or(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        });
+        let pool = r2d2::Pool::builder()
+            .max_size(size.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(5))
+            .build(Manager(target))
+            .map_err(|e| Error::Unavailable(e.to_string()))?;
+        Ok(Db { pool, backend, writer: Arc::new(Mutex::new(())) })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    fn conn(&self) -> Result<PooledConnection> {
+        self.pool.get().map_err(|e| Error::Unavailable(e.to_string()))
+    }
+
+    /// Runs the pending migrations of this backend; on PostgreSQL under an advisory lock so that
+    /// instances starting together do not race.
+    pub fn migrate(&self) -> Result<()> {
+        let mut conn = self.conn()?;
+        let migrated = match &mut *conn {
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(drop),
+            DbConnection::Pg(c) => {
+                diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")).execute(c)?;
+                let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop);
+                diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})")).execute(c)?;
+                result
+            }
+        };
+        migrated.map_err(|e| Error::Migration(e.to_string()))
+    }
+
+    /// Whether the database answers (for readiness), within `timeout`.
+    pub fn ping(&self, timeout: Duration) -> Result<()> {
+        let mut conn = self.pool.get_timeout(timeout).map_err(|e| Error::Unavailable(e.to_string()))?;
+        conn.ping().map_err(|e| Error::Unavailable(e.to_string()))
+    }
+
+    /// Runs `f` on a pooled connection (reads, or a single-statement change).
+    pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T>) -> Result<T> {
+        let mut conn = self.conn()?;
+        f(&mut conn)
+    }
+
+    /// Runs `f` in one transaction (every multi-row change goes through here).
+    pub fn write<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T>) -> Result<T> {
+        let _writer = match self.backend {
+            Backend::Sqlite => Some(self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
+            Backend::Postgres => None,
+        };
+        let mut conn = self.conn()?;
+        let conn: &mut DbConnection = &mut conn;
+        conn.transaction(f)
+    }
+}
+
+/// The current time at the precision both databases store (microseconds), rounded to milliseconds
+/// so that what is returned equals what is read back.
+pub fn now() -> DateTime<Utc> {
+    let t = Utc::now();
+    t.with_nanosecond(t.nanosecond() / 1_000_000 * 1_000_000).unwrap_or(t)
+}
+
+fn to_db_time(t: DateTime<Utc>) -> NaiveDateTime {
+    t.naive_utc()
+}
+
+fn from_db_time(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+/// A new sortable id (UUIDv7): keyset pages ordered by id are ordered by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_the_backend() {
+        assert!(matches!(Target::parse("postgres://u@h/db"), Ok(Target::Postgres(_))));
+        assert!(matches!(Target::parse("postgresql://u@h/db"), Ok(Target::Postgres(_))));
+        assert!(matches!(Target::parse("shelf.db"), Ok(Target::Sqlite(p)) if p == "shelf.db"));
+        assert!(matches!(Target::parse("sqlite:///tmp/x.db"), Ok(Target::Sqlite(p)) if p == "/tmp/x.db"));
+        assert!(matches!(Target::parse("mysql://h/db"), Err(Error::Config(_))));
+        assert!(matches!(Target::parse(""), Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn ids_sort_in_creation_order() {
+        let ids: Vec<String> = (0..1000).map(|_| new_id()).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    }
+}

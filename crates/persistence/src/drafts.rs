@@ -1,0 +1,205 @@
+//! Drafts: rows, and the queries a seller's drafts need. Every query is scoped by `seller_id`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use shelf_domain::{Draft, DraftContent, DraftKind, DraftState};
+
+use crate::schema::drafts;
+use crate::{DbConnection, Error, Order, Page, Paged, Result, from_db_time, new_id, now, to_db_time};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = drafts)]
+pub struct DraftRow {
+    pub id: String,
+    pub seller_id: String,
+    pub kind: String,
+    pub state: String,
+    pub product_id: Option<String>,
+    pub name_search: Option<String>,
+    pub content: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl TryFrom<DraftRow> for Draft {
+    type Error = Error;
+
+    fn try_from(row: DraftRow) -> Result<Draft> {
+        let corrupt = |what: &str, e: String| Error::Corrupt(format!("draft {}: {what}: {e}", row.id));
+        Ok(Draft {
+            kind: row.kind.parse().map_err(|e| corrupt("kind", e))?,
+            state: row.state.parse().map_err(|e| corrupt("state", e))?,
+            content: serde_json::from_str(&row.content).map_err(|e| corrupt("content", e.to_string()))?,
+            id: row.id,
+            seller_id: row.seller_id,
+            product_id: row.product_id,
+            version: row.version,
+            created_at: from_db_time(row.created_at),
+            updated_at: from_db_time(row.updated_at),
+        })
+    }
+}
+
+/// What `?q=` searches: the name, lower-cased so that the match is case-insensitive on both databases.
+fn name_search(content: &DraftContent) -> Option<String> {
+    content.name.as_ref().map(|n| n.to_lowercase())
+}
+
+fn content_json(content: &DraftContent) -> Result<String> {
+    serde_json::to_string(content).map_err(|e| Error::Corrupt(e.to_string()))
+}
+
+pub struct NewDraft<'a> {
+    pub seller_id: &'a str,
+    pub kind: DraftKind,
+    pub product_id: Option<&'a str>,
+    pub content: &'a DraftContent,
+}
+
+pub fn insert(conn: &mut DbConnection, new: NewDraft<'_>) -> Result<Draft> {
+    let at = to_db_time(now());
+    let row = DraftRow {
+        id: new_id(),
+        seller_id: new.seller_id.to_owned(),
+        kind: new.kind.as_str().to_owned(),
+        state: DraftState::Editing.as_str().to_owned(),
+        product_id: new.product_id.map(str::to_owned),
+        name_search: name_search(new.content),
+        content: content_json(new.content)?,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    diesel::insert_into(drafts::table).values(&row).execute(conn)?;
+    row.try_into()
+}
+
+pub fn get_for_seller(conn: &mut DbConnection, seller_id: &str, id: &str) -> Result<Draft> {
+    drafts::table
+        .filter(drafts::seller_id.eq(seller_id).and(drafts::id.eq(id)))
+        .select(DraftRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(Error::NotFound)?
+        .try_into()
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DraftFilter {
+    pub state: Option<DraftState>,
+    pub kind: Option<DraftKind>,
+    /// Name contains, case-insensitive.
+    pub name_contains: Option<String>,
+}
+
+/// Escapes LIKE wildcards so that `?q=50%` means the text "50%".
+fn like_contains(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+pub fn list_for_seller(
+    conn: &mut DbConnection,
+    seller_id: &str,
+    filter: &DraftFilter,
+    page: &Page,
+) -> Result<Paged<Draft>> {
+    let mut query = drafts::table.filter(drafts::seller_id.eq(seller_id)).into_boxed();
+    if let Some(state) = filter.state {
+        query = query.filter(drafts::state.eq(state.as_str()));
+    }
+    if let Some(kind) = filter.kind {
+        query = query.filter(drafts::kind.eq(kind.as_str()));
+    }
+    if let Some(q) = &filter.name_contains {
+        query = query.filter(drafts::name_search.like(like_contains(q)).escape('\\'));
+    }
+    query = match (page.order, &page.after) {
+        (Order::NewestFirst, Some(after)) => query.filter(drafts::id.lt(after.clone())),
+        (Order::OldestFirst, Some(after)) => query.filter(drafts::id.gt(after.clone())),
+        (_, None) => query,
+    };
+    query = match page.order {
+        Order::NewestFirst => query.order(drafts::id.desc()),
+        Order::OldestFirst => query.order(drafts::id.asc()),
+    };
+    let rows = query.limit(page.fetch_limit()).select(DraftRow::as_select()).load(conn)?;
+    let paged = page.finish(rows, |r| r.id.clone());
+    Ok(Paged { items: paged.items.into_iter().map(Draft::try_from).collect::<Result<_>>()?, next_after: paged.next_after })
+}
+
+/// Why a conditional change found nothing to change.
+fn explain_miss(conn: &mut DbConnection, seller_id: &str, id: &str, expected_version: i64) -> Error {
+    match get_for_seller(conn, seller_id, id) {
+        Err(e) => e,
+        Ok(d) if d.version != expected_version => Error::VersionMismatch,
+        Ok(d) => Error::Conflict(format!("the draft is {} and cannot be changed", d.state.as_str())),
+    }
+}
+
+const EDITABLE: [&str; 2] = ["editing", "rejected"];
+
+/// Replaces the content if the draft is still at `expected_version` and editable; bumps the version.
+pub fn update_content_if_version(
+    conn: &mut DbConnection,
+    seller_id: &str,
+    id: &str,
+    expected_version: i64,
+    content: &DraftContent,
+) -> Result<Draft> {
+    let target = drafts::table.filter(
+        drafts::seller_id
+            .eq(seller_id)
+            .and(drafts::id.eq(id))
+            .and(drafts::version.eq(expected_version))
+            .and(drafts::state.eq_any(EDITABLE)),
+    );
+    let updated: Option<DraftRow> = diesel::update(target)
+        .set((
+            drafts::content.eq(content_json(content)?),
+            drafts::name_search.eq(name_search(content)),
+            drafts::version.eq(expected_version + 1),
+            drafts::updated_at.eq(to_db_time(now())),
+        ))
+        .returning(drafts::all_columns)
+        .get_result(conn)
+        .optional()?;
+    match updated {
+        Some(row) => row.try_into(),
+        None => Err(explain_miss(conn, seller_id, id, expected_version)),
+    }
+}
+
+/// Deletes the draft if it is still at `expected_version` and deletable.
+pub fn delete_if_version(conn: &mut DbConnection, seller_id: &str, id: &str, expected_version: i64) -> Result<()> {
+    let target = drafts::table.filter(
+        drafts::seller_id
+            .eq(seller_id)
+            .and(drafts::id.eq(id))
+            .and(drafts::version.eq(expected_version))
+            .and(drafts::state.eq_any(EDITABLE)),
+    );
+    match diesel::delete(target).execute(conn)? {
+        0 => Err(explain_miss(conn, seller_id, id, expected_version)),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(like_contains("50%_Off\\"), "%50\\%\\_off\\\\%");
+    }
+}

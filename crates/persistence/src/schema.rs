@@ -1,0 +1,29 @@
+//! The tables, as diesel sees them; the same on SQLite and PostgreSQL (see migrations/).
+
+diesel::table! {
+    drafts (id) {
+        id -> Text,
+        seller_id -> Text,
+        kind -> Text,
+        state -> Text,
+        product_id -> Nullable<Text>,
+        name_search -> Nullable<Text>,
+        content -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (account_id, idempotency_key) {
+        account_id -> Text,
+        idempotency_key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        headers -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
