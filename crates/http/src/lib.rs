@@ -1,1 +1,106 @@
+//! Shelf's HTTP API: actix-web handlers annotated for the OpenAPI document, auth, problem+json,
+//! and the cross-cutting helpers (request ids, ETags, idempotency, pagination).
 
+pub mod auth;
+mod drafts;
+pub mod etag;
+pub mod extract;
+mod fallback;
+mod health;
+pub mod idempotency;
+mod merge_patch;
+pub mod openapi;
+pub mod pagination;
+pub mod problem;
+pub mod request_id;
+mod routes;
+mod service_flows;
+
+use std::sync::Arc;
+
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::{Condition, DefaultHeaders, from_fn};
+use actix_web::{App, web};
+use shelf_persistence::Db;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use auth::{Account, Authenticator, Claims, KeySource};
+pub use problem::ApiError;
+
+/// Request-size limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest JSON body accepted (413 beyond).
+    pub json_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { json_body_bytes: 1 << 20 }
+    }
+}
+
+/// What every handler shares.
+pub struct AppState {
+    pub db: Db,
+    pub auth: Authenticator,
+    pub limits: Limits,
+}
+
+/// Runs database work off the async workers.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+    web::block(f).await?
+}
+
+/// The OpenAPI document of every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new().into_utoipa_app().openapi(openapi::base()).configure(routes::configure).split_for_parts();
+    openapi::finish(api)
+}
+
+/// The whole application: routes, Swagger UI, fallbacks and middleware.
+/// `cors_origins` is the browser-origin allow-list (empty: no cross-origin access).
+pub fn app(
+    state: web::Data<AppState>,
+    api: Arc<utoipa::openapi::OpenApi>,
+    cors_origins: Vec<String>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, _) = App::new().into_utoipa_app().app_data(state).configure(routes::configure).split_for_parts();
+    app.app_data(web::Data::new(fallback::RouteTable::from_openapi(&api)))
+        .app_data(web::PathConfig::default().error_handler(|e, _| ApiError::bad_parameter("path", shelf_domain::ViolationCode::InvalidValue, e.to_string()).into()))
+        .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/openapi.json", (*api).clone()))
+        .default_service(web::to(fallback::not_found_or_method))
+        .wrap(from_fn(idempotency::middleware))
+        .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
+        .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
+        .wrap(from_fn(request_id::middleware))
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let cors = origins.iter().fold(Cors::default(), |cors, origin| cors.allowed_origin(origin));
+    cors.allowed_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
+            idempotency::HEADER,
+            request_id::HEADER,
+        ])
+        .expose_headers([header::ETAG, header::LOCATION, request_id::HEADER, idempotency::REPLAYED])
+        // Same-origin requests (Swagger UI) carry an Origin too: let them through without CORS headers.
+        .block_on_origin_mismatch(false)
+        .max_age(3600)
+}

@@ -1,1 +1,83 @@
+//! The `shelf` server: configuration, wiring and background workers.
 
+pub mod config;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::{HttpServer, web};
+use shelf_domain::Role;
+use shelf_http::{AppState, Authenticator, Claims, KeySource, Limits};
+use shelf_persistence::Db;
+
+pub use config::{Config, ConfigError, JwtKey};
+
+/// Opens the database and builds the state every handler shares.
+pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
+    let source = match &config.jwt_key {
+        JwtKey::Secret(s) | JwtKey::Generated(s) => KeySource::Hs256Secret(s),
+        JwtKey::PublicKeyPem(_, pem) => KeySource::Rs256PublicPem(pem),
+    };
+    let auth = Authenticator::new(source, config.jwt_issuer.as_deref(), config.jwt_audience.as_deref())?;
+    Ok(web::Data::new(AppState { db, auth, limits: Limits { json_body_bytes: config.json_body_bytes } }))
+}
+
+/// An HS256 token for `sub` with `role`, valid for `ttl`.
+pub fn token(secret: &[u8], sub: &str, role: Role, ttl: Duration, email: Option<String>, phone: Option<String>) -> Result<String, String> {
+    let exp = chrono::Utc::now().timestamp().max(0) as u64 + ttl.as_secs();
+    let claims = Claims { sub: sub.to_owned(), role, exp, email, phone, iss: None, aud: None };
+    shelf_http::auth::issue_hs256(secret, &claims)
+}
+
+/// Opens and migrates the database.
+pub fn open_db(config: &Config) -> Result<Db, String> {
+    let db = Db::open(&config.database_url, config.pool_size).map_err(|e| format!("cannot open the database: {e}"))?;
+    db.migrate().map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+/// Serves until SIGTERM or Ctrl-C, then drains in-flight requests.
+pub async fn serve(config: Config) -> Result<(), String> {
+    let db = open_db(&config)?;
+    let state = state(&config, db.clone())?;
+    let api = Arc::new(shelf_http::openapi());
+    let cors = config.cors_origins.clone();
+    let server = HttpServer::new(move || shelf_http::app(state.clone(), api.clone(), cors.clone()))
+        .bind(&config.bind)
+        .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?
+        .shutdown_timeout(30);
+    let addr = server.addrs().first().copied().map(|a| a.to_string()).unwrap_or(config.bind.clone());
+    log::info!("shelf listening on http://{addr} ({:?} database)", db.backend());
+    if let JwtKey::Generated(secret) = &config.jwt_key {
+        print_demo_tokens(secret, &addr);
+    }
+    actix_web::rt::spawn(purge_idempotency_keys(db));
+    server.run().await.map_err(|e| e.to_string())
+}
+
+fn print_demo_tokens(secret: &[u8], addr: &str) {
+    log::warn!("SHELF_JWT_SECRET is not set: using a random secret for this run; tokens die with the process");
+    let day = Duration::from_secs(24 * 3600);
+    let seller = token(secret, "demo-seller", Role::Seller, day, Some("seller@example.com".into()), None);
+    let reviewer = token(secret, "demo-reviewer", Role::Reviewer, day, None, None);
+    if let (Ok(seller), Ok(reviewer)) = (seller, reviewer) {
+        println!("\nSwagger UI: http://{addr}/swagger-ui/  (Authorize, then paste a token)");
+        println!("Demo seller token (24 h):\n  {seller}");
+        println!("Demo reviewer token (24 h):\n  {reviewer}\n");
+    }
+}
+
+/// Deletes expired idempotency keys every ten minutes.
+async fn purge_idempotency_keys(db: Db) {
+    let mut every = actix_web::rt::time::interval(Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        let db = db.clone();
+        match web::block(move || db.read(|c| shelf_persistence::idempotency::purge_expired(c, shelf_persistence::now()))).await {
+            Ok(Ok(n)) if n > 0 => log::info!("purged {n} expired idempotency keys"),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => log::warn!("purging idempotency keys failed: {e}"),
+            Err(e) => log::warn!("purging idempotency keys failed: {e}"),
+        }
+    }
+}

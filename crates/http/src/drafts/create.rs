@@ -1,0 +1,53 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, post, web};
+use serde::Deserialize;
+use shelf_domain::{DraftContent, DraftKind};
+use shelf_persistence::drafts::{self, NewDraft};
+use utoipa::ToSchema;
+
+use super::{DraftResponse, respond};
+use crate::auth::Seller;
+use crate::extract::JsonBody;
+use crate::problem::ApiError;
+use crate::{AppState, blocking};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDraftRequest {
+    /// Any subset of the product content; nothing is required until validation.
+    #[serde(default)]
+    pub content: DraftContent,
+}
+
+/// Creates a release draft ("Save as Draft").
+#[utoipa::path(
+    tag = "drafts",
+    request_body = CreateDraftRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body return the first response")),
+    responses(
+        (status = 201, description = "Created", body = DraftResponse,
+         headers(("Location" = String, description = "The draft's URL"), ("ETag" = String, description = "The draft's version"))),
+        (status = 400, description = "Malformed JSON"),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+        (status = 409, description = "A request with this Idempotency-Key is in flight"),
+        (status = 413, description = "Body too large"),
+        (status = 415, description = "Not application/json"),
+        (status = 422, description = "A field has the wrong type or is unknown"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[post("/drafts")]
+pub async fn create(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    JsonBody(body): JsonBody<CreateDraftRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let db = state.db.clone();
+    let draft = blocking(move || {
+        let new = NewDraft { seller_id: &seller.id, kind: DraftKind::Release, product_id: None, content: &body.content };
+        Ok(db.read(|c| drafts::insert(c, new))?)
+    })
+    .await?;
+    Ok(respond(StatusCode::CREATED, draft))
+}

@@ -1,0 +1,66 @@
+use actix_web::{HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use shelf_domain::{DraftKind, DraftState};
+use shelf_persistence::drafts::{self, DraftFilter};
+use utoipa::{IntoParams, ToSchema};
+
+use super::DraftResponse;
+use crate::auth::Seller;
+use crate::extract::Query;
+use crate::pagination::{self, ListOrder};
+use crate::problem::ApiError;
+use crate::{AppState, blocking};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListDraftsParams {
+    /// Only drafts in this state.
+    pub state: Option<DraftState>,
+    /// Only drafts of this kind.
+    pub kind: Option<DraftKind>,
+    /// Name contains (case-insensitive).
+    pub q: Option<String>,
+    /// 1..100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_page_token` of the previous page.
+    pub page_token: Option<String>,
+    /// `desc` (newest first, the default) or `asc`.
+    #[param(inline)]
+    pub order: Option<ListOrder>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DraftList {
+    pub items: Vec<DraftResponse>,
+    /// Pass as `page_token` for the next page; null on the last.
+    pub next_page_token: Option<String>,
+}
+
+/// Lists the seller's drafts, newest first.
+#[utoipa::path(
+    tag = "drafts",
+    params(ListDraftsParams),
+    responses(
+        (status = 200, description = "A page of drafts", body = DraftList),
+        (status = 400, description = "A bad parameter (limit, page_token, state, kind, order)"),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[get("/drafts")]
+pub async fn list(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    Query(params): Query<ListDraftsParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = pagination::page(params.limit, params.page_token.as_deref(), params.order)?;
+    let filter = DraftFilter { state: params.state, kind: params.kind, name_contains: params.q };
+    let db = state.db.clone();
+    let query_page = page.clone();
+    let paged = blocking(move || Ok(db.read(|c| drafts::list_for_seller(c, &seller.id, &filter, &query_page))?)).await?;
+    let next_page_token = pagination::next_token(&paged, &page);
+    Ok(HttpResponse::Ok().json(DraftList { items: paged.items.into_iter().map(Into::into).collect(), next_page_token }))
+}

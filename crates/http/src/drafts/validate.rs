@@ -1,0 +1,47 @@
+use actix_web::{HttpResponse, post, web};
+use serde::Serialize;
+use shelf_domain::Violation;
+use shelf_domain::content::Attachments;
+use shelf_persistence::drafts;
+use utoipa::ToSchema;
+
+use crate::auth::Seller;
+use crate::problem::ApiError;
+use crate::{AppState, blocking};
+
+/// The release-requirement check of a draft.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ValidationReport {
+    /// True when there are no errors (warnings do not block submission).
+    pub ready: bool,
+    /// Every broken rule, errors and warnings, in content order.
+    pub violations: Vec<Violation>,
+}
+
+/// Checks a draft against the release requirements, reporting every violation at once.
+#[utoipa::path(
+    tag = "drafts",
+    params(
+        ("id" = String, Path, description = "Draft id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Accepted as on every POST"),
+    ),
+    responses(
+        (status = 200, description = "The report", body = ValidationReport),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+        (status = 404, description = "No such draft (or another seller's)"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[post("/drafts/{id}/validate")]
+pub async fn validate(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let db = state.db.clone();
+    let draft = blocking(move || Ok(db.read(|c| drafts::get_for_seller(c, &seller.id, &id))?)).await?;
+    // Logo and request templates cannot be uploaded yet, so they are always reported missing.
+    let violations = draft.content.check(Attachments::default());
+    Ok(HttpResponse::Ok().json(ValidationReport { ready: !violations.iter().any(Violation::is_error), violations }))
+}

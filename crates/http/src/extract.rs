@@ -1,0 +1,202 @@
+//! Request extractors that answer bad input with problem+json naming the field: JSON bodies
+//! (media type, size limit, syntax, unknown fields, wrong types) and query strings.
+
+use actix_web::dev::Payload;
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+use serde_path_to_error::{Path, Segment};
+
+use shelf_domain::ViolationCode;
+
+use crate::AppState;
+use crate::problem::{ApiError, FieldError};
+
+pub const JSON: &str = "application/json";
+pub const MERGE_PATCH: &str = "application/merge-patch+json";
+
+/// A JSON request body (`application/json`).
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+/// A JSON Merge Patch body (`application/merge-patch+json`, or plain `application/json`).
+#[derive(Debug)]
+pub struct MergePatchBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_body(req, payload, &[JSON]);
+        Box::pin(async move { Ok(JsonBody(parse_json(&body.await?)?)) })
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for MergePatchBody<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_body(req, payload, &[MERGE_PATCH, JSON]);
+        Box::pin(async move { Ok(MergePatchBody(parse_json(&body.await?)?)) })
+    }
+}
+
+fn media_type(req: &HttpRequest) -> Option<String> {
+    let ct = req.headers().get(CONTENT_TYPE)?.to_str().ok()?;
+    Some(ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+}
+
+/// Reads the whole body after checking its media type and size, without buffering past the limit.
+fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    accepted: &'static [&'static str],
+) -> LocalBoxFuture<'static, Result<web::Bytes, ApiError>> {
+    let limit = req.app_data::<web::Data<AppState>>().map_or(1 << 20, |s| s.limits.json_body_bytes);
+    let media = media_type(req);
+    let declared: Option<usize> =
+        req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+    let mut payload = payload.take();
+    Box::pin(async move {
+        match media.as_deref() {
+            Some(m) if accepted.contains(&m) => {}
+            Some(m) => {
+                return Err(ApiError::UnsupportedMediaType(format!(
+                    "the body must be {}, not {m}",
+                    accepted.join(" or ")
+                )));
+            }
+            None => {
+                return Err(ApiError::UnsupportedMediaType(format!(
+                    "a Content-Type header is needed: {}",
+                    accepted.join(" or ")
+                )));
+            }
+        }
+        if declared.is_some_and(|n| n > limit) {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| ApiError::BadRequest {
+                detail: format!("the request body could not be read: {e}"),
+                errors: Vec::new(),
+            })?;
+            if body.len() + chunk.len() > limit {
+                return Err(ApiError::PayloadTooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    })
+}
+
+/// Parses JSON into `T`: a syntax error is 400, a well-formed body that does not fit `T` is 422
+/// with the pointer of the offending field.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let malformed = |message: String| ApiError::BadRequest {
+        detail: message.clone(),
+        errors: vec![FieldError::at_pointer("", ViolationCode::Malformed, message)],
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().clone();
+        let inner = e.into_inner();
+        if inner.is_data() {
+            unprocessable(field_error("", &path, &strip_position(&inner.to_string())))
+        } else if inner.is_eof() && body.iter().all(u8::is_ascii_whitespace) {
+            malformed("the request body is empty; send a JSON object".to_owned())
+        } else {
+            malformed(format!("malformed JSON: {inner}"))
+        }
+    })?;
+    de.end().map_err(|e| malformed(format!("malformed JSON: {e}")))?;
+    Ok(value)
+}
+
+/// Converts an already-parsed JSON value into `T`, with the same errors as `parse_json`;
+/// pointers are prefixed with `prefix`.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().clone();
+        unprocessable(field_error(prefix, &path, &strip_position(&e.into_inner().to_string())))
+    })
+}
+
+fn unprocessable(error: FieldError) -> ApiError {
+    let at = error.pointer.clone().filter(|p| !p.is_empty()).unwrap_or_else(|| "the body".into());
+    ApiError::Unprocessable { detail: format!("{at}: {}", error.message), errors: vec![error] }
+}
+
+/// serde_json adds " at line L column C"; the pointer says where more usefully.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn pointer_of(prefix: &str, path: &Path) -> String {
+    let mut pointer = prefix.to_owned();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => pointer.push_str(&format!("/{}", key.replace('~', "~0").replace('/', "~1"))),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}
+
+/// The code a serde message stands for, and the pointer of the field it is about.
+fn field_error(prefix: &str, path: &Path, message: &str) -> FieldError {
+    let mut pointer = pointer_of(prefix, path);
+    let code = if message.starts_with("unknown field") {
+        // The path stops at the object; name the field itself.
+        if let Some(field) = message.split('`').nth(1) {
+            if !pointer.ends_with(&format!("/{field}")) {
+                pointer.push_str(&format!("/{field}"));
+            }
+        }
+        ViolationCode::UnknownField
+    } else if message.starts_with("missing field") {
+        if let Some(field) = message.split('`').nth(1) {
+            pointer.push_str(&format!("/{field}"));
+        }
+        ViolationCode::Required
+    } else if message.starts_with("invalid type") {
+        ViolationCode::InvalidType
+    } else {
+        ViolationCode::InvalidValue
+    };
+    FieldError::at_pointer(pointer, code, message)
+}
+
+/// Query parameters parsed into `T`; a bad or unknown parameter is 400 naming it.
+#[derive(Debug)]
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Query<T> {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        std::future::ready(serde_path_to_error::deserialize(de).map(Query).map_err(|e| {
+            let path = e.path().to_string();
+            let message = e.into_inner().to_string();
+            let parameter = if message.starts_with("unknown field") {
+                message.split('`').nth(1).unwrap_or(&path).to_owned()
+            } else {
+                path
+            };
+            let code =
+                if message.starts_with("unknown field") { ViolationCode::UnknownField } else { ViolationCode::InvalidValue };
+            ApiError::bad_parameter(&parameter, code, message)
+        }))
+    }
+}

@@ -1,0 +1,83 @@
+//! The OpenAPI document: metadata, tags, the bearer-JWT scheme, and the problem+json body on every
+//! error response.
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi as _};
+
+use crate::problem::{FieldError, Problem};
+
+pub const BEARER: &str = "bearer_jwt";
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Shelf",
+        description = "The seller side of a cloud marketplace: write a product as a draft, check it against the \
+                       release requirements, submit it for review and see it listed.\n\n\
+                       Errors are RFC 9457 `application/problem+json`. Changes need `If-Match` with the ETag; \
+                       every POST accepts `Idempotency-Key`. Lists are keyset-paginated with `page_token`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    tags(
+        (name = "drafts", description = "A seller's products while they are written"),
+        (name = "reference", description = "Reference data, open to everyone"),
+        (name = "health", description = "Liveness and readiness"),
+    ),
+    components(schemas(Problem, FieldError, shelf_domain::ViolationCode)),
+    modifiers(&BearerScheme),
+)]
+struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut OpenApi) {
+        openapi.components.get_or_insert_default().add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A JWT with `sub`, `role` (seller, reviewer or admin) and `exp`; `shelf token` makes one.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document's fixed part, before the handlers add their paths.
+pub fn base() -> OpenApi {
+    ApiDoc::openapi()
+}
+
+/// Gives every error response the problem+json body, and every operation its 500.
+pub fn finish(mut api: OpenApi) -> OpenApi {
+    for item in api.paths.paths.values_mut() {
+        for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+            add_problem_bodies(op);
+        }
+    }
+    api
+}
+
+fn add_problem_bodies(op: &mut Operation) {
+    let problem = || {
+        ContentBuilder::new().schema(Some(RefOr::Ref(Ref::from_schema_name("Problem")))).build()
+    };
+    op.responses.responses.entry("500".into()).or_insert_with(|| {
+        RefOr::T(ResponseBuilder::new().description("Internal error; the body names the request id").build())
+    });
+    for (status, response) in op.responses.responses.iter_mut() {
+        if status.as_str() < "400" {
+            continue;
+        }
+        if let RefOr::T(response) = response {
+            response.content.clear();
+            response.content.insert("application/problem+json".into(), RefOr::T(problem()));
+        }
+    }
+}

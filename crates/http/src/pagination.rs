@@ -1,0 +1,103 @@
+//! List pages: `?limit=` (1..100, default 20), an opaque `?page_token=`, `?order=`, and the
+//! `{items, next_page_token}` envelope. Every list of the API goes through here.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use shelf_domain::ViolationCode;
+use shelf_persistence::{Order, Page, Paged};
+use utoipa::ToSchema;
+
+use crate::problem::ApiError;
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+
+/// List order: `desc` (newest first, the default) or `asc` (oldest first).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListOrder {
+    #[default]
+    Desc,
+    Asc,
+}
+
+impl ListOrder {
+    fn tag(self) -> &'static str {
+        match self {
+            ListOrder::Desc => "d",
+            ListOrder::Asc => "a",
+        }
+    }
+}
+
+/// Builds the page a list request asks for, or a 400 naming the bad parameter.
+pub fn page(limit: Option<u32>, page_token: Option<&str>, order: Option<ListOrder>) -> Result<Page, ApiError> {
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_parameter("limit", ViolationCode::OutOfRange, format!("limit must be 1..{MAX_LIMIT}")));
+    }
+    let order = order.unwrap_or_default();
+    let after = page_token.map(|t| decode(t, order)).transpose()?;
+    Ok(Page {
+        limit,
+        after,
+        order: match order {
+            ListOrder::Desc => Order::NewestFirst,
+            ListOrder::Asc => Order::OldestFirst,
+        },
+    })
+}
+
+/// The token for the page after `key`; it remembers the order it was made for.
+pub fn encode(key: &str, order: Order) -> String {
+    let order = match order {
+        Order::NewestFirst => ListOrder::Desc,
+        Order::OldestFirst => ListOrder::Asc,
+    };
+    URL_SAFE_NO_PAD.encode(format!("{}:{key}", order.tag()))
+}
+
+fn decode(token: &str, order: ListOrder) -> Result<String, ApiError> {
+    let bad = || {
+        ApiError::bad_parameter(
+            "page_token",
+            ViolationCode::InvalidValue,
+            "not a page token of this list and order; pass next_page_token back as it was given",
+        )
+    };
+    let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
+    let text = String::from_utf8(raw).map_err(|_| bad())?;
+    let (tag, key) = text.split_once(':').ok_or_else(bad)?;
+    let plausible = !key.is_empty() && key.len() <= 200 && key.bytes().all(|b| b.is_ascii_graphic());
+    if tag != order.tag() || !plausible {
+        return Err(bad());
+    }
+    Ok(key.to_owned())
+}
+
+/// The token of the next page of `paged`, if there is one.
+pub fn next_token<T>(paged: &Paged<T>, page: &Page) -> Option<String> {
+    paged.next_after.as_deref().map(|key| encode(key, page.order))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_and_remember_their_order() {
+        let token = encode("0192-abc", Order::NewestFirst);
+        assert_eq!(page(None, Some(&token), None).unwrap().after.as_deref(), Some("0192-abc"));
+        assert!(page(None, Some(&token), Some(ListOrder::Asc)).is_err());
+        assert!(page(None, Some("garbage!"), None).is_err());
+    }
+
+    #[test]
+    fn limit_is_one_to_a_hundred() {
+        assert_eq!(page(None, None, None).unwrap().limit, DEFAULT_LIMIT);
+        assert!(page(Some(0), None, None).is_err());
+        assert!(page(Some(101), None, None).is_err());
+        assert_eq!(page(Some(100), None, None).unwrap().limit, 100);
+    }
+}

@@ -1,0 +1,227 @@
+//! Every error of the API, mapped once to RFC 9457 `application/problem+json`.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use shelf_domain::{Violation, ViolationCode};
+use utoipa::ToSchema;
+
+use crate::request_id;
+
+/// One problem with one field of the body (`pointer`) or one parameter or header (`parameter`).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// JSON pointer (RFC 6901) into the request body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "/content/name")]
+    pub pointer: Option<String>,
+    /// The query parameter or header at fault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    pub code: ViolationCode,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn at_pointer(pointer: impl Into<String>, code: ViolationCode, message: impl Into<String>) -> Self {
+        FieldError { pointer: Some(pointer.into()), parameter: None, code, message: message.into() }
+    }
+
+    pub fn at_parameter(parameter: impl Into<String>, code: ViolationCode, message: impl Into<String>) -> Self {
+        FieldError { pointer: None, parameter: Some(parameter.into()), code, message: message.into() }
+    }
+}
+
+impl From<Violation> for FieldError {
+    fn from(v: Violation) -> Self {
+        FieldError::at_pointer(v.pointer, v.code, v.message)
+    }
+}
+
+/// RFC 9457 problem details.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:shelf:problem:validation-failed", "title": "Unprocessable Content", "status": 422,
+    "detail": "the request body is not valid", "instance": "/v1/drafts",
+    "errors": [{"pointer": "/content/nmae", "code": "unknown_field", "message": "unknown field `nmae`"}]
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem; stable, switch on it.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The request path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The request id (also in `X-Request-Id`); quote it when reporting a server error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request: {detail}")]
+    BadRequest { detail: String, errors: Vec<FieldError> },
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: Vec<String> },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("precondition failed: {0}")]
+    PreconditionFailed(String),
+    #[error("payload too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("unprocessable: {detail}")]
+    Unprocessable { detail: String, errors: Vec<FieldError> },
+    #[error("precondition required")]
+    PreconditionRequired,
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn bad_parameter(parameter: &str, code: ViolationCode, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError::BadRequest {
+            detail: format!("parameter `{parameter}`: {message}"),
+            errors: vec![FieldError::at_parameter(parameter, code, message)],
+        }
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError::Internal(cause.to_string())
+    }
+
+    fn slug_and_detail(&self) -> (&'static str, String) {
+        match self {
+            ApiError::BadRequest { detail, .. } => ("bad-request", detail.clone()),
+            ApiError::Unauthorized(d) => ("unauthorized", d.clone()),
+            ApiError::Forbidden(d) => ("forbidden", d.clone()),
+            ApiError::NotFound => ("not-found", "no such resource".into()),
+            ApiError::MethodNotAllowed { allow } => {
+                ("method-not-allowed", format!("this resource allows {}", allow.join(", ")))
+            }
+            ApiError::Conflict(d) => ("conflict", d.clone()),
+            ApiError::PreconditionFailed(d) => ("precondition-failed", d.clone()),
+            ApiError::PayloadTooLarge { limit } => {
+                ("payload-too-large", format!("the request body is larger than {limit} bytes"))
+            }
+            ApiError::UnsupportedMediaType(d) => ("unsupported-media-type", d.clone()),
+            ApiError::Unprocessable { detail, .. } => ("validation-failed", detail.clone()),
+            ApiError::PreconditionRequired => (
+                "precondition-required",
+                "this change needs an If-Match header with the resource's current ETag".into(),
+            ),
+            ApiError::Unavailable(_) => ("unavailable", "the service is temporarily unavailable".into()),
+            ApiError::Internal(_) => {
+                ("internal", "an internal error occurred; quote the request id when reporting it".into())
+            }
+        }
+    }
+}
+
+/// Writes a problem response; the one place that renders errors.
+pub fn problem_response(
+    status: StatusCode,
+    slug: &str,
+    detail: String,
+    errors: Vec<FieldError>,
+) -> HttpResponse {
+    let context = request_id::current();
+    let problem = Problem {
+        problem_type: format!("urn:shelf:problem:{slug}"),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail,
+        instance: context.as_ref().map(|c| c.path.clone()),
+        request_id: context.filter(|_| status.is_server_error()).map(|c| c.id),
+        errors,
+    };
+    HttpResponse::build(status).content_type("application/problem+json").json(problem)
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        match self {
+            ApiError::Internal(cause) | ApiError::Unavailable(cause) => {
+                let id = request_id::current().map(|c| c.id).unwrap_or_default();
+                log::error!("request {id}: {status}: {cause}");
+            }
+            _ => {}
+        }
+        let (slug, detail) = self.slug_and_detail();
+        let errors = match self {
+            ApiError::BadRequest { errors, .. } | ApiError::Unprocessable { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        };
+        let mut response = problem_response(status, slug, detail, errors);
+        match self {
+            ApiError::Unauthorized(_) => {
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer realm=\"shelf\", error=\"invalid_token\""),
+                );
+            }
+            ApiError::MethodNotAllowed { allow } => {
+                if let Ok(v) = HeaderValue::from_str(&allow.join(", ")) {
+                    response.headers_mut().insert(header::ALLOW, v);
+                }
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl From<shelf_persistence::Error> for ApiError {
+    fn from(e: shelf_persistence::Error) -> Self {
+        use shelf_persistence::Error as E;
+        match e {
+            E::NotFound => ApiError::NotFound,
+            E::Conflict(detail) => ApiError::Conflict(detail),
+            E::VersionMismatch => {
+                ApiError::PreconditionFailed("the resource has changed since the ETag you sent; fetch it again".into())
+            }
+            E::Unavailable(cause) => ApiError::Unavailable(cause),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}

@@ -1,0 +1,12 @@
+//! Every route of the API, on one screen.
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{drafts, health, service_flows};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(health::readyz)
+        .service(scope::scope("/v1").configure(service_flows::configure).configure(drafts::configure));
+}

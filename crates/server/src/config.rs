@@ -1,0 +1,94 @@
+//! Configuration from the environment (api.md "The `shelf` binary").
+
+use std::path::PathBuf;
+
+use rand::RngCore;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+/// How tokens are verified.
+#[derive(Clone)]
+pub enum JwtKey {
+    /// `SHELF_JWT_SECRET` (HS256).
+    Secret(Vec<u8>),
+    /// No secret configured: a random one for this run only.
+    Generated(Vec<u8>),
+    /// `SHELF_JWT_PUBLIC_KEY` (RS256), the PEM file's contents.
+    PublicKeyPem(PathBuf, Vec<u8>),
+}
+
+impl std::fmt::Debug for JwtKey {
+    // Never print key material.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JwtKey::Secret(_) => f.write_str("Secret(..)"),
+            JwtKey::Generated(_) => f.write_str("Generated(..)"),
+            JwtKey::PublicKeyPem(path, _) => write!(f, "PublicKeyPem({})", path.display()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: String,
+    pub jwt_key: JwtKey,
+    pub jwt_issuer: Option<String>,
+    pub jwt_audience: Option<String>,
+    pub pool_size: Option<u32>,
+    pub cors_origins: Vec<String>,
+    /// Seconds east of UTC of the marketplace's calendar.
+    pub marketplace_offset_seconds: i32,
+    pub json_body_bytes: usize,
+}
+
+fn var(name: &'static str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn parse<T: std::str::FromStr>(name: &'static str, what: &str) -> Result<Option<T>, ConfigError> {
+    var(name)
+        .map(|v| v.parse().map_err(|_| ConfigError { var: name, message: format!("`{v}` is not {what}") }))
+        .transpose()
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let jwt_key = match (var("SHELF_JWT_PUBLIC_KEY"), var("SHELF_JWT_SECRET")) {
+            (Some(path), _) => {
+                let pem = std::fs::read(&path).map_err(|e| ConfigError {
+                    var: "SHELF_JWT_PUBLIC_KEY",
+                    message: format!("cannot read {path}: {e}"),
+                })?;
+                JwtKey::PublicKeyPem(path.into(), pem)
+            }
+            (None, Some(secret)) => JwtKey::Secret(secret.into_bytes()),
+            (None, None) => {
+                let mut secret = vec![0u8; 32];
+                rand::rng().fill_bytes(&mut secret);
+                JwtKey::Generated(secret)
+            }
+        };
+        let marketplace_tz = var("SHELF_MARKETPLACE_TZ").unwrap_or_else(|| "+08:00".into());
+        let marketplace_offset_seconds = shelf_domain::content::after_sales::parse_utc_offset(&marketplace_tz)
+            .ok_or(ConfigError { var: "SHELF_MARKETPLACE_TZ", message: format!("`{marketplace_tz}` is not ±HH:MM") })?;
+        Ok(Config {
+            database_url: var("SHELF_DATABASE_URL").unwrap_or_else(|| "shelf.db".into()),
+            bind: var("SHELF_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
+            jwt_key,
+            jwt_issuer: var("SHELF_JWT_ISSUER"),
+            jwt_audience: var("SHELF_JWT_AUDIENCE"),
+            pool_size: parse("SHELF_POOL_SIZE", "a number of connections")?,
+            cors_origins: var("SHELF_CORS_ORIGINS")
+                .map(|v| v.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect())
+                .unwrap_or_default(),
+            marketplace_offset_seconds,
+            json_body_bytes: parse("SHELF_MAX_JSON_BYTES", "a number of bytes")?.unwrap_or(1 << 20),
+        })
+    }
+}
