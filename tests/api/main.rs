@@ -1,1 +1,14 @@
-fn main(){}
+//! The API test suite: every endpoint through real HTTP, on a fresh database per test
+//! (a temporary SQLite file, or a PostgreSQL database when SHELF_TEST_DATABASE_URL is set).
+
+mod helpers;
+
+mod auth;
+mod cors;
+mod drafts;
+mod errors;
+mod health;
+mod idempotency;
+mod openapi;
+mod schema;
+mod service_flows;

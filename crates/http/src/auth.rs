@@ -64,7 +64,10 @@ impl Authenticator {
         };
         // One algorithm, pinned: `none` and every other algorithm are refused.
         let mut validation = Validation::new(algorithm);
-        validation.set_required_spec_claims(&["exp", "sub"]);
+        let mut required = vec!["exp", "sub"];
+        required.extend(issuer.map(|_| "iss"));
+        required.extend(audience.map(|_| "aud"));
+        validation.set_required_spec_claims(&required);
         validation.leeway = 30;
         match audience {
             Some(aud) => validation.set_audience(&[aud]),

@@ -102,29 +102,63 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         detail: message.clone(),
         errors: vec![FieldError::at_pointer("", ViolationCode::Malformed, message)],
     };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().clone();
-        let inner = e.into_inner();
-        if inner.is_data() {
-            unprocessable(field_error("", &path, &strip_position(&inner.to_string())))
-        } else if inner.is_eof() && body.iter().all(u8::is_ascii_whitespace) {
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        if e.is_eof() && body.iter().all(u8::is_ascii_whitespace) {
             malformed("the request body is empty; send a JSON object".to_owned())
         } else {
-            malformed(format!("malformed JSON: {inner}"))
+            malformed(format!("malformed JSON: {e}"))
         }
     })?;
-    de.end().map_err(|e| malformed(format!("malformed JSON: {e}")))?;
-    Ok(value)
+    from_value(value, "")
 }
 
 /// Converts an already-parsed JSON value into `T`, with the same errors as `parse_json`;
 /// pointers are prefixed with `prefix`.
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -> Result<T, ApiError> {
+    refuse_misplaced_arrays(&value, &mut prefix.to_owned()).map_err(unprocessable)?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().clone();
         unprocessable(field_error(prefix, &path, &strip_position(&e.into_inner().to_string())))
     })
+}
+
+/// Members that hold arrays in some request body. serde reads a struct from an array by position,
+/// so an array anywhere else is refused here rather than silently taken apart.
+const ARRAY_MEMBERS: &[&str] = &["highlights", "specifications", "attributes", "values", "skus", "tiers", "dates", "emails", "phones"];
+
+fn refuse_misplaced_arrays(value: &serde_json::Value, pointer: &mut String) -> Result<(), FieldError> {
+    use serde_json::Value;
+    let misplaced = |pointer: &str| {
+        FieldError::at_pointer(pointer, ViolationCode::InvalidType, "invalid type: sequence, expected an object or a value")
+    };
+    match value {
+        Value::Array(_) if pointer.is_empty() => Err(misplaced(pointer)),
+        Value::Object(members) => {
+            for (key, member) in members {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                match member {
+                    Value::Array(items) if ARRAY_MEMBERS.contains(&key.as_str()) => {
+                        for (i, item) in items.iter().enumerate() {
+                            let len = pointer.len();
+                            pointer.push_str(&format!("/{i}"));
+                            if item.is_array() {
+                                return Err(misplaced(pointer));
+                            }
+                            refuse_misplaced_arrays(item, pointer)?;
+                            pointer.truncate(len);
+                        }
+                    }
+                    Value::Array(_) => return Err(misplaced(pointer)),
+                    _ => refuse_misplaced_arrays(member, pointer)?,
+                }
+                pointer.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 fn unprocessable(error: FieldError) -> ApiError {

@@ -52,7 +52,7 @@ pub async fn middleware(
         Ok(body) => body,
         Err(e) => return Ok(req.error_response(e)),
     };
-    let fingerprint = fingerprint(&req, &body);
+    let fingerprint = fingerprint_of(&req, &body);
     let db = state.db.clone();
     let (k, a) = (key.clone(), account.clone());
     let begun = web::block(move || {
@@ -158,18 +158,18 @@ async fn read_limited(mut payload: Payload, limit: usize) -> Result<web::Bytes, 
 }
 
 /// What makes two requests "the same": method, path and query, media type and body.
-fn fingerprint(req: &ServiceRequest, body: &[u8]) -> String {
+pub fn fingerprint(method: &str, path: &str, query: &str, content_type: &[u8], body: &[u8]) -> String {
     let mut hash = Sha256::new();
-    hash.update(req.method().as_str());
-    hash.update([0]);
-    hash.update(req.path());
-    hash.update([0]);
-    hash.update(req.query_string());
-    hash.update([0]);
-    hash.update(req.headers().get(CONTENT_TYPE).map(HeaderValue::as_bytes).unwrap_or_default());
-    hash.update([0]);
-    hash.update(body);
+    for part in [method.as_bytes(), path.as_bytes(), query.as_bytes(), content_type, body] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part);
+    }
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn fingerprint_of(req: &ServiceRequest, body: &[u8]) -> String {
+    let content_type = req.headers().get(CONTENT_TYPE).map(HeaderValue::as_bytes).unwrap_or_default();
+    fingerprint(req.method().as_str(), req.path(), req.query_string(), content_type, body)
 }
 
 fn replay(stored: &StoredResponse) -> HttpResponse {

@@ -194,6 +194,18 @@ pub fn delete_if_version(conn: &mut DbConnection, seller_id: &str, id: &str, exp
     }
 }
 
+/// Moves a draft to `state` (submission and review do this), bumping its version.
+pub fn set_state(conn: &mut DbConnection, id: &str, state: DraftState) -> Result<()> {
+    let changed = diesel::update(drafts::table.filter(drafts::id.eq(id)))
+        .set((
+            drafts::state.eq(state.as_str()),
+            drafts::version.eq(drafts::version + 1),
+            drafts::updated_at.eq(to_db_time(now())),
+        ))
+        .execute(conn)?;
+    if changed == 0 { Err(Error::NotFound) } else { Ok(()) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

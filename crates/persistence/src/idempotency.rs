@@ -59,15 +59,13 @@ pub fn begin(
     if let Some(row) = existing {
         let abandoned = row.status.is_none() && row.created_at < to_db_time(now - Duration::seconds(ABANDONED_AFTER_SECONDS));
         if row.expires_at > now_db && !abandoned {
-            return Ok(if row.fingerprint != fingerprint {
-                Begin::Mismatch
-            } else {
-                match (row.status, row.headers, row.body) {
-                    (Some(status), Some(headers), Some(body)) => {
-                        Begin::Replay(StoredResponse { status: u16::try_from(status).unwrap_or(500), headers, body })
-                    }
-                    _ => Begin::InFlight,
+            // In flight first: a concurrent request waits for the first, whatever it is.
+            return Ok(match (row.status, row.headers, row.body) {
+                (Some(status), Some(headers), Some(body)) if row.fingerprint == fingerprint => {
+                    Begin::Replay(StoredResponse { status: u16::try_from(status).unwrap_or(500), headers, body })
                 }
+                (Some(_), _, _) => Begin::Mismatch,
+                _ => Begin::InFlight,
             });
         }
         diesel::delete(this).execute(conn)?;

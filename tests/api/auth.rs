@@ -1,0 +1,132 @@
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use serde_json::{Value, json};
+use shelf_server::JwtKey;
+
+use crate::helpers::{SECRET, TestApp};
+
+fn exp_in(seconds: i64) -> i64 {
+    chrono::Utc::now().timestamp() + seconds
+}
+
+fn hs(alg: Algorithm, secret: &[u8], claims: &Value) -> String {
+    jsonwebtoken::encode(&Header::new(alg), claims, &EncodingKey::from_secret(secret)).unwrap()
+}
+
+fn seller_claims() -> Value {
+    json!({"sub": "seller-a", "role": "seller", "exp": exp_in(3600)})
+}
+
+async fn drafts_status(app: &TestApp, token: &str) -> crate::helpers::Response {
+    app.get("/v1/drafts", Some(token)).await
+}
+
+fn assert_401(res: &crate::helpers::Response) {
+    res.problem(401);
+    assert!(res.header("www-authenticate").is_some_and(|v| v.starts_with("Bearer")), "WWW-Authenticate: Bearer");
+}
+
+#[actix_web::test]
+async fn a_valid_hs256_seller_token_is_accepted() {
+    let app = TestApp::spawn().await;
+    drafts_status(&app, &hs(Algorithm::HS256, SECRET, &seller_claims())).await.assert_status(200);
+}
+
+#[actix_web::test]
+async fn a_missing_token_is_401_with_www_authenticate() {
+    let app = TestApp::spawn().await;
+    assert_401(&app.get("/v1/drafts", None).await);
+}
+
+#[actix_web::test]
+async fn a_malformed_authorization_header_is_401() {
+    let app = TestApp::spawn().await;
+    for value in ["Basic dXNlcjpwYXNz", "Bearer", "Bearer not.a.jwt"] {
+        let res = app.call(actix_web::http::Method::GET, "/v1/drafts", None, &[("Authorization", value)], crate::helpers::Body::None).await;
+        assert_401(&res);
+    }
+}
+
+#[actix_web::test]
+async fn an_unsigned_alg_none_token_is_401() {
+    let app = TestApp::spawn().await;
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+    let claims = URL_SAFE_NO_PAD.encode(seller_claims().to_string());
+    assert_401(&drafts_status(&app, &format!("{header}.{claims}.")).await);
+}
+
+#[actix_web::test]
+async fn a_token_with_another_algorithm_is_401() {
+    let app = TestApp::spawn().await;
+    assert_401(&drafts_status(&app, &hs(Algorithm::HS512, SECRET, &seller_claims())).await);
+}
+
+#[actix_web::test]
+async fn a_token_with_a_wrong_signature_is_401() {
+    let app = TestApp::spawn().await;
+    assert_401(&drafts_status(&app, &hs(Algorithm::HS256, b"another-secret-of-32-bytes-or-more", &seller_claims())).await);
+}
+
+#[actix_web::test]
+async fn an_expired_token_is_401() {
+    let app = TestApp::spawn().await;
+    let claims = json!({"sub": "seller-a", "role": "seller", "exp": exp_in(-3600)});
+    let res = drafts_status(&app, &hs(Algorithm::HS256, SECRET, &claims)).await;
+    assert_401(&res);
+    assert!(res.json()["detail"].as_str().unwrap().contains("expired"));
+}
+
+#[actix_web::test]
+async fn a_token_without_sub_or_role_or_exp_is_401() {
+    let app = TestApp::spawn().await;
+    for claims in [
+        json!({"role": "seller", "exp": exp_in(3600)}),
+        json!({"sub": "seller-a", "exp": exp_in(3600)}),
+        json!({"sub": "seller-a", "role": "seller"}),
+        json!({"sub": "seller-a", "role": "superuser", "exp": exp_in(3600)}),
+        json!({"sub": "", "role": "seller", "exp": exp_in(3600)}),
+    ] {
+        assert_401(&drafts_status(&app, &hs(Algorithm::HS256, SECRET, &claims)).await);
+    }
+}
+
+#[actix_web::test]
+async fn a_reviewer_or_admin_on_a_seller_route_is_403() {
+    let app = TestApp::spawn().await;
+    for role in ["reviewer", "admin"] {
+        let claims = json!({"sub": "someone", "role": role, "exp": exp_in(3600)});
+        drafts_status(&app, &hs(Algorithm::HS256, SECRET, &claims)).await.problem(403);
+    }
+}
+
+#[actix_web::test]
+async fn issuer_and_audience_are_checked_when_configured() {
+    let app = TestApp::spawn_with(|c| {
+        c.jwt_issuer = Some("https://id.example".into());
+        c.jwt_audience = Some("shelf".into());
+    })
+    .await;
+    let good = json!({"sub": "s", "role": "seller", "exp": exp_in(3600), "iss": "https://id.example", "aud": "shelf"});
+    drafts_status(&app, &hs(Algorithm::HS256, SECRET, &good)).await.assert_status(200);
+    for bad in [
+        json!({"sub": "s", "role": "seller", "exp": exp_in(3600), "iss": "https://evil.example", "aud": "shelf"}),
+        json!({"sub": "s", "role": "seller", "exp": exp_in(3600), "iss": "https://id.example", "aud": "other"}),
+        json!({"sub": "s", "role": "seller", "exp": exp_in(3600)}),
+    ] {
+        assert_401(&drafts_status(&app, &hs(Algorithm::HS256, SECRET, &bad)).await);
+    }
+}
+
+#[actix_web::test]
+async fn rs256_with_a_public_key_accepts_rs256_and_refuses_hs256() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/api/fixtures");
+    let public = std::fs::read(dir.join("rs256_public.pem")).unwrap();
+    let private = std::fs::read(dir.join("rs256_private.pem")).unwrap();
+    let app = TestApp::spawn_with(|c| c.jwt_key = JwtKey::PublicKeyPem(dir.join("rs256_public.pem"), public.clone())).await;
+    let rs = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &seller_claims(), &EncodingKey::from_rsa_pem(&private).unwrap()).unwrap();
+    drafts_status(&app, &rs).await.assert_status(200);
+    // The classic confusion attack: HS256 signed with the public key as the secret.
+    assert_401(&drafts_status(&app, &hs(Algorithm::HS256, &public, &seller_claims())).await);
+    assert_401(&drafts_status(&app, &hs(Algorithm::HS256, SECRET, &seller_claims())).await);
+}

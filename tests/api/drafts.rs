@@ -1,0 +1,318 @@
+use serde_json::{Value, json};
+use shelf_domain::DraftState;
+
+use crate::helpers::{TestApp, complete_content};
+
+fn etag(draft: &Value) -> String {
+    format!("\"{}\"", draft["version"])
+}
+
+fn path(draft: &Value) -> String {
+    format!("/v1/drafts/{}", draft["id"].as_str().unwrap())
+}
+
+// ---- create ----
+
+#[actix_web::test]
+async fn create_returns_201_with_location_etag_and_the_draft() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let res = app.post("/v1/drafts", Some(&token), &json!({"content": {"name": "Data Migration"}})).await;
+    res.assert_status(201);
+    let draft = res.json();
+    assert_eq!(res.header("location"), Some(path(&draft).as_str()));
+    assert_eq!(res.header("etag"), Some("\"1\""));
+    assert_eq!(draft["kind"], "release");
+    assert_eq!(draft["state"], "editing");
+    assert_eq!(draft["version"], 1);
+    assert_eq!(draft["product_id"], Value::Null);
+    assert_eq!(draft["content"], json!({"name": "Data Migration"}));
+    assert!(uuid::Uuid::parse_str(draft["id"].as_str().unwrap()).is_ok_and(|u| u.get_version_num() == 7));
+}
+
+#[actix_web::test]
+async fn create_accepts_an_empty_body_object_and_the_complete_content() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    app.post("/v1/drafts", Some(&token), &json!({})).await.assert_status(201);
+    let draft = app.create_draft(&token, complete_content()).await;
+    assert_eq!(draft["content"], complete_content());
+}
+
+#[actix_web::test]
+async fn create_without_a_token_is_401_and_as_a_reviewer_403() {
+    let app = TestApp::spawn().await;
+    app.post("/v1/drafts", None, &json!({})).await.problem(401);
+    let reviewer = app.token("r", shelf_domain::Role::Reviewer);
+    app.post("/v1/drafts", Some(&reviewer), &json!({})).await.problem(403);
+}
+
+// ---- get ----
+
+#[actix_web::test]
+async fn get_returns_the_draft_with_its_etag() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({"name": "X Supporting Service"})).await;
+    let res = app.get(&path(&draft), Some(&token)).await;
+    res.assert_status(200);
+    assert_eq!(res.header("etag"), Some("\"1\""));
+    assert_eq!(res.json(), draft);
+}
+
+#[actix_web::test]
+async fn another_sellers_draft_is_404_on_every_route() {
+    let app = TestApp::spawn().await;
+    let (a, b) = (app.seller("seller-a"), app.seller("seller-b"));
+    let draft = app.create_draft(&a, json!({"name": "Mine"})).await;
+    let p = path(&draft);
+    app.get(&p, Some(&b)).await.problem(404);
+    app.patch(&p, &b, Some("\"1\""), &json!({"content": {"name": "Theirs"}})).await.problem(404);
+    app.delete(&p, &b, Some("\"1\"")).await.problem(404);
+    app.post(&format!("{p}/validate"), Some(&b), &json!({})).await.problem(404);
+    assert_eq!(app.get("/v1/drafts", Some(&b)).await.json()["items"], json!([]));
+    // Untouched for its owner.
+    assert_eq!(app.get(&p, Some(&a)).await.json()["content"]["name"], "Mine");
+}
+
+#[actix_web::test]
+async fn an_unknown_draft_is_404() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    app.get("/v1/drafts/01936b3e-0000-7000-8000-000000000000", Some(&token)).await.problem(404);
+}
+
+// ---- patch ----
+
+#[actix_web::test]
+async fn patch_merges_the_content_and_bumps_the_version() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({"name": "Old", "version": "V1.0", "after_sales": {"email": "a@b.io"}})).await;
+    let patch = json!({"content": {"name": "New", "after_sales": {"hotline": "+1 555 0100"}, "version": null}});
+    let res = app.patch(&path(&draft), &token, Some(&etag(&draft)), &patch).await;
+    res.assert_status(200);
+    assert_eq!(res.header("etag"), Some("\"2\""));
+    let updated = res.json();
+    assert_eq!(updated["version"], 2);
+    assert_eq!(updated["content"], json!({"name": "New", "after_sales": {"email": "a@b.io", "hotline": "+1 555 0100"}}));
+    assert_eq!(app.get(&path(&draft), Some(&token)).await.json(), updated);
+}
+
+#[actix_web::test]
+async fn patch_accepts_plain_application_json_too() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let body = json!({"content": {"summary": "Short"}}).to_string().into_bytes();
+    let res = app
+        .call(actix_web::http::Method::PATCH, &path(&draft), Some(&token), &[("If-Match", "\"1\"")],
+              crate::helpers::Body::Raw("application/json", body))
+        .await;
+    res.assert_status(200);
+}
+
+#[actix_web::test]
+async fn patch_without_if_match_is_428() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    app.patch(&path(&draft), &token, None, &json!({"content": {"name": "X"}})).await.problem(428);
+}
+
+#[actix_web::test]
+async fn patch_with_stale_if_match_is_412_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({"name": "First"})).await;
+    app.patch(&path(&draft), &token, Some("\"1\""), &json!({"content": {"name": "Second"}})).await.assert_status(200);
+    app.patch(&path(&draft), &token, Some("\"1\""), &json!({"content": {"name": "Lost update"}})).await.problem(412);
+    assert_eq!(app.get(&path(&draft), Some(&token)).await.json()["content"]["name"], "Second");
+}
+
+#[actix_web::test]
+async fn patch_with_a_wrong_type_is_422_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({"name": "Kept"})).await;
+    for patch in [json!({"content": {"public_sales": "yes"}}), json!({"content": {"nmae": "x"}}), json!({"other": 1}), json!([1])] {
+        app.patch(&path(&draft), &token, Some("\"1\""), &patch).await.problem(422);
+    }
+    let now = app.get(&path(&draft), Some(&token)).await.json();
+    assert_eq!((now["version"].clone(), now["content"].clone()), (json!(1), json!({"name": "Kept"})));
+}
+
+#[actix_web::test]
+async fn a_draft_in_review_is_read_only_409() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let id = draft["id"].as_str().unwrap().to_owned();
+    app.db.read(|c| shelf_persistence::drafts::set_state(c, &id, DraftState::InReview)).unwrap();
+    let current = app.get(&path(&draft), Some(&token)).await.json();
+    app.patch(&path(&draft), &token, Some(&etag(&current)), &json!({"content": {"name": "X"}})).await.problem(409);
+    app.delete(&path(&draft), &token, Some(&etag(&current))).await.problem(409);
+}
+
+#[actix_web::test]
+async fn a_rejected_draft_can_be_changed() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let id = draft["id"].as_str().unwrap().to_owned();
+    app.db.read(|c| shelf_persistence::drafts::set_state(c, &id, DraftState::Rejected)).unwrap();
+    app.patch(&path(&draft), &token, Some("\"2\""), &json!({"content": {"name": "Fixed"}})).await.assert_status(200);
+}
+
+// ---- delete ----
+
+#[actix_web::test]
+async fn delete_is_204_and_the_draft_is_gone() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    app.delete(&path(&draft), &token, Some("\"1\"")).await.assert_status(204);
+    app.get(&path(&draft), Some(&token)).await.problem(404);
+}
+
+#[actix_web::test]
+async fn delete_without_if_match_is_428_and_stale_is_412() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    app.delete(&path(&draft), &token, None).await.problem(428);
+    app.delete(&path(&draft), &token, Some("\"7\"")).await.problem(412);
+    app.get(&path(&draft), Some(&token)).await.assert_status(200);
+}
+
+// ---- list ----
+
+#[actix_web::test]
+async fn list_pages_newest_first_without_gaps_or_repeats() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let mut created = Vec::new();
+    for i in 0..7 {
+        created.push(app.create_draft(&token, json!({"name": format!("Draft {i}")})).await["id"].clone());
+    }
+    let mut seen = Vec::new();
+    let mut url = "/v1/drafts?limit=3".to_owned();
+    loop {
+        let page = app.get(&url, Some(&token)).await.json();
+        seen.extend(page["items"].as_array().unwrap().iter().map(|d| d["id"].clone()));
+        match page["next_page_token"].as_str() {
+            Some(t) => url = format!("/v1/drafts?limit=3&page_token={t}"),
+            None => break,
+        }
+    }
+    created.reverse();
+    assert_eq!(seen, created);
+}
+
+#[actix_web::test]
+async fn list_pages_stay_stable_when_drafts_are_added_between_pages() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    for i in 0..4 {
+        app.create_draft(&token, json!({"name": format!("Draft {i}")})).await;
+    }
+    let first = app.get("/v1/drafts?limit=2", Some(&token)).await.json();
+    app.create_draft(&token, json!({"name": "Newcomer"})).await;
+    let t = first["next_page_token"].as_str().unwrap();
+    let second = app.get(&format!("/v1/drafts?limit=2&page_token={t}"), Some(&token)).await.json();
+    let names: Vec<_> = second["items"].as_array().unwrap().iter().map(|d| d["content"]["name"].clone()).collect();
+    assert_eq!(names, ["Draft 1", "Draft 0"]);
+}
+
+#[actix_web::test]
+async fn list_order_asc_is_oldest_first() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    for i in 0..3 {
+        app.create_draft(&token, json!({"name": format!("Draft {i}")})).await;
+    }
+    let page = app.get("/v1/drafts?order=asc&limit=2", Some(&token)).await.json();
+    assert_eq!(page["items"][0]["content"]["name"], "Draft 0");
+    let t = page["next_page_token"].as_str().unwrap();
+    let next = app.get(&format!("/v1/drafts?order=asc&limit=2&page_token={t}"), Some(&token)).await.json();
+    assert_eq!(next["items"][0]["content"]["name"], "Draft 2");
+    // A token is bound to its order.
+    app.get(&format!("/v1/drafts?order=desc&page_token={t}"), Some(&token)).await.problem(400);
+}
+
+#[actix_web::test]
+async fn list_filters_by_state_kind_and_name_case_insensitively() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    app.create_draft(&token, json!({"name": "Database MIGRATION Service"})).await;
+    app.create_draft(&token, json!({"name": "Security audit"})).await;
+    let rejected = app.create_draft(&token, json!({"name": "50% off migration"})).await;
+    let id = rejected["id"].as_str().unwrap().to_owned();
+    app.db.read(|c| shelf_persistence::drafts::set_state(c, &id, DraftState::Rejected)).unwrap();
+    let names = |v: Value| -> Vec<Value> { v["items"].as_array().unwrap().iter().map(|d| d["content"]["name"].clone()).collect() };
+    assert_eq!(names(app.get("/v1/drafts?q=migration", Some(&token)).await.json()), ["50% off migration", "Database MIGRATION Service"]);
+    assert_eq!(names(app.get("/v1/drafts?q=50%25", Some(&token)).await.json()), ["50% off migration"]);
+    assert_eq!(names(app.get("/v1/drafts?q=_", Some(&token)).await.json()), Vec::<Value>::new());
+    assert_eq!(names(app.get("/v1/drafts?state=rejected", Some(&token)).await.json()), ["50% off migration"]);
+    assert_eq!(names(app.get("/v1/drafts?state=editing&q=audit", Some(&token)).await.json()), ["Security audit"]);
+    assert_eq!(app.get("/v1/drafts?kind=modification", Some(&token)).await.json()["items"], json!([]));
+    assert_eq!(app.get("/v1/drafts?kind=release", Some(&token)).await.json()["items"].as_array().unwrap().len(), 3);
+}
+
+// ---- validate ----
+
+#[actix_web::test]
+async fn validate_an_empty_draft_reports_every_required_field() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let res = app.post(&format!("{}/validate", path(&draft)), Some(&token), &json!({})).await;
+    res.assert_status(200);
+    let report = res.json();
+    assert_eq!(report["ready"], false);
+    let pointers: Vec<_> = report["violations"].as_array().unwrap().iter().map(|v| v["pointer"].as_str().unwrap().to_owned()).collect();
+    for p in ["/delivery_method", "/name", "/version", "/description", "/after_sales", "/specifications", "/logo", "/request_templates"] {
+        assert!(pointers.iter().any(|x| x == p), "{p} missing from {pointers:?}");
+    }
+    assert!(report["violations"].as_array().unwrap().iter().all(|v| v["code"] == "required" && v["severity"] == "error"));
+}
+
+#[actix_web::test]
+async fn validate_complete_content_reports_only_the_missing_files() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, complete_content()).await;
+    let report = app.post(&format!("{}/validate", path(&draft)), Some(&token), &json!({})).await.json();
+    let got: Vec<_> = report["violations"].as_array().unwrap().iter().map(|v| (v["pointer"].clone(), v["code"].clone())).collect();
+    assert_eq!(got, [(json!("/logo"), json!("required")), (json!("/request_templates"), json!("required"))]);
+}
+
+#[actix_web::test]
+async fn validate_reports_rule_breaks_with_codes_and_warnings() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let mut content = complete_content();
+    content["name"] = json!("Huawei Cloud Migration V2.0");
+    content["version"] = json!("v0.1");
+    content["avg_delivery_days"] = json!(200);
+    content["after_sales"]["hotline"] = Value::Null;
+    content["after_sales"]["hours"] = json!("09:00-12:00");
+    content["currency"] = json!("XXX");
+    let draft = app.create_draft(&token, content).await;
+    let report = app.post(&format!("{}/validate", path(&draft)), Some(&token), &json!({})).await.json();
+    let got: Vec<_> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["pointer"].as_str().unwrap().to_owned(), v["code"].as_str().unwrap().to_owned(), v["severity"].as_str().unwrap().to_owned()))
+        .collect();
+    let expect = |p: &str, c: &str, s: &str| assert!(got.contains(&(p.into(), c.into(), s.into())), "{p} {c} {s} not in {got:?}");
+    expect("/name", "name_imitates_operator", "error");
+    expect("/name", "name_contains_version", "error");
+    expect("/version", "invalid_format", "error");
+    expect("/currency", "unknown_currency", "error");
+    expect("/avg_delivery_days", "delivery_days_unusual", "warning");
+    expect("/after_sales/hotline", "hotline_missing", "warning");
+    expect("/after_sales/hours", "coverage_insufficient", "error");
+    assert_eq!(report["ready"], false);
+}

@@ -1,0 +1,237 @@
+//! `TestApp`: the real application on a free port with its own database, and typed calls.
+
+use std::path::PathBuf;
+
+use actix_web::http::{Method, StatusCode, header::HeaderMap};
+use diesel::{Connection, RunQueryDsl};
+use serde_json::{Value, json};
+use shelf_domain::Role;
+use shelf_persistence::Db;
+use shelf_server::{Config, JwtKey};
+
+pub const SECRET: &[u8] = b"test-secret-of-at-least-32-bytes!!";
+
+/// Removes the test's database when the test ends, whatever its outcome.
+pub enum DbGuard {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for DbGuard {
+    fn drop(&mut self) {
+        match self {
+            DbGuard::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            DbGuard::Postgres { admin_url, name } => {
+                if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
+                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn);
+                }
+            }
+        }
+    }
+}
+
+/// A fresh, empty database URL for one test, and the guard that removes it.
+pub fn fresh_database() -> (String, DbGuard) {
+    let name = format!("shelf_test_{}", uuid::Uuid::now_v7().simple());
+    match std::env::var("SHELF_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        Some(admin_url) => {
+            let mut conn = diesel::PgConnection::establish(&admin_url).expect("connect to SHELF_TEST_DATABASE_URL");
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).expect("create test database");
+            let base = admin_url.split('?').next().unwrap_or(&admin_url);
+            let url = format!("{}/{name}", &base[..base.rfind('/').expect("a database URL with a path")]);
+            (url, DbGuard::Postgres { admin_url, name })
+        }
+        None => {
+            let path = std::env::temp_dir().join(format!("{name}.db"));
+            (path.display().to_string(), DbGuard::Sqlite(path))
+        }
+    }
+}
+
+pub fn is_postgres() -> bool {
+    std::env::var("SHELF_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty())
+}
+
+pub fn test_config(database_url: String) -> Config {
+    Config {
+        database_url,
+        bind: "127.0.0.1:0".into(),
+        jwt_key: JwtKey::Secret(SECRET.to_vec()),
+        jwt_issuer: None,
+        jwt_audience: None,
+        pool_size: Some(4),
+        cors_origins: Vec::new(),
+        marketplace_offset_seconds: 8 * 3600,
+        json_body_bytes: 1 << 20,
+    }
+}
+
+pub struct TestApp {
+    server: actix_test::TestServer,
+    pub db: Db,
+    _guard: DbGuard,
+}
+
+/// A response, read whole.
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the status and that the body is a problem document of that status; returns it.
+    pub fn problem(&self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", String::from_utf8_lossy(&self.body));
+        assert_eq!(self.header("content-type"), Some("application/problem+json"));
+        let p = self.json();
+        assert_eq!(p["status"], status);
+        for field in ["type", "title", "detail"] {
+            assert!(p[field].is_string(), "problem without {field}: {p}");
+        }
+        assert!(p["errors"].is_array(), "problem without errors: {p}");
+        p
+    }
+
+    pub fn assert_status(&self, status: u16) -> &Self {
+        assert_eq!(self.status.as_u16(), status, "body: {}", String::from_utf8_lossy(&self.body));
+        self
+    }
+}
+
+/// A body to send.
+pub enum Body<'a> {
+    None,
+    Json(&'a Value),
+    Raw(&'a str, Vec<u8>),
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+        let (url, guard) = fresh_database();
+        let mut config = test_config(url);
+        configure(&mut config);
+        let db = shelf_server::open_db(&config).expect("open and migrate the test database");
+        let state = shelf_server::state(&config, db.clone()).expect("app state");
+        let api = std::sync::Arc::new(shelf_http::openapi());
+        let cors = config.cors_origins.clone();
+        let server = actix_test::start_with(actix_test::config().workers(1), move || {
+            shelf_http::app(state.clone(), api.clone(), cors.clone())
+        });
+        TestApp { server, db, _guard: guard }
+    }
+
+    pub fn token(&self, sub: &str, role: Role) -> String {
+        shelf_server::token(SECRET, sub, role, std::time::Duration::from_secs(3600), None, None).unwrap()
+    }
+
+    pub fn seller(&self, sub: &str) -> String {
+        self.token(sub, Role::Seller)
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Body<'_>,
+    ) -> Response {
+        let mut req = self.server.request(method, self.server.url(path));
+        if let Some(token) = token {
+            req = req.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        for (name, value) in headers {
+            req = req.insert_header((*name, *value));
+        }
+        let sent = match body {
+            Body::None => req.send().await,
+            Body::Json(value) => {
+                req.insert_header(("Content-Type", "application/json")).send_body(value.to_string()).await
+            }
+            Body::Raw(content_type, bytes) => {
+                let req = if content_type.is_empty() { req } else { req.insert_header(("Content-Type", content_type)) };
+                req.send_body(bytes).await
+            }
+        };
+        let mut res = sent.expect("the request reaches the server");
+        let body = res.body().limit(16 << 20).await.expect("a readable body").to_vec();
+        Response { status: res.status(), headers: res.headers().clone(), body }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.call(Method::GET, path, token, &[], Body::None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.call(Method::POST, path, token, &[], Body::Json(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, if_match: Option<&str>, body: &Value) -> Response {
+        let headers: Vec<(&str, &str)> = if_match.map(|m| vec![("If-Match", m)]).unwrap_or_default();
+        let body = body.to_string().into_bytes();
+        self.call(Method::PATCH, path, Some(token), &headers, Body::Raw("application/merge-patch+json", body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str, if_match: Option<&str>) -> Response {
+        let headers: Vec<(&str, &str)> = if_match.map(|m| vec![("If-Match", m)]).unwrap_or_default();
+        self.call(Method::DELETE, path, Some(token), &headers, Body::None).await
+    }
+
+    /// Creates a draft and returns its JSON (asserting 201).
+    pub async fn create_draft(&self, token: &str, content: Value) -> Value {
+        let res = self.post("/v1/drafts", Some(token), &json!({ "content": content })).await;
+        res.assert_status(201);
+        res.json()
+    }
+}
+
+/// A content that passes every product-level rule (files are not part of the content).
+pub fn complete_content() -> Value {
+    json!({
+        "delivery_method": "professional_service",
+        "name": "Data Migration Supporting Service",
+        "version": "V1.0",
+        "currency": "USD",
+        "summary": "Move your databases to the cloud with zero data loss.",
+        "description": "We migrate relational databases to managed cloud services. ".repeat(8),
+        "highlights": ["Zero downtime cut-over", "Certified engineers"],
+        "service_flow_template": "standard",
+        "avg_delivery_days": 10,
+        "after_sales": {"email": "support@example.com", "hotline": "+86 755 1234 5678",
+                        "hours": "09:00-18:00", "days": "mon-fri", "timezone": "+08:00"},
+        "public_sales": true,
+        "specifications": [{
+            "key": "migration",
+            "name": "Database migration",
+            "billing_mode": "one_time",
+            "pricing": "custom",
+            "attributes": [
+                {"code": "edition", "name": "Edition", "type": "enumeration", "values": ["basic", "enterprise"]},
+                {"code": "person_days", "name": "Person-days", "type": "quantity", "unit": "person-day",
+                 "min": 1, "max": 100, "step": 1}
+            ],
+            "skus": [
+                {"attributes": {"edition": "basic"}, "price": {"model": "linear", "unit_amounts": {"one_time": 50000}}},
+                {"attributes": {"edition": "enterprise"}, "price": {"model": "linear", "unit_amounts": {"one_time": 90000}}}
+            ]
+        }]
+    })
+}

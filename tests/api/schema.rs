@@ -1,0 +1,101 @@
+//! The SQLite and PostgreSQL migrations give the same tables, columns and indexes.
+
+use std::collections::BTreeSet;
+
+use diesel::prelude::*;
+use diesel::sql_types::{Integer, Text};
+use shelf_persistence::{Db, DbConnection};
+
+use crate::helpers::{TestApp, is_postgres};
+
+#[derive(QueryableByName)]
+struct Column {
+    #[diesel(sql_type = Text)]
+    table_name: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Text)]
+    data_type: String,
+    #[diesel(sql_type = Integer)]
+    nullable: i32,
+}
+
+#[derive(QueryableByName)]
+struct Index {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+type Schema = (BTreeSet<(String, String, String, bool)>, BTreeSet<String>);
+
+fn normalise(data_type: &str) -> String {
+    match data_type.to_ascii_lowercase().as_str() {
+        "blob" | "bytea" => "binary".into(),
+        "timestamp" | "timestamp without time zone" => "timestamp".into(),
+        other => other.into(),
+    }
+}
+
+fn schema_of(db: &Db) -> Schema {
+    db.read(|conn| {
+        let (columns, indexes): (Vec<Column>, Vec<Index>) = match conn {
+            DbConnection::Sqlite(c) => (
+                diesel::sql_query(
+                    "SELECT m.name AS table_name, p.name AS column_name, p.type AS data_type, \
+                     CASE WHEN p.\"notnull\" = 1 OR p.pk > 0 THEN 0 ELSE 1 END AS nullable \
+                     FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '__diesel%'",
+                )
+                .load(c)?,
+                diesel::sql_query("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'")
+                    .load(c)?,
+            ),
+            DbConnection::Pg(c) => (
+                diesel::sql_query(
+                    "SELECT table_name::text, column_name::text, data_type::text, \
+                     CASE WHEN is_nullable = 'YES' THEN 1 ELSE 0 END AS nullable \
+                     FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '__diesel%'",
+                )
+                .load(c)?,
+                diesel::sql_query(
+                    "SELECT indexname::text AS name FROM pg_indexes WHERE schemaname = 'public' \
+                     AND indexname NOT LIKE '%_pkey' AND tablename NOT LIKE '__diesel%'",
+                )
+                .load(c)?,
+            ),
+        };
+        Ok((
+            columns.into_iter().map(|c| (c.table_name, c.column_name, normalise(&c.data_type), c.nullable == 1)).collect(),
+            indexes.into_iter().map(|i| i.name).collect(),
+        ))
+    })
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn sqlite_and_postgres_migrations_give_the_same_schema() {
+    if !is_postgres() {
+        eprintln!("SHELF_TEST_DATABASE_URL is not set: the schema comparison runs in the PostgreSQL pass");
+        return;
+    }
+    let pg = TestApp::spawn().await;
+    let path = std::env::temp_dir().join(format!("shelf_schema_{}.db", uuid::Uuid::now_v7().simple()));
+    let sqlite = shelf_server::open_db(&crate::helpers::test_config(path.display().to_string())).unwrap();
+    let (sqlite_schema, pg_schema) = (schema_of(&sqlite), schema_of(&pg.db));
+    drop(sqlite);
+    let _ = std::fs::remove_file(&path);
+    assert!(!sqlite_schema.0.is_empty());
+    assert_eq!(sqlite_schema, pg_schema);
+}
+
+#[test]
+fn instances_migrating_a_fresh_database_at_once_do_not_race() {
+    let (url, _guard) = crate::helpers::fresh_database();
+    let instances: Vec<Db> = (0..3).map(|_| Db::open(&url, Some(2)).unwrap()).collect();
+    let handles: Vec<_> = instances.iter().cloned().map(|db| std::thread::spawn(move || db.migrate())).collect();
+    for h in handles {
+        h.join().unwrap().unwrap();
+    }
+    let tables = schema_of(&instances[0]).0.iter().map(|c| c.0.clone()).collect::<BTreeSet<_>>();
+    assert_eq!(tables, BTreeSet::from(["drafts".to_owned(), "idempotency_keys".to_owned()]));
+}
