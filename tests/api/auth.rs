@@ -43,7 +43,15 @@ async fn a_missing_token_is_401_with_www_authenticate() {
 async fn a_malformed_authorization_header_is_401() {
     let app = TestApp::spawn().await;
     for value in ["Basic dXNlcjpwYXNz", "Bearer", "Bearer not.a.jwt"] {
-        let res = app.call(actix_web::http::Method::GET, "/v1/drafts", None, &[("Authorization", value)], crate::helpers::Body::None).await;
+        let res = app
+            .call(
+                actix_web::http::Method::GET,
+                "/v1/drafts",
+                None,
+                &[("Authorization", value)],
+                crate::helpers::Body::None,
+            )
+            .await;
         assert_401(&res);
     }
 }
@@ -65,7 +73,9 @@ async fn a_token_with_another_algorithm_is_401() {
 #[actix_web::test]
 async fn a_token_with_a_wrong_signature_is_401() {
     let app = TestApp::spawn().await;
-    assert_401(&drafts_status(&app, &hs(Algorithm::HS256, b"another-secret-of-32-bytes-or-more", &seller_claims())).await);
+    assert_401(
+        &drafts_status(&app, &hs(Algorithm::HS256, b"another-secret-of-32-bytes-or-more", &seller_claims())).await,
+    );
 }
 
 #[actix_web::test]
@@ -123,8 +133,14 @@ async fn rs256_with_a_public_key_accepts_rs256_and_refuses_hs256() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/api/fixtures");
     let public = std::fs::read(dir.join("rs256_public.pem")).unwrap();
     let private = std::fs::read(dir.join("rs256_private.pem")).unwrap();
-    let app = TestApp::spawn_with(|c| c.jwt_key = JwtKey::PublicKeyPem(dir.join("rs256_public.pem"), public.clone())).await;
-    let rs = jsonwebtoken::encode(&Header::new(Algorithm::RS256), &seller_claims(), &EncodingKey::from_rsa_pem(&private).unwrap()).unwrap();
+    let app =
+        TestApp::spawn_with(|c| c.jwt_key = JwtKey::PublicKeyPem(dir.join("rs256_public.pem"), public.clone())).await;
+    let rs = jsonwebtoken::encode(
+        &Header::new(Algorithm::RS256),
+        &seller_claims(),
+        &EncodingKey::from_rsa_pem(&private).unwrap(),
+    )
+    .unwrap();
     drafts_status(&app, &rs).await.assert_status(200);
     // The classic confusion attack: HS256 signed with the public key as the secret.
     assert_401(&drafts_status(&app, &hs(Algorithm::HS256, &public, &seller_claims())).await);

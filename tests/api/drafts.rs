@@ -88,14 +88,18 @@ async fn an_unknown_draft_is_404() {
 async fn patch_merges_the_content_and_bumps_the_version() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let draft = app.create_draft(&token, json!({"name": "Old", "version": "V1.0", "after_sales": {"email": "a@b.io"}})).await;
+    let draft =
+        app.create_draft(&token, json!({"name": "Old", "version": "V1.0", "after_sales": {"email": "a@b.io"}})).await;
     let patch = json!({"content": {"name": "New", "after_sales": {"hotline": "+1 555 0100"}, "version": null}});
     let res = app.patch(&path(&draft), &token, Some(&etag(&draft)), &patch).await;
     res.assert_status(200);
     assert_eq!(res.header("etag"), Some("\"2\""));
     let updated = res.json();
     assert_eq!(updated["version"], 2);
-    assert_eq!(updated["content"], json!({"name": "New", "after_sales": {"email": "a@b.io", "hotline": "+1 555 0100"}}));
+    assert_eq!(
+        updated["content"],
+        json!({"name": "New", "after_sales": {"email": "a@b.io", "hotline": "+1 555 0100"}})
+    );
     assert_eq!(app.get(&path(&draft), Some(&token)).await.json(), updated);
 }
 
@@ -106,8 +110,13 @@ async fn patch_accepts_plain_application_json_too() {
     let draft = app.create_draft(&token, json!({})).await;
     let body = json!({"content": {"summary": "Short"}}).to_string().into_bytes();
     let res = app
-        .call(actix_web::http::Method::PATCH, &path(&draft), Some(&token), &[("If-Match", "\"1\"")],
-              crate::helpers::Body::Raw("application/json", body))
+        .call(
+            actix_web::http::Method::PATCH,
+            &path(&draft),
+            Some(&token),
+            &[("If-Match", "\"1\"")],
+            crate::helpers::Body::Raw("application/json", body),
+        )
         .await;
     res.assert_status(200);
 }
@@ -135,7 +144,12 @@ async fn patch_with_a_wrong_type_is_422_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
     let draft = app.create_draft(&token, json!({"name": "Kept"})).await;
-    for patch in [json!({"content": {"public_sales": "yes"}}), json!({"content": {"nmae": "x"}}), json!({"other": 1}), json!([1])] {
+    for patch in [
+        json!({"content": {"public_sales": "yes"}}),
+        json!({"content": {"nmae": "x"}}),
+        json!({"other": 1}),
+        json!([1]),
+    ] {
         app.patch(&path(&draft), &token, Some("\"1\""), &patch).await.problem(422);
     }
     let now = app.get(&path(&draft), Some(&token)).await.json();
@@ -249,8 +263,13 @@ async fn list_filters_by_state_kind_and_name_case_insensitively() {
     let rejected = app.create_draft(&token, json!({"name": "50% off migration"})).await;
     let id = rejected["id"].as_str().unwrap().to_owned();
     app.db.read(|c| shelf_persistence::drafts::set_state(c, &id, DraftState::Rejected)).unwrap();
-    let names = |v: Value| -> Vec<Value> { v["items"].as_array().unwrap().iter().map(|d| d["content"]["name"].clone()).collect() };
-    assert_eq!(names(app.get("/v1/drafts?q=migration", Some(&token)).await.json()), ["50% off migration", "Database MIGRATION Service"]);
+    let names = |v: Value| -> Vec<Value> {
+        v["items"].as_array().unwrap().iter().map(|d| d["content"]["name"].clone()).collect()
+    };
+    assert_eq!(
+        names(app.get("/v1/drafts?q=migration", Some(&token)).await.json()),
+        ["50% off migration", "Database MIGRATION Service"]
+    );
     assert_eq!(names(app.get("/v1/drafts?q=50%25", Some(&token)).await.json()), ["50% off migration"]);
     assert_eq!(names(app.get("/v1/drafts?q=_", Some(&token)).await.json()), Vec::<Value>::new());
     assert_eq!(names(app.get("/v1/drafts?state=rejected", Some(&token)).await.json()), ["50% off migration"]);
@@ -270,11 +289,23 @@ async fn validate_an_empty_draft_reports_every_required_field() {
     res.assert_status(200);
     let report = res.json();
     assert_eq!(report["ready"], false);
-    let pointers: Vec<_> = report["violations"].as_array().unwrap().iter().map(|v| v["pointer"].as_str().unwrap().to_owned()).collect();
-    for p in ["/delivery_method", "/name", "/version", "/description", "/after_sales", "/specifications", "/logo", "/request_templates"] {
+    let pointers: Vec<_> =
+        report["violations"].as_array().unwrap().iter().map(|v| v["pointer"].as_str().unwrap().to_owned()).collect();
+    for p in [
+        "/delivery_method",
+        "/name",
+        "/version",
+        "/description",
+        "/after_sales",
+        "/specifications",
+        "/logo",
+        "/request_templates",
+    ] {
         assert!(pointers.iter().any(|x| x == p), "{p} missing from {pointers:?}");
     }
-    assert!(report["violations"].as_array().unwrap().iter().all(|v| v["code"] == "required" && v["severity"] == "error"));
+    assert!(
+        report["violations"].as_array().unwrap().iter().all(|v| v["code"] == "required" && v["severity"] == "error")
+    );
 }
 
 #[actix_web::test]
@@ -283,7 +314,8 @@ async fn validate_complete_content_reports_only_the_missing_files() {
     let token = app.seller("seller-a");
     let draft = app.create_draft(&token, complete_content()).await;
     let report = app.post(&format!("{}/validate", path(&draft)), Some(&token), &json!({})).await.json();
-    let got: Vec<_> = report["violations"].as_array().unwrap().iter().map(|v| (v["pointer"].clone(), v["code"].clone())).collect();
+    let got: Vec<_> =
+        report["violations"].as_array().unwrap().iter().map(|v| (v["pointer"].clone(), v["code"].clone())).collect();
     assert_eq!(got, [(json!("/logo"), json!("required")), (json!("/request_templates"), json!("required"))]);
 }
 
@@ -304,9 +336,17 @@ async fn validate_reports_rule_breaks_with_codes_and_warnings() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| (v["pointer"].as_str().unwrap().to_owned(), v["code"].as_str().unwrap().to_owned(), v["severity"].as_str().unwrap().to_owned()))
+        .map(|v| {
+            (
+                v["pointer"].as_str().unwrap().to_owned(),
+                v["code"].as_str().unwrap().to_owned(),
+                v["severity"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
-    let expect = |p: &str, c: &str, s: &str| assert!(got.contains(&(p.into(), c.into(), s.into())), "{p} {c} {s} not in {got:?}");
+    let expect = |p: &str, c: &str, s: &str| {
+        assert!(got.contains(&(p.into(), c.into(), s.into())), "{p} {c} {s} not in {got:?}")
+    };
     expect("/name", "name_imitates_operator", "error");
     expect("/name", "name_contains_version", "error");
     expect("/version", "invalid_format", "error");

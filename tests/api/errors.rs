@@ -26,7 +26,8 @@ async fn malformed_json_is_400() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
     for body in ["{\"content\": ", "not json", "", "{} trailing"] {
-        let res = app.call(Method::POST, "/v1/drafts", Some(&token), &[], Body::Raw("application/json", body.into())).await;
+        let res =
+            app.call(Method::POST, "/v1/drafts", Some(&token), &[], Body::Raw("application/json", body.into())).await;
         res.problem(400);
     }
 }
@@ -70,10 +71,19 @@ async fn a_wrong_or_missing_media_type_is_415() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
     for content_type in ["text/plain", "application/xml", ""] {
-        let res = app.call(Method::POST, "/v1/drafts", Some(&token), &[], Body::Raw(content_type, b"{}".to_vec())).await;
+        let res =
+            app.call(Method::POST, "/v1/drafts", Some(&token), &[], Body::Raw(content_type, b"{}".to_vec())).await;
         res.problem(415);
     }
-    let res = app.call(Method::POST, "/v1/drafts", Some(&token), &[], Body::Raw("application/json; charset=utf-8", b"{}".to_vec())).await;
+    let res = app
+        .call(
+            Method::POST,
+            "/v1/drafts",
+            Some(&token),
+            &[],
+            Body::Raw("application/json; charset=utf-8", b"{}".to_vec()),
+        )
+        .await;
     res.assert_status(201);
 }
 

@@ -6,7 +6,8 @@ use crate::helpers::{Body, TestApp};
 
 async fn post_with_key(app: &TestApp, token: &str, key: &str, body: &serde_json::Value) -> crate::helpers::Response {
     let bytes = body.to_string().into_bytes();
-    app.call(Method::POST, "/v1/drafts", Some(token), &[("Idempotency-Key", key)], Body::Raw("application/json", bytes)).await
+    app.call(Method::POST, "/v1/drafts", Some(token), &[("Idempotency-Key", key)], Body::Raw("application/json", bytes))
+        .await
 }
 
 async fn draft_count(app: &TestApp, token: &str) -> usize {
@@ -58,10 +59,24 @@ async fn a_retry_while_the_first_is_in_flight_is_409() {
     let token = app.seller("seller-a");
     let body = json!({"content": {"name": "Slow"}});
     // Claim the key exactly as the first of two identical requests does while it is being served.
-    let fingerprint =
-        shelf_http::idempotency::fingerprint("POST", "/v1/drafts", "", b"application/json", body.to_string().as_bytes());
+    let fingerprint = shelf_http::idempotency::fingerprint(
+        "POST",
+        "/v1/drafts",
+        "",
+        b"application/json",
+        body.to_string().as_bytes(),
+    );
     app.db
-        .read(|c| idempotency::begin(c, "seller-a", "busy", &fingerprint, shelf_persistence::now(), chrono::Duration::hours(24)))
+        .read(|c| {
+            idempotency::begin(
+                c,
+                "seller-a",
+                "busy",
+                &fingerprint,
+                shelf_persistence::now(),
+                chrono::Duration::hours(24),
+            )
+        })
         .unwrap();
     post_with_key(&app, &token, "busy", &body).await.problem(409);
 }
@@ -74,7 +89,12 @@ async fn an_expired_key_acts_again() {
     app.db
         .read(|c| {
             idempotency::begin(c, "seller-a", "old", "fp", long_ago, chrono::Duration::hours(24))?;
-            idempotency::complete(c, "seller-a", "old", &idempotency::StoredResponse { status: 201, headers: "{}".into(), body: b"{}".to_vec() })
+            idempotency::complete(
+                c,
+                "seller-a",
+                "old",
+                &idempotency::StoredResponse { status: 201, headers: "{}".into(), body: b"{}".to_vec() },
+            )
         })
         .unwrap();
     let res = post_with_key(&app, &token, "old", &json!({"content": {}})).await;

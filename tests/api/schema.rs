@@ -47,8 +47,10 @@ fn schema_of(db: &Db) -> Schema {
                      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '__diesel%'",
                 )
                 .load(c)?,
-                diesel::sql_query("SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'")
-                    .load(c)?,
+                diesel::sql_query(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'",
+                )
+                .load(c)?,
             ),
             DbConnection::Pg(c) => (
                 diesel::sql_query(
@@ -65,7 +67,10 @@ fn schema_of(db: &Db) -> Schema {
             ),
         };
         Ok((
-            columns.into_iter().map(|c| (c.table_name, c.column_name, normalise(&c.data_type), c.nullable == 1)).collect(),
+            columns
+                .into_iter()
+                .map(|c| (c.table_name, c.column_name, normalise(&c.data_type), c.nullable == 1))
+                .collect(),
             indexes.into_iter().map(|i| i.name).collect(),
         ))
     })

@@ -15,13 +15,16 @@ async fn the_standard_template_has_its_five_stages_in_order() {
     let res = app.get("/v1/service-flow-templates/standard", None).await;
     res.assert_status(200);
     let stages: Vec<_> = res.json()["stages"].as_array().unwrap().iter().map(|s| s["code"].clone()).collect();
-    assert_eq!(stages, [
-        "waiting_for_customer_request",
-        "waiting_for_seller_confirmation",
-        "seller_delivering",
-        "waiting_for_customer_acceptance",
-        "completed"
-    ]);
+    assert_eq!(
+        stages,
+        [
+            "waiting_for_customer_request",
+            "waiting_for_seller_confirmation",
+            "seller_delivering",
+            "waiting_for_customer_acceptance",
+            "completed"
+        ]
+    );
 }
 
 #[actix_web::test]

@@ -58,13 +58,22 @@ impl ServiceFlowTemplateCode {
                 description: "Environment configuration, data migration and similar services. Settled only \
                               once completed; a customer may appeal after 5 days without an update or 3 rejections.",
                 stages: vec![
-                    stage("waiting_for_customer_request", "Waiting for customer request",
-                          "The customer fills in the request template after purchase."),
-                    stage("waiting_for_seller_confirmation", "Waiting for seller confirmation",
-                          "The seller confirms the customer's request."),
+                    stage(
+                        "waiting_for_customer_request",
+                        "Waiting for customer request",
+                        "The customer fills in the request template after purchase.",
+                    ),
+                    stage(
+                        "waiting_for_seller_confirmation",
+                        "Waiting for seller confirmation",
+                        "The seller confirms the customer's request.",
+                    ),
                     stage("seller_delivering", "Seller delivering", "The seller delivers the service."),
-                    stage("waiting_for_customer_acceptance", "Waiting for customer acceptance",
-                          "The customer accepts or rejects the delivery."),
+                    stage(
+                        "waiting_for_customer_acceptance",
+                        "Waiting for customer acceptance",
+                        "The customer accepts or rejects the delivery.",
+                    ),
                     stage("completed", "Completed", "The service is accepted and can be settled."),
                 ],
             },
@@ -98,13 +107,16 @@ mod tests {
     fn standard_flow_ends_in_completed_after_acceptance() {
         let t = ServiceFlowTemplateCode::Standard.template();
         let codes: Vec<_> = t.stages.iter().map(|s| s.code).collect();
-        assert_eq!(codes, [
-            "waiting_for_customer_request",
-            "waiting_for_seller_confirmation",
-            "seller_delivering",
-            "waiting_for_customer_acceptance",
-            "completed"
-        ]);
+        assert_eq!(
+            codes,
+            [
+                "waiting_for_customer_request",
+                "waiting_for_seller_confirmation",
+                "seller_delivering",
+                "waiting_for_customer_acceptance",
+                "completed"
+            ]
+        );
     }
 
     #[test]

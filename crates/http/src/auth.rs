@@ -57,10 +57,9 @@ impl Authenticator {
                 }
                 (DecodingKey::from_secret(secret), Algorithm::HS256)
             }
-            KeySource::Rs256PublicPem(pem) => (
-                DecodingKey::from_rsa_pem(pem).map_err(|e| format!("bad RS256 public key: {e}"))?,
-                Algorithm::RS256,
-            ),
+            KeySource::Rs256PublicPem(pem) => {
+                (DecodingKey::from_rsa_pem(pem).map_err(|e| format!("bad RS256 public key: {e}"))?, Algorithm::RS256)
+            }
         };
         // One algorithm, pinned: `none` and every other algorithm are refused.
         let mut validation = Validation::new(algorithm);
@@ -81,9 +80,9 @@ impl Authenticator {
 
     /// The account of a verified `Authorization: Bearer` token.
     pub fn authenticate(&self, headers: &HeaderMap) -> Result<Account, ApiError> {
-        let value = headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| ApiError::Unauthorized("this operation needs an `Authorization: Bearer <JWT>` header".into()))?;
+        let value = headers.get(AUTHORIZATION).ok_or_else(|| {
+            ApiError::Unauthorized("this operation needs an `Authorization: Bearer <JWT>` header".into())
+        })?;
         let token = value
             .to_str()
             .ok()
@@ -111,7 +110,9 @@ fn describe(e: &jsonwebtoken::errors::Error) -> String {
         K::InvalidIssuer => "its issuer is not accepted".into(),
         K::InvalidAudience => "its audience is not accepted".into(),
         K::MissingRequiredClaim(c) => format!("the `{c}` claim is missing"),
-        K::Json(_) => "its claims are malformed (`sub`, `role` and `exp` are required; role is seller, reviewer or admin)".into(),
+        K::Json(_) => {
+            "its claims are malformed (`sub`, `role` and `exp` are required; role is seller, reviewer or admin)".into()
+        }
         K::InvalidToken | K::Base64(_) | K::Utf8(_) => "it is not a well-formed JWT".into(),
         _ => "it is not valid".into(),
     }

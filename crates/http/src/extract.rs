@@ -124,12 +124,17 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -
 
 /// Members that hold arrays in some request body. serde reads a struct from an array by position,
 /// so an array anywhere else is refused here rather than silently taken apart.
-const ARRAY_MEMBERS: &[&str] = &["highlights", "specifications", "attributes", "values", "skus", "tiers", "dates", "emails", "phones"];
+const ARRAY_MEMBERS: &[&str] =
+    &["highlights", "specifications", "attributes", "values", "skus", "tiers", "dates", "emails", "phones"];
 
 fn refuse_misplaced_arrays(value: &serde_json::Value, pointer: &mut String) -> Result<(), FieldError> {
     use serde_json::Value;
     let misplaced = |pointer: &str| {
-        FieldError::at_pointer(pointer, ViolationCode::InvalidType, "invalid type: sequence, expected an object or a value")
+        FieldError::at_pointer(
+            pointer,
+            ViolationCode::InvalidType,
+            "invalid type: sequence, expected an object or a value",
+        )
     };
     match value {
         Value::Array(_) if pointer.is_empty() => Err(misplaced(pointer)),
@@ -191,10 +196,10 @@ fn field_error(prefix: &str, path: &Path, message: &str) -> FieldError {
     let mut pointer = pointer_of(prefix, path);
     let code = if message.starts_with("unknown field") {
         // The path stops at the object; name the field itself.
-        if let Some(field) = message.split('`').nth(1) {
-            if !pointer.ends_with(&format!("/{field}")) {
-                pointer.push_str(&format!("/{field}"));
-            }
+        if let Some(field) = message.split('`').nth(1)
+            && !pointer.ends_with(&format!("/{field}"))
+        {
+            pointer.push_str(&format!("/{field}"));
         }
         ViolationCode::UnknownField
     } else if message.starts_with("missing field") {
@@ -228,8 +233,11 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
             } else {
                 path
             };
-            let code =
-                if message.starts_with("unknown field") { ViolationCode::UnknownField } else { ViolationCode::InvalidValue };
+            let code = if message.starts_with("unknown field") {
+                ViolationCode::UnknownField
+            } else {
+                ViolationCode::InvalidValue
+            };
             ApiError::bad_parameter(&parameter, code, message)
         }))
     }

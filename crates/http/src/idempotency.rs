@@ -56,7 +56,9 @@ pub async fn middleware(
     let db = state.db.clone();
     let (k, a) = (key.clone(), account.clone());
     let begun = web::block(move || {
-        db.write(|c| idempotency::begin(c, &a, &k, &fingerprint, shelf_persistence::now(), chrono::Duration::hours(TTL_HOURS)))
+        db.write(|c| {
+            idempotency::begin(c, &a, &k, &fingerprint, shelf_persistence::now(), chrono::Duration::hours(TTL_HOURS))
+        })
     })
     .await
     .map_err(ApiError::from)

@@ -52,7 +52,9 @@ pub struct AppState {
 }
 
 /// Runs database work off the async workers.
-pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
     web::block(f).await?
 }
 
@@ -79,7 +81,9 @@ pub fn app(
 > {
     let (app, _) = App::new().into_utoipa_app().app_data(state).configure(routes::configure).split_for_parts();
     app.app_data(web::Data::new(fallback::RouteTable::from_openapi(&api)))
-        .app_data(web::PathConfig::default().error_handler(|e, _| ApiError::bad_parameter("path", shelf_domain::ViolationCode::InvalidValue, e.to_string()).into()))
+        .app_data(web::PathConfig::default().error_handler(|e, _| {
+            ApiError::bad_parameter("path", shelf_domain::ViolationCode::InvalidValue, e.to_string()).into()
+        }))
         .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/openapi.json", (*api).clone()))
         .default_service(web::to(fallback::not_found_or_method))
         .wrap(from_fn(idempotency::middleware))

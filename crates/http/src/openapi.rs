@@ -57,7 +57,9 @@ pub fn base() -> OpenApi {
 /// Gives every error response the problem+json body, and every operation its 500.
 pub fn finish(mut api: OpenApi) -> OpenApi {
     for item in api.paths.paths.values_mut() {
-        for op in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+        for op in
+            [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+        {
             add_problem_bodies(op);
         }
     }
@@ -65,9 +67,7 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
 }
 
 fn add_problem_bodies(op: &mut Operation) {
-    let problem = || {
-        ContentBuilder::new().schema(Some(RefOr::Ref(Ref::from_schema_name("Problem")))).build()
-    };
+    let problem = || ContentBuilder::new().schema(Some(RefOr::Ref(Ref::from_schema_name("Problem")))).build();
     op.responses.responses.entry("500".into()).or_insert_with(|| {
         RefOr::T(ResponseBuilder::new().description("Internal error; the body names the request id").build())
     });

@@ -35,7 +35,11 @@ impl ListOrder {
 pub fn page(limit: Option<u32>, page_token: Option<&str>, order: Option<ListOrder>) -> Result<Page, ApiError> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_parameter("limit", ViolationCode::OutOfRange, format!("limit must be 1..{MAX_LIMIT}")));
+        return Err(ApiError::bad_parameter(
+            "limit",
+            ViolationCode::OutOfRange,
+            format!("limit must be 1..{MAX_LIMIT}"),
+        ));
     }
     let order = order.unwrap_or_default();
     let after = page_token.map(|t| decode(t, order)).transpose()?;

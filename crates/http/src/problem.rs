@@ -134,12 +134,7 @@ impl ApiError {
 }
 
 /// Writes a problem response; the one place that renders errors.
-pub fn problem_response(
-    status: StatusCode,
-    slug: &str,
-    detail: String,
-    errors: Vec<FieldError>,
-) -> HttpResponse {
+pub fn problem_response(status: StatusCode, slug: &str, detail: String, errors: Vec<FieldError>) -> HttpResponse {
     let context = request_id::current();
     let problem = Problem {
         problem_type: format!("urn:shelf:problem:{slug}"),
@@ -223,5 +218,36 @@ impl From<shelf_persistence::Error> for ApiError {
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
         ApiError::Internal(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request_id::{RequestContext, scope_sync};
+
+    fn body_of(response: HttpResponse) -> serde_json::Value {
+        let bytes = actix_web::body::to_bytes(response.into_body());
+        let bytes = futures_util::FutureExt::now_or_never(bytes).unwrap().unwrap();
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    #[test]
+    fn an_internal_error_answers_500_with_the_request_id_and_no_cause() {
+        let context = RequestContext { id: "req-42".into(), path: "/v1/drafts".into() };
+        let response = scope_sync(context, || ApiError::internal("disk on fire at /var/lib/secret").error_response());
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = body_of(response);
+        assert_eq!(body["request_id"], "req-42");
+        assert_eq!(body["instance"], "/v1/drafts");
+        assert!(!body.to_string().contains("disk on fire"), "{body}");
+    }
+
+    #[test]
+    fn client_errors_do_not_carry_a_request_id_in_the_body() {
+        let context = RequestContext { id: "req-43".into(), path: "/x".into() };
+        let body = body_of(scope_sync(context, || ApiError::NotFound.error_response()));
+        assert!(body.get("request_id").is_none());
+        assert_eq!(body["type"], "urn:shelf:problem:not-found");
     }
 }

@@ -4,9 +4,9 @@
 use std::time::Instant;
 
 use actix_web::Error;
-use actix_web::error::InternalError;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 
@@ -63,9 +63,8 @@ pub async fn middleware(
         // An error that escaped every handler (a middleware's own): answer it as a problem.
         Err(err) => {
             let status = err.as_response_error().status_code();
-            let mut response = CONTEXT.sync_scope(context, || {
-                problem_response(status, "request-refused", err.to_string(), Vec::new())
-            });
+            let mut response = CONTEXT
+                .sync_scope(context, || problem_response(status, "request-refused", err.to_string(), Vec::new()));
             if let Some(value) = header {
                 response.headers_mut().insert(HEADER, value);
             }
@@ -77,4 +76,9 @@ pub async fn middleware(
 
 fn ms(started: Instant) -> f64 {
     started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Runs `f` as if serving the request of `context` (for rendering outside the middleware).
+pub fn scope_sync<R>(context: RequestContext, f: impl FnOnce() -> R) -> R {
+    CONTEXT.sync_scope(context, f)
 }

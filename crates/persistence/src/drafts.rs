@@ -134,7 +134,10 @@ pub fn list_for_seller(
     };
     let rows = query.limit(page.fetch_limit()).select(DraftRow::as_select()).load(conn)?;
     let paged = page.finish(rows, |r| r.id.clone());
-    Ok(Paged { items: paged.items.into_iter().map(Draft::try_from).collect::<Result<_>>()?, next_after: paged.next_after })
+    Ok(Paged {
+        items: paged.items.into_iter().map(Draft::try_from).collect::<Result<_>>()?,
+        next_after: paged.next_after,
+    })
 }
 
 /// Why a conditional change found nothing to change.

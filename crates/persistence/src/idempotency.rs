@@ -57,7 +57,8 @@ pub fn begin(
         .optional()?;
     let now_db = to_db_time(now);
     if let Some(row) = existing {
-        let abandoned = row.status.is_none() && row.created_at < to_db_time(now - Duration::seconds(ABANDONED_AFTER_SECONDS));
+        let abandoned =
+            row.status.is_none() && row.created_at < to_db_time(now - Duration::seconds(ABANDONED_AFTER_SECONDS));
         if row.expires_at > now_db && !abandoned {
             // In flight first: a concurrent request waits for the first, whatever it is.
             return Ok(match (row.status, row.headers, row.body) {

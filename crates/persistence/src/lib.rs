@@ -96,8 +96,7 @@ impl r2d2::ManageConnection for Manager {
                 diesel::PgConnection::establish(url).map(DbConnection::Pg).map_err(r2d2::Error::ConnectionError)
             }
             Target::Sqlite(path) => {
-                let mut conn =
-                    diesel::SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                let mut conn = diesel::SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
                 conn.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }

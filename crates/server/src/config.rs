@@ -75,8 +75,11 @@ impl Config {
             }
         };
         let marketplace_tz = var("SHELF_MARKETPLACE_TZ").unwrap_or_else(|| "+08:00".into());
-        let marketplace_offset_seconds = shelf_domain::content::after_sales::parse_utc_offset(&marketplace_tz)
-            .ok_or(ConfigError { var: "SHELF_MARKETPLACE_TZ", message: format!("`{marketplace_tz}` is not ±HH:MM") })?;
+        let marketplace_offset_seconds =
+            shelf_domain::content::after_sales::parse_utc_offset(&marketplace_tz).ok_or(ConfigError {
+                var: "SHELF_MARKETPLACE_TZ",
+                message: format!("`{marketplace_tz}` is not ±HH:MM"),
+            })?;
         Ok(Config {
             database_url: var("SHELF_DATABASE_URL").unwrap_or_else(|| "shelf.db".into()),
             bind: var("SHELF_BIND").unwrap_or_else(|| "127.0.0.1:8080".into()),
@@ -85,7 +88,9 @@ impl Config {
             jwt_audience: var("SHELF_JWT_AUDIENCE"),
             pool_size: parse("SHELF_POOL_SIZE", "a number of connections")?,
             cors_origins: var("SHELF_CORS_ORIGINS")
-                .map(|v| v.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect())
+                .map(|v| {
+                    v.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect()
+                })
                 .unwrap_or_default(),
             marketplace_offset_seconds,
             json_body_bytes: parse("SHELF_MAX_JSON_BYTES", "a number of bytes")?.unwrap_or(1 << 20),

@@ -23,7 +23,14 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
 }
 
 /// An HS256 token for `sub` with `role`, valid for `ttl`.
-pub fn token(secret: &[u8], sub: &str, role: Role, ttl: Duration, email: Option<String>, phone: Option<String>) -> Result<String, String> {
+pub fn token(
+    secret: &[u8],
+    sub: &str,
+    role: Role,
+    ttl: Duration,
+    email: Option<String>,
+    phone: Option<String>,
+) -> Result<String, String> {
     let exp = chrono::Utc::now().timestamp().max(0) as u64 + ttl.as_secs();
     let claims = Claims { sub: sub.to_owned(), role, exp, email, phone, iss: None, aud: None };
     shelf_http::auth::issue_hs256(secret, &claims)
@@ -73,7 +80,11 @@ async fn purge_idempotency_keys(db: Db) {
     loop {
         every.tick().await;
         let db = db.clone();
-        match web::block(move || db.read(|c| shelf_persistence::idempotency::purge_expired(c, shelf_persistence::now()))).await {
+        match web::block(move || {
+            db.read(|c| shelf_persistence::idempotency::purge_expired(c, shelf_persistence::now()))
+        })
+        .await
+        {
             Ok(Ok(n)) if n > 0 => log::info!("purged {n} expired idempotency keys"),
             Ok(Ok(_)) => {}
             Ok(Err(e)) => log::warn!("purging idempotency keys failed: {e}"),

@@ -65,15 +65,17 @@ fn main() -> ExitCode {
         Command::Serve => Config::from_env()
             .map_err(|e| e.to_string())
             .and_then(|config| actix_web::rt::System::new().block_on(shelf_server::serve(config))),
-        Command::Migrate => Config::from_env().map_err(|e| e.to_string()).and_then(|config| {
-            shelf_server::open_db(&config).map(|_| log::info!("the database is up to date"))
-        }),
-        Command::Token { sub, role, ttl, email, phone } => Config::from_env().map_err(|e| e.to_string()).and_then(|config| {
-            match config.jwt_key {
-                JwtKey::Secret(secret) => shelf_server::token(&secret, &sub, role, ttl, email, phone).map(|t| println!("{t}")),
+        Command::Migrate => Config::from_env()
+            .map_err(|e| e.to_string())
+            .and_then(|config| shelf_server::open_db(&config).map(|_| log::info!("the database is up to date"))),
+        Command::Token { sub, role, ttl, email, phone } => {
+            Config::from_env().map_err(|e| e.to_string()).and_then(|config| match config.jwt_key {
+                JwtKey::Secret(secret) => {
+                    shelf_server::token(&secret, &sub, role, ttl, email, phone).map(|t| println!("{t}"))
+                }
                 _ => Err("set SHELF_JWT_SECRET (the server's HS256 secret) to issue tokens".into()),
-            }
-        }),
+            })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -221,7 +221,10 @@ mod tests {
     fn coverage_below_eight_hours_or_five_days_fails() {
         let v = AfterSales { hours: Some("09:00-16:59".into()), days: Some("mon-thu".into()), ..full() }.check("");
         let codes: Vec<_> = v.iter().map(|v| (v.pointer.as_str(), v.code)).collect();
-        assert_eq!(codes, [("/hours", ViolationCode::CoverageInsufficient), ("/days", ViolationCode::CoverageInsufficient)]);
+        assert_eq!(
+            codes,
+            [("/hours", ViolationCode::CoverageInsufficient), ("/days", ViolationCode::CoverageInsufficient)]
+        );
     }
 
     #[test]

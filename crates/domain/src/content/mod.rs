@@ -93,9 +93,8 @@ impl DraftContent {
     /// The release-requirement check: every broken rule, errors and warnings, in content order.
     pub fn check(&self, attachments: Attachments) -> Vec<Violation> {
         let mut out = Vec::new();
-        match self.delivery_method {
-            None => out.push(Violation::required("/delivery_method")),
-            Some(_) => {}
+        if self.delivery_method.is_none() {
+            out.push(Violation::required("/delivery_method"));
         }
         required_then(&mut out, "/name", self.name.as_deref(), name::check);
         required_then(&mut out, "/version", self.version.as_deref(), version::check);
@@ -105,9 +104,7 @@ impl DraftContent {
         if let Some(highlights) = &self.highlights {
             out.extend(text::check_highlights(highlights));
         }
-        if self.service_flow_template.is_none()
-            && self.delivery_method == Some(DeliveryMethod::ProfessionalService)
-        {
+        if self.service_flow_template.is_none() && self.delivery_method == Some(DeliveryMethod::ProfessionalService) {
             out.push(Violation::required("/service_flow_template"));
         }
         match self.avg_delivery_days {
@@ -205,10 +202,23 @@ pub(crate) mod tests {
     fn empty_content_reports_every_required_field_at_once() {
         let v = DraftContent::default().check(Attachments::default());
         let pointers: Vec<_> = v.iter().map(|v| v.pointer.as_str()).collect();
-        assert_eq!(pointers, [
-            "/delivery_method", "/name", "/version", "/currency", "/summary", "/description",
-            "/avg_delivery_days", "/after_sales", "/public_sales", "/specifications", "/logo", "/request_templates"
-        ]);
+        assert_eq!(
+            pointers,
+            [
+                "/delivery_method",
+                "/name",
+                "/version",
+                "/currency",
+                "/summary",
+                "/description",
+                "/avg_delivery_days",
+                "/after_sales",
+                "/public_sales",
+                "/specifications",
+                "/logo",
+                "/request_templates"
+            ]
+        );
         assert!(v.iter().all(|v| v.code == ViolationCode::Required && v.severity == Severity::Error));
     }
 
@@ -257,9 +267,8 @@ pub(crate) mod tests {
     fn too_many_specifications_is_an_error() {
         let mut c = complete();
         let spec = c.specifications.as_ref().unwrap()[0].clone();
-        c.specifications = Some(
-            (0..21).map(|i| Specification { key: Some(format!("s{i}")), ..spec.clone() }).collect(),
-        );
+        c.specifications =
+            Some((0..21).map(|i| Specification { key: Some(format!("s{i}")), ..spec.clone() }).collect());
         assert_eq!(codes(&c.check(ALL_FILES)), [("/specifications", ViolationCode::TooMany)]);
     }
 }

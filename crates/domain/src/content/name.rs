@@ -66,7 +66,8 @@ fn contains_phone(name: &str) -> bool {
 }
 
 const CURRENCY_SYMBOLS: &[char] = &['$', '€', '£', '¥', '￥', '₹', '₩', '₽', '元'];
-const CURRENCY_WORDS: &[&str] = &["usd", "eur", "cny", "rmb", "yuan", "jpy", "gbp", "dollar", "dollars", "euro", "euros"];
+const CURRENCY_WORDS: &[&str] =
+    &["usd", "eur", "cny", "rmb", "yuan", "jpy", "gbp", "dollar", "dollars", "euro", "euros"];
 
 /// A currency symbol next to a number ("$99", "99 元"), or a number followed by a currency word ("99 USD").
 fn contains_price(name: &str) -> bool {
@@ -115,8 +116,13 @@ mod tests {
 
     #[test]
     fn ordinary_names_pass() {
-        for name in ["Data Migration Supporting Service", "ERP 2000 Onboarding", "SAP S/4HANA Supporting Service",
-                     "24x7 Managed Database Operations", "Top 10 Security Checks"] {
+        for name in [
+            "Data Migration Supporting Service",
+            "ERP 2000 Onboarding",
+            "SAP S/4HANA Supporting Service",
+            "24x7 Managed Database Operations",
+            "Top 10 Security Checks",
+        ] {
             assert_eq!(codes(name), [], "{name}");
         }
     }

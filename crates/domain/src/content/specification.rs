@@ -276,12 +276,15 @@ mod tests {
         assert!(check_all(&[spec("a"), spec("b")]).is_empty());
         let v = check_all(&[spec("a"), spec("a"), spec("Bad Key"), Specification::default()]);
         let got: Vec<_> = v.iter().map(|v| (v.pointer.as_str(), v.code)).collect();
-        assert_eq!(got, [
-            ("/specifications/1/key", ViolationCode::Duplicate),
-            ("/specifications/2/key", ViolationCode::InvalidFormat),
-            ("/specifications/3/key", ViolationCode::Required),
-            ("/specifications/3/name", ViolationCode::Required),
-            ("/specifications/3/billing_mode", ViolationCode::Required),
-        ]);
+        assert_eq!(
+            got,
+            [
+                ("/specifications/1/key", ViolationCode::Duplicate),
+                ("/specifications/2/key", ViolationCode::InvalidFormat),
+                ("/specifications/3/key", ViolationCode::Required),
+                ("/specifications/3/name", ViolationCode::Required),
+                ("/specifications/3/billing_mode", ViolationCode::Required),
+            ]
+        );
     }
 }

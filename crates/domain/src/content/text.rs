@@ -29,7 +29,11 @@ pub fn check_highlights(highlights: &[String]) -> Vec<Violation> {
         let pointer = format!("/highlights/{i}");
         out.extend(length(&pointer, "a highlight", h, 1, HIGHLIGHT_MAX_CHARS));
         if highlights[..i].iter().any(|earlier| earlier.trim() == h.trim()) {
-            out.push(Violation::error(pointer, ViolationCode::Duplicate, format!("highlight `{}` is repeated", h.trim())));
+            out.push(Violation::error(
+                pointer,
+                ViolationCode::Duplicate,
+                format!("highlight `{}` is repeated", h.trim()),
+            ));
         }
     }
     out
@@ -46,7 +50,11 @@ fn length(pointer: &str, what: &str, text: &str, min: usize, max: usize) -> Vec<
         };
         vec![Violation::error(pointer, ViolationCode::TooShort, message)]
     } else if n > max {
-        vec![Violation::error(pointer, ViolationCode::TooLong, format!("{what} must be at most {max} characters, got {n}"))]
+        vec![Violation::error(
+            pointer,
+            ViolationCode::TooLong,
+            format!("{what} must be at most {max} characters, got {n}"),
+        )]
     } else {
         Vec::new()
     }

@@ -8,7 +8,9 @@ pub const MAX_CHARS: usize = 32;
 pub fn is_valid(version: &str) -> bool {
     version.len() <= MAX_CHARS
         && version.strip_prefix('V').is_some_and(|numbers| {
-            numbers.split('.').all(|part| !part.is_empty() && part.len() <= 9 && part.bytes().all(|b| b.is_ascii_digit()))
+            numbers
+                .split('.')
+                .all(|part| !part.is_empty() && part.len() <= 9 && part.bytes().all(|b| b.is_ascii_digit()))
         })
 }
 

@@ -45,7 +45,8 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
     let draft = blocking(move || {
-        let new = NewDraft { seller_id: &seller.id, kind: DraftKind::Release, product_id: None, content: &body.content };
+        let new =
+            NewDraft { seller_id: &seller.id, kind: DraftKind::Release, product_id: None, content: &body.content };
         Ok(db.read(|c| drafts::insert(c, new))?)
     })
     .await?;

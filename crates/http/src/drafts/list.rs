@@ -60,7 +60,8 @@ pub async fn list(
     let filter = DraftFilter { state: params.state, kind: params.kind, name_contains: params.q };
     let db = state.db.clone();
     let query_page = page.clone();
-    let paged = blocking(move || Ok(db.read(|c| drafts::list_for_seller(c, &seller.id, &filter, &query_page))?)).await?;
+    let paged =
+        blocking(move || Ok(db.read(|c| drafts::list_for_seller(c, &seller.id, &filter, &query_page))?)).await?;
     let next_page_token = pagination::next_token(&paged, &page);
     Ok(HttpResponse::Ok().json(DraftList { items: paged.items.into_iter().map(Into::into).collect(), next_page_token }))
 }

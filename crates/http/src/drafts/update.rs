@@ -64,9 +64,8 @@ pub async fn update(
     merge_patch::apply(&mut document, &patch);
     let UpdateDraftRequest { content } = from_value(document, "")?;
     let db = state.db.clone();
-    let draft = blocking(move || {
-        Ok(db.read(|c| drafts::update_content_if_version(c, &seller.id, &id, version, &content))?)
-    })
-    .await?;
+    let draft =
+        blocking(move || Ok(db.read(|c| drafts::update_content_if_version(c, &seller.id, &id, version, &content))?))
+            .await?;
     Ok(respond(StatusCode::OK, draft))
 }
