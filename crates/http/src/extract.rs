@@ -60,7 +60,7 @@ fn read_body(
     let media = media_type(req);
     let declared: Option<usize> =
         req.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
-    let mut payload = payload.take();
+    let payload = payload.take();
     Box::pin(async move {
         match media.as_deref() {
             Some(m) if accepted.contains(&m) => {}
@@ -80,19 +80,24 @@ fn read_body(
         if declared.is_some_and(|n| n > limit) {
             return Err(ApiError::PayloadTooLarge { limit });
         }
-        let mut body = web::BytesMut::new();
-        while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|e| ApiError::BadRequest {
-                detail: format!("the request body could not be read: {e}"),
-                errors: Vec::new(),
-            })?;
-            if body.len() + chunk.len() > limit {
-                return Err(ApiError::PayloadTooLarge { limit });
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body.freeze())
+        read_limited(payload, limit).await
     })
+}
+
+/// Reads a whole body, refusing it (413) as soon as it passes `limit` bytes.
+pub async fn read_limited(mut payload: Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest {
+            detail: format!("the request body could not be read: {e}"),
+            errors: Vec::new(),
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Parses JSON into `T`: a syntax error is 400, a well-formed body that does not fit `T` is 422

@@ -7,12 +7,12 @@ use actix_web::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, HeaderName, Hea
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
-use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use shelf_domain::ViolationCode;
 use shelf_persistence::idempotency::{self, Begin, StoredResponse};
 
 use crate::AppState;
+use crate::extract::read_limited;
 use crate::problem::ApiError;
 
 pub const HEADER: HeaderName = HeaderName::from_static("idempotency-key");
@@ -142,21 +142,6 @@ fn valid_key(value: &HeaderValue) -> Result<String, ApiError> {
             format!("an Idempotency-Key is 1..{MAX_KEY_CHARS} visible ASCII characters"),
         )
     })
-}
-
-async fn read_limited(mut payload: Payload, limit: usize) -> Result<web::Bytes, ApiError> {
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest {
-            detail: format!("the request body could not be read: {e}"),
-            errors: Vec::new(),
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 /// What makes two requests "the same": method, path and query, media type and body.

@@ -151,6 +151,19 @@ fn explain_miss(conn: &mut DbConnection, seller_id: &str, id: &str, expected_ver
 
 const EDITABLE: [&str; 2] = ["editing", "rejected"];
 
+type DraftPredicate = Box<dyn BoxableExpression<drafts::table, crate::MultiBackend, SqlType = diesel::sql_types::Bool>>;
+
+/// The seller's draft `id`, if it is still at `version` and editable: what every conditional change targets.
+fn editable_at_version(seller_id: &str, id: &str, version: i64) -> DraftPredicate {
+    Box::new(
+        drafts::seller_id
+            .eq(seller_id.to_owned())
+            .and(drafts::id.eq(id.to_owned()))
+            .and(drafts::version.eq(version))
+            .and(drafts::state.eq_any(EDITABLE)),
+    )
+}
+
 /// Replaces the content if the draft is still at `expected_version` and editable; bumps the version.
 pub fn update_content_if_version(
     conn: &mut DbConnection,
@@ -159,13 +172,7 @@ pub fn update_content_if_version(
     expected_version: i64,
     content: &DraftContent,
 ) -> Result<Draft> {
-    let target = drafts::table.filter(
-        drafts::seller_id
-            .eq(seller_id)
-            .and(drafts::id.eq(id))
-            .and(drafts::version.eq(expected_version))
-            .and(drafts::state.eq_any(EDITABLE)),
-    );
+    let target = drafts::table.filter(editable_at_version(seller_id, id, expected_version));
     let updated: Option<DraftRow> = diesel::update(target)
         .set((
             drafts::content.eq(content_json(content)?),
@@ -184,13 +191,7 @@ pub fn update_content_if_version(
 
 /// Deletes the draft if it is still at `expected_version` and deletable.
 pub fn delete_if_version(conn: &mut DbConnection, seller_id: &str, id: &str, expected_version: i64) -> Result<()> {
-    let target = drafts::table.filter(
-        drafts::seller_id
-            .eq(seller_id)
-            .and(drafts::id.eq(id))
-            .and(drafts::version.eq(expected_version))
-            .and(drafts::state.eq_any(EDITABLE)),
-    );
+    let target = drafts::table.filter(editable_at_version(seller_id, id, expected_version));
     match diesel::delete(target).execute(conn)? {
         0 => Err(explain_miss(conn, seller_id, id, expected_version)),
         _ => Ok(()),
