@@ -4,6 +4,7 @@
 mod helpers;
 
 mod auth;
+mod cli;
 mod cors;
 mod drafts;
 mod errors;

@@ -104,3 +104,32 @@ fn instances_migrating_a_fresh_database_at_once_do_not_race() {
     let tables = schema_of(&instances[0]).0.iter().map(|c| c.0.clone()).collect::<BTreeSet<_>>();
     assert_eq!(tables, BTreeSet::from(["drafts".to_owned(), "idempotency_keys".to_owned()]));
 }
+
+#[derive(QueryableByName)]
+struct Pragma {
+    #[diesel(sql_type = Text)]
+    value: String,
+}
+
+#[actix_web::test]
+async fn sqlite_connections_run_wal_with_busy_timeout_foreign_keys_and_normal_sync() {
+    if is_postgres() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let pragmas = app
+        .db
+        .read(|conn| {
+            let DbConnection::Sqlite(c) = conn else { unreachable!("the SQLite pass") };
+            let mut read =
+                |sql: &str| -> QueryResult<String> { Ok(diesel::sql_query(sql).get_result::<Pragma>(c)?.value) };
+            Ok([
+                read("SELECT journal_mode AS value FROM pragma_journal_mode")?,
+                read("SELECT CAST(timeout AS TEXT) AS value FROM pragma_busy_timeout")?,
+                read("SELECT CAST(foreign_keys AS TEXT) AS value FROM pragma_foreign_keys")?,
+                read("SELECT CAST(synchronous AS TEXT) AS value FROM pragma_synchronous")?,
+            ])
+        })
+        .unwrap();
+    assert_eq!(pragmas, ["wal".to_owned(), "5000".into(), "1".into(), "1".into()]);
+}
