@@ -36,7 +36,11 @@ async fn create_accepts_an_empty_body_object_and_the_complete_content() {
     let token = app.seller("seller-a");
     app.post("/v1/drafts", Some(&token), &json!({})).await.assert_status(201);
     let draft = app.create_draft(&token, complete_content()).await;
-    assert_eq!(draft["content"], complete_content());
+    let mut stored = draft["content"].clone();
+    for sku in stored["specifications"][0]["skus"].as_array_mut().unwrap() {
+        assert!(sku.as_object_mut().unwrap().remove("code").is_some_and(|c| c.is_string()), "every SKU gets a code");
+    }
+    assert_eq!(stored, complete_content());
 }
 
 #[actix_web::test]
@@ -355,4 +359,68 @@ async fn validate_reports_rule_breaks_with_codes_and_warnings() {
     expect("/after_sales/hotline", "hotline_missing", "warning");
     expect("/after_sales/hours", "coverage_insufficient", "error");
     assert_eq!(report["ready"], false);
+}
+
+// ---- specifications and SKUs ----
+
+#[actix_web::test]
+async fn skus_get_stable_codes_on_save_whatever_the_client_sends() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let mut content = complete_content();
+    content["specifications"][0]["skus"][0]["code"] = json!("client-made");
+    let first = app.create_draft(&token, content).await;
+    let second = app.create_draft(&token, complete_content()).await;
+    let codes = |d: &Value| -> Vec<Value> {
+        d["content"]["specifications"][0]["skus"].as_array().unwrap().iter().map(|s| s["code"].clone()).collect()
+    };
+    assert_eq!(codes(&first), codes(&second));
+    assert_ne!(codes(&first)[0], json!("client-made"));
+    assert_ne!(codes(&first)[0], codes(&first)[1]);
+}
+
+#[actix_web::test]
+async fn validation_reports_sku_and_price_rules_at_their_pointers() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let mut content = complete_content();
+    content["specifications"][0]["skus"] = json!([
+        {"attributes": {"edition": "basic"}, "price": {"model": "linear", "unit_amounts": {"one_time": 50000, "month": 5}}},
+        {"attributes": {"edition": "gold"}, "price": {"model": "tiered", "tiers": [{"up_to": 5, "unit_amounts": {"one_time": 1}}]}}
+    ]);
+    let draft = app.create_draft(&token, content).await;
+    let report = app.post(&format!("{}/validate", path(&draft)), Some(&token), &json!({})).await.json();
+    let got: Vec<(String, String)> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["pointer"].as_str().unwrap().to_owned(), v["code"].as_str().unwrap().to_owned()))
+        .collect();
+    for (p, c) in [
+        ("/specifications/0/skus/1/attributes", "sku_unknown"),
+        ("/specifications/0/skus", "sku_missing"),
+        ("/specifications/0/skus/0/price/unit_amounts/month", "period_not_allowed"),
+        ("/specifications/0/skus/1/price/tiers/0/up_to", "last_tier_not_open"),
+    ] {
+        assert!(got.contains(&(p.to_owned(), c.to_owned())), "{p} {c} not in {got:?}");
+    }
+    let missing = report["violations"].as_array().unwrap().iter().find(|v| v["code"] == "sku_missing").unwrap();
+    assert!(missing["message"].as_str().unwrap().contains("edition=enterprise"));
+}
+
+#[actix_web::test]
+async fn a_one_sku_delivery_method_refuses_multi_sku_specifications() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let mut content = complete_content();
+    content["delivery_method"] = json!("consulting_service");
+    let draft = app.create_draft(&token, content).await;
+    let report = app.post(&format!("{}/validate", path(&draft)), Some(&token), &json!({})).await.json();
+    assert!(
+        report["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["code"] == "multi_sku_not_allowed" && v["pointer"] == "/specifications/0/attributes")
+    );
 }

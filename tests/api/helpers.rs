@@ -196,6 +196,13 @@ impl TestApp {
         self.call(Method::DELETE, path, Some(token), &headers, Body::None).await
     }
 
+    /// Creates a resource with a POST and returns its JSON (asserting 201).
+    pub async fn create(&self, path: &str, token: &str, body: Value) -> Value {
+        let res = self.post(path, Some(token), &body).await;
+        res.assert_status(201);
+        res.json()
+    }
+
     /// Creates a draft and returns its JSON (asserting 201).
     pub async fn create_draft(&self, token: &str, content: Value) -> Value {
         let res = self.post("/v1/drafts", Some(token), &json!({ "content": content })).await;

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod attributes;
 mod auth;
 mod cli;
 mod cors;
@@ -11,5 +12,6 @@ mod errors;
 mod health;
 mod idempotency;
 mod openapi;
+mod pricing_templates;
 mod schema;
 mod service_flows;

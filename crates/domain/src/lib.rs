@@ -2,8 +2,10 @@
 //! Pure: no I/O, no database, no HTTP.
 
 pub mod account;
+pub mod attribute;
 pub mod content;
 pub mod draft;
+pub mod pricing;
 pub mod service_flow;
 pub mod violation;
 

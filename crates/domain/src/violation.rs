@@ -46,32 +46,42 @@ pub enum ViolationCode {
     UnknownCurrency,
     /// The request body or a parameter is malformed.
     Malformed,
-}
-
-impl ViolationCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ViolationCode::Required => "required",
-            ViolationCode::TooLong => "too_long",
-            ViolationCode::TooShort => "too_short",
-            ViolationCode::TooMany => "too_many",
-            ViolationCode::InvalidFormat => "invalid_format",
-            ViolationCode::OutOfRange => "out_of_range",
-            ViolationCode::InvalidType => "invalid_type",
-            ViolationCode::InvalidValue => "invalid_value",
-            ViolationCode::UnknownField => "unknown_field",
-            ViolationCode::Duplicate => "duplicate",
-            ViolationCode::NameContainsPhone => "name_contains_phone",
-            ViolationCode::NameContainsPrice => "name_contains_price",
-            ViolationCode::NameContainsVersion => "name_contains_version",
-            ViolationCode::NameImitatesOperator => "name_imitates_operator",
-            ViolationCode::DeliveryDaysUnusual => "delivery_days_unusual",
-            ViolationCode::HotlineMissing => "hotline_missing",
-            ViolationCode::CoverageInsufficient => "coverage_insufficient",
-            ViolationCode::UnknownCurrency => "unknown_currency",
-            ViolationCode::Malformed => "malformed",
-        }
-    }
+    /// A name reserved for the marketplace's preset attributes.
+    ReservedName,
+    /// More than one quantity attribute in a specification.
+    TooManyQuantityAttributes,
+    /// A quantity range whose (max − min) is not a multiple of its step.
+    StepMismatch,
+    /// A quantity that is not min + k × step.
+    NotOnStepGrid,
+    /// More SKUs than a specification may have.
+    TooManySkus,
+    /// A combination of enumeration values without a SKU.
+    SkuMissing,
+    /// A SKU whose values are not a combination of the attributes.
+    SkuUnknown,
+    /// More than one SKU where the delivery method allows one per specification.
+    MultiSkuNotAllowed,
+    /// The billing mode is not available for the delivery method.
+    BillingModeNotAllowed,
+    /// A price that the pricing kind does not allow here (a SKU price in a simple specification, or the reverse).
+    PricingConflict,
+    /// A period the billing mode needs has no amount.
+    PriceMissing,
+    /// An amount for a period the billing mode does not have.
+    PeriodNotAllowed,
+    /// A linear or tiered price in a specification without a quantity attribute.
+    QuantityAttributeRequired,
+    /// Tier bounds that do not strictly increase.
+    TiersNotIncreasing,
+    /// A last tier with an upper bound.
+    LastTierNotOpen,
+    /// An amount too large to compute.
+    AmountOverflow,
+    /// A referenced resource (pricing template, catalogue attribute) that does not exist or is not yours.
+    NotFound,
+    /// A pricing template in another currency than the product's.
+    CurrencyMismatch,
 }
 
 /// Errors block submission; warnings do not.

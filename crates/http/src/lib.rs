@@ -1,6 +1,7 @@
 //! Shelf's HTTP API: actix-web handlers annotated for the OpenAPI document, auth, problem+json,
 //! and the cross-cutting helpers (request ids, ETags, idempotency, pagination).
 
+mod attributes;
 pub mod auth;
 mod drafts;
 pub mod etag;
@@ -11,7 +12,9 @@ pub mod idempotency;
 mod merge_patch;
 pub mod openapi;
 pub mod pagination;
+mod pricing_templates;
 pub mod problem;
+mod quote;
 pub mod request_id;
 mod routes;
 mod service_flows;

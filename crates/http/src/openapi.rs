@@ -22,6 +22,8 @@ pub const BEARER: &str = "bearer_jwt";
     ),
     tags(
         (name = "drafts", description = "A seller's products while they are written"),
+        (name = "attributes", description = "A seller's catalogue of custom attributes; specifications copy what they use"),
+        (name = "pricing-templates", description = "A seller's reusable, named prices, and their quotes"),
         (name = "reference", description = "Reference data, open to everyone"),
         (name = "health", description = "Liveness and readiness"),
     ),

@@ -6,6 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use shelf_domain::ViolationCode;
 use shelf_persistence::{Order, Page, Paged};
+use utoipa::IntoParams;
 use utoipa::ToSchema;
 
 use crate::problem::ApiError;
@@ -28,6 +29,27 @@ impl ListOrder {
             ListOrder::Desc => "d",
             ListOrder::Asc => "a",
         }
+    }
+}
+
+/// The parameters of a list without filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// 1..100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_page_token` of the previous page.
+    pub page_token: Option<String>,
+    /// `desc` (newest first, the default) or `asc`.
+    #[param(inline)]
+    pub order: Option<ListOrder>,
+}
+
+impl PageParams {
+    pub fn page(&self) -> Result<Page, ApiError> {
+        page(self.limit, self.page_token.as_deref(), self.order)
     }
 }
 

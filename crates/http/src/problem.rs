@@ -101,6 +101,19 @@ impl ApiError {
         }
     }
 
+    /// 422 for broken rules, their pointers prefixed with `prefix` (where the checked value sits in the body).
+    pub fn invalid(prefix: &str, violations: Vec<Violation>) -> Self {
+        let errors: Vec<FieldError> = violations
+            .into_iter()
+            .map(|v| FieldError::at_pointer(format!("{prefix}{}", v.pointer), v.code, v.message))
+            .collect();
+        let detail = match errors.as_slice() {
+            [one] => format!("{}: {}", one.pointer.as_deref().unwrap_or(""), one.message),
+            many => format!("{} rules are broken; see errors", many.len()),
+        };
+        ApiError::Unprocessable { detail, errors }
+    }
+
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         ApiError::Internal(cause.to_string())
     }

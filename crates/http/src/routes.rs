@@ -3,10 +3,14 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{drafts, health, service_flows};
+use crate::{attributes, drafts, health, pricing_templates, service_flows};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(health::healthz)
-        .service(health::readyz)
-        .service(scope::scope("/v1").configure(service_flows::configure).configure(drafts::configure));
+    cfg.service(health::healthz).service(health::readyz).service(
+        scope::scope("/v1")
+            .configure(service_flows::configure)
+            .configure(drafts::configure)
+            .configure(attributes::configure)
+            .configure(pricing_templates::configure),
+    );
 }

@@ -4,8 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use shelf_domain::{Draft, DraftContent, DraftKind, DraftState};
 
+use crate::page::keyset;
 use crate::schema::drafts;
-use crate::{DbConnection, Error, Order, Page, Paged, Result, from_db_time, new_id, now, to_db_time};
+use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = drafts)]
@@ -123,21 +124,8 @@ pub fn list_for_seller(
     if let Some(q) = &filter.name_contains {
         query = query.filter(drafts::name_search.like(like_contains(q)).escape('\\'));
     }
-    query = match (page.order, &page.after) {
-        (Order::NewestFirst, Some(after)) => query.filter(drafts::id.lt(after.clone())),
-        (Order::OldestFirst, Some(after)) => query.filter(drafts::id.gt(after.clone())),
-        (_, None) => query,
-    };
-    query = match page.order {
-        Order::NewestFirst => query.order(drafts::id.desc()),
-        Order::OldestFirst => query.order(drafts::id.asc()),
-    };
-    let rows = query.limit(page.fetch_limit()).select(DraftRow::as_select()).load(conn)?;
-    let paged = page.finish(rows, |r| r.id.clone());
-    Ok(Paged {
-        items: paged.items.into_iter().map(Draft::try_from).collect::<Result<_>>()?,
-        next_after: paged.next_after,
-    })
+    let rows = keyset!(query, drafts::id, page).select(DraftRow::as_select()).load(conn)?;
+    page.finish(rows, |r| r.id.clone()).try_map(Draft::try_from)
 }
 
 /// Why a conditional change found nothing to change.

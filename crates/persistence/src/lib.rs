@@ -1,9 +1,11 @@
 //! Shelf's storage: one diesel code path for embedded SQLite and PostgreSQL, an r2d2 pool, the
 //! embedded migrations, and the queries of every resource (no SQL anywhere else).
 
+pub mod attributes;
 pub mod drafts;
 pub mod idempotency;
 pub mod page;
+pub mod pricing_templates;
 pub mod schema;
 
 use std::sync::{Arc, Mutex};
@@ -153,12 +155,15 @@ impl Db {
         self.pool.get().map_err(|e| Error::Unavailable(e.to_string()))
     }
 
-    /// Runs the pending migrations of this backend; on PostgreSQL under an advisory lock so that
-    /// instances starting together do not race.
+    /// Runs the pending migrations of this backend under a lock (PostgreSQL: an advisory lock; SQLite:
+    /// an exclusive transaction) so that instances starting together do not race.
     pub fn migrate(&self) -> Result<()> {
         let mut conn = self.conn()?;
         let migrated = match &mut *conn {
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(drop),
+            // An exclusive transaction is SQLite's lock across processes; the migrations run as savepoints in it.
+            DbConnection::Sqlite(c) => {
+                c.exclusive_transaction(|c| c.run_pending_migrations(SQLITE_MIGRATIONS).map(drop))
+            }
             DbConnection::Pg(c) => {
                 diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})")).execute(c)?;
                 let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop);

@@ -42,4 +42,27 @@ impl<T> Paged<T> {
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Paged<U> {
         Paged { items: self.items.into_iter().map(f).collect(), next_after: self.next_after }
     }
+
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Paged<U>, E> {
+        Ok(Paged { items: self.items.into_iter().map(f).collect::<Result<_, E>>()?, next_after: self.next_after })
+    }
 }
+
+/// Applies a page to a boxed query over a table keyed by a sortable id column: the position after
+/// the page key, the order, and one row more than the page (see `Page::finish`).
+macro_rules! keyset {
+    ($query:expr, $id:expr, $page:expr) => {{
+        let page: &$crate::Page = $page;
+        let query = match (page.order, &page.after) {
+            ($crate::Order::NewestFirst, Some(after)) => $query.filter($id.lt(after.clone())),
+            ($crate::Order::OldestFirst, Some(after)) => $query.filter($id.gt(after.clone())),
+            (_, None) => $query,
+        };
+        let query = match page.order {
+            $crate::Order::NewestFirst => query.order($id.desc()),
+            $crate::Order::OldestFirst => query.order($id.asc()),
+        };
+        query.limit(page.fetch_limit())
+    }};
+}
+pub(crate) use keyset;

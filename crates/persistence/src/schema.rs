@@ -27,3 +27,28 @@ diesel::table! {
         expires_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    attributes (id) {
+        id -> Text,
+        seller_id -> Text,
+        code -> Text,
+        definition -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pricing_templates (id) {
+        id -> Text,
+        seller_id -> Text,
+        name -> Text,
+        currency -> Text,
+        price -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

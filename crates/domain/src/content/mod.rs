@@ -13,8 +13,13 @@ pub mod version;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 pub use after_sales::AfterSales;
-pub use specification::Specification;
+pub use specification::{Specification, TemplateRef};
+
+use crate::attribute::CatalogueAttribute;
+use specification::SpecContext;
 
 use crate::service_flow::ServiceFlowTemplateCode;
 use crate::violation::{Violation, ViolationCode};
@@ -91,7 +96,8 @@ pub struct Attachments {
 
 impl DraftContent {
     /// The release-requirement check: every broken rule, errors and warnings, in content order.
-    pub fn check(&self, attachments: Attachments) -> Vec<Violation> {
+    /// `templates` holds the seller's pricing templates that the content names (see `price_template_ids`).
+    pub fn check(&self, attachments: Attachments, templates: &BTreeMap<String, TemplateRef>) -> Vec<Violation> {
         let mut out = Vec::new();
         if self.delivery_method.is_none() {
             out.push(Violation::required("/delivery_method"));
@@ -120,7 +126,14 @@ impl DraftContent {
         }
         match self.specifications.as_deref() {
             None | Some([]) => out.push(Violation::required("/specifications")),
-            Some(specs) => out.extend(specification::check_all(specs)),
+            Some(specs) => {
+                let ctx = SpecContext {
+                    delivery_method: self.delivery_method,
+                    currency: self.currency.as_deref(),
+                    templates,
+                };
+                out.extend(specification::check_all(specs, &ctx));
+            }
         }
         if !attachments.has_logo {
             out.push(Violation::required("/logo"));
@@ -129,6 +142,56 @@ impl DraftContent {
             out.push(Violation::required("/request_templates"));
         }
         out
+    }
+}
+
+impl DraftContent {
+    /// The pricing templates the SKUs point at.
+    pub fn price_template_ids(&self) -> BTreeSet<String> {
+        self.skus().filter_map(|sku| sku.price_template_id.clone()).collect()
+    }
+
+    /// The catalogue attributes that saving will copy: those named by `attribute_id` and not yet copied.
+    pub fn catalogue_attribute_ids(&self) -> BTreeSet<String> {
+        self.specifications
+            .iter()
+            .flatten()
+            .flat_map(|s| s.attributes.iter().flatten())
+            .filter(|a| a.code.is_none())
+            .filter_map(|a| a.attribute_id.clone())
+            .collect()
+    }
+
+    fn skus(&self) -> impl Iterator<Item = &specification::Sku> {
+        self.specifications.iter().flatten().flat_map(|s| s.skus.iter().flatten())
+    }
+
+    /// What saving does to the content: copies the catalogue attributes named by `attribute_id` into
+    /// attributes that have no code yet (the copy is then the specification's own: later catalogue edits
+    /// never change it; clear `code` to copy again), and gives every SKU its stable code. An unknown
+    /// attribute id is an error at its pointer.
+    pub fn prepare_for_save(&mut self, catalogue: &BTreeMap<String, CatalogueAttribute>) -> Result<(), Vec<Violation>> {
+        let mut unknown = Vec::new();
+        for (i, spec) in self.specifications.iter_mut().flatten().enumerate() {
+            for (j, attribute) in spec.attributes.iter_mut().flatten().enumerate() {
+                let Some(id) = attribute.attribute_id.as_ref().filter(|_| attribute.code.is_none()) else { continue };
+                match catalogue.get(id) {
+                    Some(source) => {
+                        attribute.code = Some(source.code.clone());
+                        attribute.name = Some(source.name.clone());
+                        attribute.attribute_type = Some(source.attribute_type);
+                        attribute.unit = source.unit.clone();
+                    }
+                    None => unknown.push(Violation::error(
+                        format!("/specifications/{i}/attributes/{j}/attribute_id"),
+                        ViolationCode::NotFound,
+                        format!("no catalogue attribute `{id}`"),
+                    )),
+                }
+            }
+            spec.assign_sku_codes();
+        }
+        if unknown.is_empty() { Ok(()) } else { Err(unknown) }
     }
 }
 
@@ -182,12 +245,29 @@ pub(crate) mod tests {
             "after_sales": {"email": "support@example.com", "hotline": "+86 755 1234 5678",
                             "hours": "09:00-18:00", "days": "mon-fri", "timezone": "+08:00"},
             "public_sales": true,
-            "specifications": [{"key": "migration", "name": "Database migration", "billing_mode": "one_time"}]
+            "specifications": [{
+                "key": "migration", "name": "Database migration", "billing_mode": "one_time", "pricing": "custom",
+                "attributes": [
+                    {"code": "edition", "name": "Edition", "type": "enumeration", "values": ["basic", "enterprise"]},
+                    {"code": "person_days", "name": "Person-days", "type": "quantity", "unit": "person-day",
+                     "min": 1, "max": 100, "step": 1}
+                ],
+                "skus": [
+                    {"attributes": {"edition": "basic"}, "price": {"model": "linear", "unit_amounts": {"one_time": 50000}}},
+                    {"attributes": {"edition": "enterprise"}, "price_template_id": "tpl-1"}
+                ]
+            }]
         }))
         .unwrap()
     }
 
     const ALL_FILES: Attachments = Attachments { has_logo: true, request_templates: 1 };
+
+    pub fn templates() -> BTreeMap<String, TemplateRef> {
+        let price = serde_json::from_value(serde_json::json!({"model": "linear", "unit_amounts": {"one_time": 90000}}))
+            .unwrap();
+        BTreeMap::from([("tpl-1".to_owned(), TemplateRef { currency: "USD".into(), price })])
+    }
 
     fn codes(v: &[Violation]) -> Vec<(&str, ViolationCode)> {
         v.iter().map(|v| (v.pointer.as_str(), v.code)).collect()
@@ -195,12 +275,12 @@ pub(crate) mod tests {
 
     #[test]
     fn complete_content_with_files_has_no_violations() {
-        assert_eq!(complete().check(ALL_FILES), vec![]);
+        assert_eq!(complete().check(ALL_FILES, &templates()), vec![]);
     }
 
     #[test]
     fn empty_content_reports_every_required_field_at_once() {
-        let v = DraftContent::default().check(Attachments::default());
+        let v = DraftContent::default().check(Attachments::default(), &templates());
         let pointers: Vec<_> = v.iter().map(|v| v.pointer.as_str()).collect();
         assert_eq!(
             pointers,
@@ -226,9 +306,9 @@ pub(crate) mod tests {
     fn professional_service_needs_a_service_flow_template() {
         let mut c = complete();
         c.service_flow_template = None;
-        assert_eq!(codes(&c.check(ALL_FILES)), [("/service_flow_template", ViolationCode::Required)]);
+        assert_eq!(codes(&c.check(ALL_FILES, &templates())), [("/service_flow_template", ViolationCode::Required)]);
         c.delivery_method = Some(DeliveryMethod::Saas);
-        assert_eq!(c.check(ALL_FILES), vec![]);
+        assert_eq!(c.check(ALL_FILES, &templates()), vec![]);
     }
 
     #[test]
@@ -241,19 +321,19 @@ pub(crate) mod tests {
             (366, ViolationCode::OutOfRange, Severity::Error),
         ] {
             c.avg_delivery_days = Some(days);
-            let v = c.check(ALL_FILES);
+            let v = c.check(ALL_FILES, &templates());
             assert_eq!(v.len(), 1, "{days}");
             assert_eq!((v[0].code, v[0].severity), (code, severity), "{days}");
         }
         for days in [3, 180] {
             c.avg_delivery_days = Some(days);
-            assert_eq!(c.check(ALL_FILES), vec![]);
+            assert_eq!(c.check(ALL_FILES, &templates()), vec![]);
         }
     }
 
     #[test]
     fn missing_files_are_reported_at_their_pointers() {
-        let v = complete().check(Attachments::default());
+        let v = complete().check(Attachments::default(), &templates());
         assert_eq!(codes(&v), [("/logo", ViolationCode::Required), ("/request_templates", ViolationCode::Required)]);
     }
 
@@ -264,11 +344,55 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn saving_copies_catalogue_attributes_once_and_gives_skus_codes() {
+        use crate::content::specification::AttributeType;
+        let mut c: DraftContent = serde_json::from_value(serde_json::json!({"specifications": [{
+            "key": "s", "attributes": [{"attribute_id": "a1"}, {"attribute_id": "a2", "code": "kept"}],
+            "skus": [{"attributes": {}}]
+        }]}))
+        .unwrap();
+        let catalogue = |name: &str| {
+            BTreeMap::from([(
+                "a1".to_owned(),
+                CatalogueAttribute {
+                    code: "seats".into(),
+                    name: name.into(),
+                    description: None,
+                    attribute_type: AttributeType::Quantity,
+                    unit: Some("user".into()),
+                },
+            )])
+        };
+        assert_eq!(c.catalogue_attribute_ids(), BTreeSet::from(["a1".to_owned()]));
+        c.prepare_for_save(&catalogue("Seats")).unwrap();
+        let spec = &c.specifications.as_ref().unwrap()[0];
+        let copied = &spec.attributes.as_ref().unwrap()[0];
+        assert_eq!(
+            (copied.code.as_deref(), copied.name.as_deref(), copied.unit.as_deref()),
+            (Some("seats"), Some("Seats"), Some("user"))
+        );
+        assert_eq!(spec.attributes.as_ref().unwrap()[1].code.as_deref(), Some("kept"));
+        assert!(spec.skus.as_ref().unwrap()[0].code.is_some());
+        // A later catalogue edit does not reach the copy.
+        assert!(c.catalogue_attribute_ids().is_empty());
+        c.prepare_for_save(&catalogue("Renamed")).unwrap();
+        assert_eq!(
+            c.specifications.as_ref().unwrap()[0].attributes.as_ref().unwrap()[0].name.as_deref(),
+            Some("Seats")
+        );
+        let mut unknown: DraftContent =
+            serde_json::from_value(serde_json::json!({"specifications": [{"attributes": [{"attribute_id": "zz"}]}]}))
+                .unwrap();
+        let err = unknown.prepare_for_save(&BTreeMap::new()).unwrap_err();
+        assert_eq!(err[0].pointer, "/specifications/0/attributes/0/attribute_id");
+    }
+
+    #[test]
     fn too_many_specifications_is_an_error() {
         let mut c = complete();
         let spec = c.specifications.as_ref().unwrap()[0].clone();
         c.specifications =
             Some((0..21).map(|i| Specification { key: Some(format!("s{i}")), ..spec.clone() }).collect());
-        assert_eq!(codes(&c.check(ALL_FILES)), [("/specifications", ViolationCode::TooMany)]);
+        assert_eq!(codes(&c.check(ALL_FILES, &templates())), [("/specifications", ViolationCode::TooMany)]);
     }
 }

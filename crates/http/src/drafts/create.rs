@@ -5,7 +5,7 @@ use shelf_domain::{DraftContent, DraftKind};
 use shelf_persistence::drafts::{self, NewDraft};
 use utoipa::ToSchema;
 
-use super::{DraftResponse, respond};
+use super::{DraftResponse, prepare, respond};
 use crate::auth::Seller;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
@@ -33,7 +33,7 @@ pub struct CreateDraftRequest {
         (status = 409, description = "A request with this Idempotency-Key is in flight"),
         (status = 413, description = "Body too large"),
         (status = 415, description = "Not application/json"),
-        (status = 422, description = "A field has the wrong type or is unknown"),
+        (status = 422, description = "A field has the wrong type or is unknown, or an attribute_id names no catalogue attribute of yours"),
     ),
     security(("bearer_jwt" = []))
 )]
@@ -45,8 +45,9 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
     let draft = blocking(move || {
-        let new =
-            NewDraft { seller_id: &seller.id, kind: DraftKind::Release, product_id: None, content: &body.content };
+        let mut content = body.content;
+        prepare(&db, &seller.id, &mut content)?;
+        let new = NewDraft { seller_id: &seller.id, kind: DraftKind::Release, product_id: None, content: &content };
         Ok(db.read(|c| drafts::insert(c, new))?)
     })
     .await?;

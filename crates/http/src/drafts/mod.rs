@@ -58,6 +58,15 @@ impl From<Draft> for DraftResponse {
     }
 }
 
+/// Makes a content ready to store: copies the catalogue attributes it names and gives SKUs their
+/// codes (422 at `/content/...` for an unknown attribute).
+fn prepare(db: &shelf_persistence::Db, seller_id: &str, content: &mut DraftContent) -> Result<(), crate::ApiError> {
+    let ids = content.catalogue_attribute_ids();
+    let catalogue = db.read(|c| shelf_persistence::attributes::get_many_for_seller(c, seller_id, &ids))?;
+    let catalogue = catalogue.into_iter().map(|(id, a)| (id, a.definition)).collect();
+    content.prepare_for_save(&catalogue).map_err(|v| crate::ApiError::invalid("/content", v))
+}
+
 /// A draft response with its ETag (and `Location` when it was just created).
 fn respond(status: StatusCode, draft: Draft) -> HttpResponse {
     let mut builder = HttpResponse::build(status);

@@ -5,7 +5,7 @@ use shelf_domain::DraftContent;
 use shelf_persistence::drafts;
 use utoipa::ToSchema;
 
-use super::{DraftResponse, respond};
+use super::{DraftResponse, prepare, respond};
 use crate::auth::Seller;
 use crate::etag::IfMatch;
 use crate::extract::{MergePatchBody, from_value};
@@ -62,10 +62,12 @@ pub async fn update(
     }
     let mut document = serde_json::json!({ "content": current.content });
     merge_patch::apply(&mut document, &patch);
-    let UpdateDraftRequest { content } = from_value(document, "")?;
+    let UpdateDraftRequest { mut content } = from_value(document, "")?;
     let db = state.db.clone();
-    let draft =
-        blocking(move || Ok(db.read(|c| drafts::update_content_if_version(c, &seller.id, &id, version, &content))?))
-            .await?;
+    let draft = blocking(move || {
+        prepare(&db, &seller.id, &mut content)?;
+        Ok(db.read(|c| drafts::update_content_if_version(c, &seller.id, &id, version, &content))?)
+    })
+    .await?;
     Ok(respond(StatusCode::OK, draft))
 }

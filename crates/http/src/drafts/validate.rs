@@ -2,7 +2,10 @@ use actix_web::{HttpResponse, post, web};
 use serde::Serialize;
 use shelf_domain::Violation;
 use shelf_domain::content::Attachments;
-use shelf_persistence::drafts;
+use std::collections::BTreeMap;
+
+use shelf_domain::content::TemplateRef;
+use shelf_persistence::{drafts, pricing_templates};
 use utoipa::ToSchema;
 
 use crate::auth::Seller;
@@ -40,8 +43,19 @@ pub async fn validate(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let draft = blocking(move || Ok(db.read(|c| drafts::get_for_seller(c, &seller.id, &id))?)).await?;
+    let (draft, templates) = blocking(move || {
+        Ok(db.read(|c| {
+            let draft = drafts::get_for_seller(c, &seller.id, &id)?;
+            let templates = pricing_templates::get_many_for_seller(c, &seller.id, &draft.content.price_template_ids())?;
+            Ok((draft, templates))
+        })?)
+    })
+    .await?;
+    let templates: BTreeMap<String, TemplateRef> = templates
+        .into_values()
+        .map(|t| (t.id, TemplateRef { currency: t.body.currency, price: t.body.price }))
+        .collect();
     // Logo and request templates cannot be uploaded yet, so they are always reported missing.
-    let violations = draft.content.check(Attachments::default());
+    let violations = draft.content.check(Attachments::default(), &templates);
     Ok(HttpResponse::Ok().json(ValidationReport { ready: !violations.iter().any(Violation::is_error), violations }))
 }

@@ -1,0 +1,44 @@
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use shelf_persistence::attributes;
+use utoipa::ToSchema;
+
+use super::AttributeResponse;
+use crate::auth::Seller;
+use crate::extract::Query;
+use crate::pagination::{self, PageParams};
+use crate::problem::ApiError;
+use crate::{AppState, blocking};
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttributeList {
+    pub items: Vec<AttributeResponse>,
+    /// Pass as `page_token` for the next page; null on the last.
+    pub next_page_token: Option<String>,
+}
+
+/// Lists the seller's catalogue attributes, newest first.
+#[utoipa::path(
+    tag = "attributes",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of attributes", body = AttributeList),
+        (status = 400, description = "A bad parameter"),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[get("/attributes")]
+pub async fn list(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    Query(params): Query<PageParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = params.page()?;
+    let (db, query_page) = (state.db.clone(), page.clone());
+    let paged = blocking(move || Ok(db.read(|c| attributes::list_for_seller(c, &seller.id, &query_page))?)).await?;
+    let next_page_token = pagination::next_token(&paged, &page);
+    Ok(HttpResponse::Ok()
+        .json(AttributeList { items: paged.items.into_iter().map(Into::into).collect(), next_page_token }))
+}

@@ -1,0 +1,61 @@
+//! The seller's catalogue of custom attributes.
+
+mod create;
+mod delete;
+mod get;
+mod list;
+mod update;
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use shelf_domain::attribute::{Attribute, CatalogueAttribute};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::ApiError;
+use crate::etag::set_etag;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list::list).service(create::create).service(get::get).service(update::update).service(delete::delete);
+}
+
+/// A catalogue attribute as the API returns it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttributeResponse {
+    pub id: String,
+    #[serde(flatten)]
+    pub definition: CatalogueAttribute,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Attribute> for AttributeResponse {
+    fn from(a: Attribute) -> Self {
+        AttributeResponse {
+            id: a.id,
+            definition: a.definition,
+            version: a.version,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+fn respond(status: StatusCode, attribute: Attribute) -> HttpResponse {
+    let mut builder = HttpResponse::build(status);
+    set_etag(&mut builder, attribute.version);
+    if status == StatusCode::CREATED {
+        builder.insert_header((LOCATION, format!("/v1/attributes/{}", attribute.id)));
+    }
+    builder.json(AttributeResponse::from(attribute))
+}
+
+/// 422 with every broken rule of the definition.
+fn checked(definition: CatalogueAttribute) -> Result<CatalogueAttribute, ApiError> {
+    let violations = definition.check();
+    if violations.is_empty() { Ok(definition) } else { Err(ApiError::invalid("", violations)) }
+}

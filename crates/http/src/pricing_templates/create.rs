@@ -1,0 +1,39 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, post, web};
+use shelf_domain::pricing::template::PricingTemplateBody;
+use shelf_persistence::pricing_templates;
+
+use super::{PricingTemplateResponse, checked, respond};
+use crate::auth::Seller;
+use crate::extract::JsonBody;
+use crate::problem::ApiError;
+use crate::{AppState, blocking};
+
+/// Creates a pricing template.
+#[utoipa::path(
+    tag = "pricing-templates",
+    request_body = PricingTemplateBody,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+    responses(
+        (status = 201, description = "Created", body = PricingTemplateResponse,
+         headers(("Location" = String), ("ETag" = String))),
+        (status = 400, description = "Malformed JSON"),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+        (status = 413, description = "Body too large"),
+        (status = 415, description = "Not application/json"),
+        (status = 422, description = "A broken rule: name, currency, periods, tiers"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[post("/pricing-templates")]
+pub async fn create(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    JsonBody(body): JsonBody<PricingTemplateBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = checked(body)?;
+    let db = state.db.clone();
+    let template = blocking(move || Ok(db.read(|c| pricing_templates::insert(c, &seller.id, &body))?)).await?;
+    Ok(respond(StatusCode::CREATED, template))
+}

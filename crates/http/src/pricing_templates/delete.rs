@@ -1,0 +1,41 @@
+use actix_web::{HttpResponse, delete, web};
+use shelf_persistence::pricing_templates;
+
+use crate::auth::Seller;
+use crate::etag::IfMatch;
+use crate::problem::ApiError;
+use crate::{AppState, blocking};
+
+/// Deletes a pricing template. Submitted applications keep their copies; drafts that point at it fail validation.
+#[utoipa::path(
+    tag = "pricing-templates",
+    params(
+        ("id" = String, Path, description = "Pricing template id"),
+        ("If-Match" = String, Header, description = "The template's current ETag"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+        (status = 404, description = "No such pricing template (or another seller's)"),
+        (status = 412, description = "If-Match does not match the current ETag"),
+        (status = 428, description = "If-Match is missing"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[delete("/pricing-templates/{id}")]
+pub async fn delete(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    id: web::Path<String>,
+    if_match: IfMatch,
+) -> Result<HttpResponse, ApiError> {
+    let db = state.db.clone();
+    blocking(move || {
+        let current = db.read(|c| pricing_templates::get_for_seller(c, &seller.id, &id))?;
+        let version = if_match.check(current.version)?;
+        Ok(db.read(|c| pricing_templates::delete_if_version(c, &seller.id, &id, version))?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,67 @@
+//! The seller's reusable, named prices, and their quotes.
+
+mod create;
+mod delete;
+mod get;
+mod list;
+mod quote;
+mod update;
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use shelf_domain::pricing::template::{PricingTemplate, PricingTemplateBody};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::ApiError;
+use crate::etag::set_etag;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list::list)
+        .service(create::create)
+        .service(get::get)
+        .service(update::update)
+        .service(delete::delete)
+        .service(quote::quote);
+}
+
+/// A pricing template as the API returns it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PricingTemplateResponse {
+    pub id: String,
+    #[serde(flatten)]
+    pub body: PricingTemplateBody,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<PricingTemplate> for PricingTemplateResponse {
+    fn from(t: PricingTemplate) -> Self {
+        PricingTemplateResponse {
+            id: t.id,
+            body: t.body,
+            version: t.version,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+        }
+    }
+}
+
+fn respond(status: StatusCode, template: PricingTemplate) -> HttpResponse {
+    let mut builder = HttpResponse::build(status);
+    set_etag(&mut builder, template.version);
+    if status == StatusCode::CREATED {
+        builder.insert_header((LOCATION, format!("/v1/pricing-templates/{}", template.id)));
+    }
+    builder.json(PricingTemplateResponse::from(template))
+}
+
+/// 422 with every broken rule of the template.
+fn checked(body: PricingTemplateBody) -> Result<PricingTemplateBody, ApiError> {
+    let violations = body.check();
+    if violations.is_empty() { Ok(body) } else { Err(ApiError::invalid("", violations)) }
+}

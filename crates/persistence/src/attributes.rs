@@ -1,0 +1,139 @@
+//! The seller's attribute catalogue. Every query is scoped by `seller_id`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use shelf_domain::attribute::{Attribute, CatalogueAttribute};
+
+use crate::page::keyset;
+use crate::schema::attributes;
+use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = attributes)]
+pub struct AttributeRow {
+    pub id: String,
+    pub seller_id: String,
+    pub code: String,
+    pub definition: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl TryFrom<AttributeRow> for Attribute {
+    type Error = Error;
+
+    fn try_from(row: AttributeRow) -> Result<Attribute> {
+        Ok(Attribute {
+            definition: serde_json::from_str(&row.definition)
+                .map_err(|e| Error::Corrupt(format!("attribute {}: {e}", row.id)))?,
+            id: row.id,
+            seller_id: row.seller_id,
+            version: row.version,
+            created_at: from_db_time(row.created_at),
+            updated_at: from_db_time(row.updated_at),
+        })
+    }
+}
+
+fn code_taken(e: DieselError, code: &str) -> Error {
+    match e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            Error::Conflict(format!("you already have an attribute with code `{code}`"))
+        }
+        other => other.into(),
+    }
+}
+
+fn json(definition: &CatalogueAttribute) -> Result<String> {
+    serde_json::to_string(definition).map_err(|e| Error::Corrupt(e.to_string()))
+}
+
+pub fn insert(conn: &mut DbConnection, seller_id: &str, definition: &CatalogueAttribute) -> Result<Attribute> {
+    let at = to_db_time(now());
+    let row = AttributeRow {
+        id: new_id(),
+        seller_id: seller_id.to_owned(),
+        code: definition.code.clone(),
+        definition: json(definition)?,
+        version: 1,
+        created_at: at,
+        updated_at: at,
+    };
+    diesel::insert_into(attributes::table).values(&row).execute(conn).map_err(|e| code_taken(e, &definition.code))?;
+    row.try_into()
+}
+
+pub fn get_for_seller(conn: &mut DbConnection, seller_id: &str, id: &str) -> Result<Attribute> {
+    attributes::table
+        .filter(attributes::seller_id.eq(seller_id).and(attributes::id.eq(id)))
+        .select(AttributeRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(Error::NotFound)?
+        .try_into()
+}
+
+/// The seller's attributes among `ids`, by id (others' and unknown ids are left out).
+pub fn get_many_for_seller(
+    conn: &mut DbConnection,
+    seller_id: &str,
+    ids: &BTreeSet<String>,
+) -> Result<BTreeMap<String, Attribute>> {
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    attributes::table
+        .filter(attributes::seller_id.eq(seller_id).and(attributes::id.eq_any(ids)))
+        .select(AttributeRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|row| Attribute::try_from(row).map(|a| (a.id.clone(), a)))
+        .collect()
+}
+
+pub fn list_for_seller(conn: &mut DbConnection, seller_id: &str, page: &Page) -> Result<Paged<Attribute>> {
+    let query = attributes::table.filter(attributes::seller_id.eq(seller_id)).into_boxed();
+    let rows = keyset!(query, attributes::id, page).select(AttributeRow::as_select()).load(conn)?;
+    page.finish(rows, |r| r.id.clone()).try_map(Attribute::try_from)
+}
+
+pub fn update_if_version(
+    conn: &mut DbConnection,
+    seller_id: &str,
+    id: &str,
+    expected_version: i64,
+    definition: &CatalogueAttribute,
+) -> Result<Attribute> {
+    let target = attributes::table.filter(
+        attributes::seller_id.eq(seller_id).and(attributes::id.eq(id)).and(attributes::version.eq(expected_version)),
+    );
+    let updated: Option<AttributeRow> = diesel::update(target)
+        .set((
+            attributes::code.eq(&definition.code),
+            attributes::definition.eq(json(definition)?),
+            attributes::version.eq(expected_version + 1),
+            attributes::updated_at.eq(to_db_time(now())),
+        ))
+        .returning(attributes::all_columns)
+        .get_result(conn)
+        .optional()
+        .map_err(|e| code_taken(e, &definition.code))?;
+    match updated {
+        Some(row) => row.try_into(),
+        None => Err(get_for_seller(conn, seller_id, id).err().unwrap_or(Error::VersionMismatch)),
+    }
+}
+
+pub fn delete_if_version(conn: &mut DbConnection, seller_id: &str, id: &str, expected_version: i64) -> Result<()> {
+    let target = attributes::table.filter(
+        attributes::seller_id.eq(seller_id).and(attributes::id.eq(id)).and(attributes::version.eq(expected_version)),
+    );
+    match diesel::delete(target).execute(conn)? {
+        0 => Err(get_for_seller(conn, seller_id, id).err().unwrap_or(Error::VersionMismatch)),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE pricing_templates;
+DROP TABLE attributes;
