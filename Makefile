@@ -9,7 +9,7 @@ help:
 	@echo "test-pg  the API suite on PostgreSQL (PG_URL=$(PG_URL))"
 	@echo "lint     rustfmt check and clippy -D warnings"
 	@echo "openapi  regenerate openapi/openapi.json"
-	@echo "bench    load benchmark (release build, wrk on loopback)"
+	@echo "bench    criterion benchmarks of the domain, then the load benchmark (wrk on loopback)"
 	@echo "ci       what CI runs (.ci/run)"
 
 run:
@@ -29,6 +29,7 @@ openapi:
 	cargo run -q -p shelf-server -- openapi > openapi/openapi.json
 
 bench:
+	cargo bench -p shelf-domain
 	bash bench/run.sh
 
 ci:

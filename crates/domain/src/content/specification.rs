@@ -3,7 +3,7 @@
 //! The full rules (SKU generation, pricing completeness, quotes) build on these types; at this stage
 //! the check covers the specification list itself and each specification's identity.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::{DeliveryMethod, MAX_SPECIFICATIONS};
 pub use crate::pricing::{Amount, PeriodAmounts, Price, Tier, TierMode};
-use crate::pricing::{Period, PriceContext, check_price};
+use crate::pricing::{Period, PriceContext, at_pointer, check_price};
 use crate::violation::{Violation, ViolationCode};
 
 pub const NAME_MAX_CHARS: usize = 50;
@@ -465,30 +465,43 @@ fn check_quantity(a: &SpecAttribute, at: &str) -> Vec<Violation> {
 
 fn check_skus(spec: &Specification, at: &str) -> Vec<Violation> {
     let mut out = Vec::new();
-    let expected = spec.expected_skus();
+    // Each SKU as the positions of its values in the enumerations: cheap to check, hash and compare.
+    let enumerations: Vec<(&str, HashMap<&str, usize>)> = spec
+        .enumerations()
+        .filter_map(|a| {
+            let values = a.values.as_ref()?.iter().enumerate().map(|(i, v)| (v.as_str(), i)).collect();
+            Some((a.code.as_deref()?, values))
+        })
+        .collect();
+    let positions = |values: &BTreeMap<String, String>| -> Option<Vec<usize>> {
+        if values.len() != enumerations.len() {
+            return None;
+        }
+        enumerations.iter().map(|(code, index)| index.get(values.get(*code)?.as_str()).copied()).collect()
+    };
     let skus = spec.skus.as_deref().unwrap_or_default();
     let empty = BTreeMap::new();
-    let mut seen: Vec<&BTreeMap<String, String>> = Vec::with_capacity(skus.len());
+    let mut seen: HashSet<Vec<usize>> = HashSet::with_capacity(skus.len());
     for (k, sku) in skus.iter().enumerate() {
         let values = sku.attributes.as_ref().unwrap_or(&empty);
-        if !expected.contains(values) {
-            out.push(Violation::error(
+        match positions(values).map(|p| seen.insert(p)) {
+            None => out.push(Violation::error(
                 format!("{at}/skus/{k}/attributes"),
                 ViolationCode::SkuUnknown,
                 format!("no combination of the enumeration values is {}", describe(values)),
-            ));
-        } else if seen.contains(&values) {
-            out.push(Violation::error(
+            )),
+            Some(false) => out.push(Violation::error(
                 format!("{at}/skus/{k}/attributes"),
                 ViolationCode::Duplicate,
                 format!("a SKU with {} is already listed", describe(values)),
-            ));
+            )),
+            Some(true) => {}
         }
-        seen.push(values);
     }
     // A simple specification may leave its SKUs to the server; a custom one prices each.
-    if spec.pricing == Some(PricingKind::Custom) || !skus.is_empty() {
-        for combo in expected.iter().filter(|c| !seen.contains(c)) {
+    let listed = spec.pricing == Some(PricingKind::Custom) || !skus.is_empty();
+    if listed && seen.len() < spec.expected_sku_count() {
+        for combo in spec.expected_skus().iter().filter(|c| positions(c).is_none_or(|p| !seen.contains(&p))) {
             out.push(Violation::error(
                 format!("{at}/skus"),
                 ViolationCode::SkuMissing,
@@ -507,7 +520,7 @@ fn check_prices(spec: &Specification, at: &str, mode: BillingMode, ctx: &SpecCon
     };
     let skus = spec.skus.as_deref().unwrap_or_default();
     // Every price of the specification, with where it is and where its problems point.
-    let mut prices: Vec<(String, &Price)> = Vec::new();
+    let mut prices: Vec<(PriceAt, &Price)> = Vec::new();
     match pricing {
         PricingKind::Simple => {
             for (k, sku) in skus.iter().enumerate() {
@@ -525,7 +538,7 @@ fn check_prices(spec: &Specification, at: &str, mode: BillingMode, ctx: &SpecCon
                     ViolationCode::PriceMissing,
                     "a simple specification needs its price",
                 )),
-                Some(price @ Price::Flat { .. }) => prices.push((format!("{at}/price"), price)),
+                Some(price @ Price::Flat { .. }) => prices.push((PriceAt::Specification, price)),
                 Some(_) => out.push(Violation::error(
                     format!("{at}/price/model"),
                     ViolationCode::InvalidValue,
@@ -542,43 +555,39 @@ fn check_prices(spec: &Specification, at: &str, mode: BillingMode, ctx: &SpecCon
                 ));
             }
             for (k, sku) in skus.iter().enumerate() {
-                let sku_at = format!("{at}/skus/{k}");
                 match (&sku.price, &sku.price_template_id) {
                     (Some(_), Some(_)) => out.push(Violation::error(
-                        format!("{sku_at}/price_template_id"),
+                        PriceAt::Template(k).pointer(at),
                         ViolationCode::PricingConflict,
                         "a SKU has a price or a price_template_id, not both",
                     )),
                     (None, None) => out.push(Violation::error(
-                        format!("{sku_at}/price"),
+                        PriceAt::Sku(k).pointer(at),
                         ViolationCode::PriceMissing,
                         "each SKU of a custom specification needs a price or a price_template_id",
                     )),
-                    (Some(price), None) => prices.push((format!("{sku_at}/price"), price)),
-                    (None, Some(id)) => {
-                        let id_at = format!("{sku_at}/price_template_id");
-                        match ctx.templates.get(id) {
-                            None => out.push(Violation::error(
-                                id_at,
-                                ViolationCode::NotFound,
-                                format!("no pricing template `{id}`"),
-                            )),
-                            Some(template) => {
-                                if ctx.currency.is_some_and(|c| c != template.currency) {
-                                    out.push(Violation::error(
-                                        id_at.clone(),
-                                        ViolationCode::CurrencyMismatch,
-                                        format!(
-                                            "the template is in {}, the product in {}",
-                                            template.currency,
-                                            ctx.currency.unwrap_or("")
-                                        ),
-                                    ));
-                                }
-                                prices.push((id_at, &template.price));
+                    (Some(price), None) => prices.push((PriceAt::Sku(k), price)),
+                    (None, Some(id)) => match ctx.templates.get(id) {
+                        None => out.push(Violation::error(
+                            PriceAt::Template(k).pointer(at),
+                            ViolationCode::NotFound,
+                            format!("no pricing template `{id}`"),
+                        )),
+                        Some(template) => {
+                            if ctx.currency.is_some_and(|c| c != template.currency) {
+                                out.push(Violation::error(
+                                    PriceAt::Template(k).pointer(at),
+                                    ViolationCode::CurrencyMismatch,
+                                    format!(
+                                        "the template is in {}, the product in {}",
+                                        template.currency,
+                                        ctx.currency.unwrap_or("")
+                                    ),
+                                ));
                             }
+                            prices.push((PriceAt::Template(k), &template.price));
                         }
-                    }
+                    },
                 }
             }
         }
@@ -592,14 +601,37 @@ fn check_prices(spec: &Specification, at: &str, mode: BillingMode, ctx: &SpecCon
         required = vec![Period::OneTime];
     }
     let max_quantity = spec.quantity_range().map(|(_, max, _)| u64::from(max));
-    for (pointer, price) in prices {
+    for (place, price) in prices {
         if required.is_empty() {
-            out.push(Violation::error(pointer, ViolationCode::PriceMissing, "the price has no month or year amount"));
+            out.push(Violation::error(
+                place.pointer(at),
+                ViolationCode::PriceMissing,
+                "the price has no month or year amount",
+            ));
             continue;
         }
-        out.extend(check_price(price, &pointer, PriceContext { allowed, required: &required, max_quantity }));
+        let violations = check_price(price, PriceContext { allowed, required: &required, max_quantity });
+        out.extend(at_pointer(violations, || place.pointer(at)));
     }
     out
+}
+
+/// Where a price of a specification sits.
+#[derive(Debug, Clone, Copy)]
+enum PriceAt {
+    Specification,
+    Sku(usize),
+    Template(usize),
+}
+
+impl PriceAt {
+    fn pointer(self, at: &str) -> String {
+        match self {
+            PriceAt::Specification => format!("{at}/price"),
+            PriceAt::Sku(k) => format!("{at}/skus/{k}/price"),
+            PriceAt::Template(k) => format!("{at}/skus/{k}/price_template_id"),
+        }
+    }
 }
 #[cfg(test)]
 mod tests {

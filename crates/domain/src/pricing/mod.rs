@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::violation::{Violation, ViolationCode};
 
-pub use quote::{Quote, QuoteError, QuoteLine, quote};
+pub use quote::{Quote, QuoteError, QuoteLine, quote, total};
 
 /// A billing period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
@@ -166,14 +166,15 @@ pub struct PriceContext<'a> {
     pub max_quantity: Option<u64>,
 }
 
-/// Every rule a price must meet, at `pointer`.
-pub fn check_price(price: &Price, pointer: &str, ctx: PriceContext<'_>) -> Vec<Violation> {
+/// Every rule a price must meet, with pointers relative to the price (the caller prefixes them: only
+/// prices with violations pay for building pointers).
+pub fn check_price(price: &Price, ctx: PriceContext<'_>) -> Vec<Violation> {
     let mut out = Vec::new();
-    let amounts_check = |out: &mut Vec<Violation>, amounts: &PeriodAmounts, at: &str, required: bool| {
+    let amounts_check = |out: &mut Vec<Violation>, amounts: &PeriodAmounts, at: &dyn Fn() -> String, required: bool| {
         for period in amounts.periods() {
             if !ctx.allowed.contains(&period) {
                 out.push(Violation::error(
-                    format!("{at}/{}", period.as_str()),
+                    format!("{}/{}", at(), period.as_str()),
                     ViolationCode::PeriodNotAllowed,
                     format!("the billing mode has no {} period", period.as_str()),
                 ));
@@ -183,7 +184,7 @@ pub fn check_price(price: &Price, pointer: &str, ctx: PriceContext<'_>) -> Vec<V
             for period in ctx.required {
                 if amounts.get(*period).is_none() {
                     out.push(Violation::error(
-                        format!("{at}/{}", period.as_str()),
+                        format!("{}/{}", at(), period.as_str()),
                         ViolationCode::PriceMissing,
                         format!("no {} amount", period.as_str()),
                     ));
@@ -192,32 +193,29 @@ pub fn check_price(price: &Price, pointer: &str, ctx: PriceContext<'_>) -> Vec<V
         }
     };
     match price {
-        Price::Flat { amounts } => amounts_check(&mut out, amounts, &format!("{pointer}/amounts"), true),
-        Price::Linear { unit_amounts } => {
-            amounts_check(&mut out, unit_amounts, &format!("{pointer}/unit_amounts"), true)
-        }
+        Price::Flat { amounts } => amounts_check(&mut out, amounts, &|| "/amounts".into(), true),
+        Price::Linear { unit_amounts } => amounts_check(&mut out, unit_amounts, &|| "/unit_amounts".into(), true),
         Price::Tiered { tiers, .. } => {
             if tiers.is_empty() {
-                out.push(Violation::error(format!("{pointer}/tiers"), ViolationCode::Required, "at least one tier"));
+                out.push(Violation::error("/tiers", ViolationCode::Required, "at least one tier"));
             }
             let mut previous: Option<u64> = None;
             for (i, tier) in tiers.iter().enumerate() {
-                let at = format!("{pointer}/tiers/{i}");
                 let last = i + 1 == tiers.len();
                 match (tier.up_to, last) {
                     (None, false) => out.push(Violation::error(
-                        format!("{at}/up_to"),
+                        format!("/tiers/{i}/up_to"),
                         ViolationCode::TiersNotIncreasing,
                         "only the last tier is open-ended (up_to null)",
                     )),
                     (Some(_), true) => out.push(Violation::error(
-                        format!("{at}/up_to"),
+                        format!("/tiers/{i}/up_to"),
                         ViolationCode::LastTierNotOpen,
                         "the last tier must be open-ended (up_to null)",
                     )),
                     (Some(up_to), false) if up_to == 0 || previous.is_some_and(|p| up_to <= p) => {
                         out.push(Violation::error(
-                            format!("{at}/up_to"),
+                            format!("/tiers/{i}/up_to"),
                             ViolationCode::TiersNotIncreasing,
                             format!(
                                 "up_to must be at least 1 and greater than the previous tier's ({})",
@@ -228,16 +226,16 @@ pub fn check_price(price: &Price, pointer: &str, ctx: PriceContext<'_>) -> Vec<V
                     _ => {}
                 }
                 previous = tier.up_to.or(previous);
-                amounts_check(&mut out, &tier.unit_amounts, &format!("{at}/unit_amounts"), true);
+                amounts_check(&mut out, &tier.unit_amounts, &|| format!("/tiers/{i}/unit_amounts"), true);
                 if let Some(flat) = &tier.flat_amounts {
-                    amounts_check(&mut out, flat, &format!("{at}/flat_amounts"), false);
+                    amounts_check(&mut out, flat, &|| format!("/tiers/{i}/flat_amounts"), false);
                 }
             }
         }
     }
     if price.needs_quantity() && ctx.max_quantity.is_none() {
         out.push(Violation::error(
-            format!("{pointer}/model"),
+            "/model",
             ViolationCode::QuantityAttributeRequired,
             "linear and tiered prices need a quantity attribute in the specification",
         ));
@@ -246,9 +244,9 @@ pub fn check_price(price: &Price, pointer: &str, ctx: PriceContext<'_>) -> Vec<V
         // The dearest quote this price can give must fit in an i64.
         let quantity = ctx.max_quantity.unwrap_or(1);
         for period in price.periods() {
-            if let Err(QuoteError::Overflow) = quote(price, period, Some(quantity), MAX_PERIODS) {
+            if let Err(QuoteError::Overflow) = total(price, period, Some(quantity), MAX_PERIODS) {
                 out.push(Violation::error(
-                    pointer,
+                    "",
                     ViolationCode::AmountOverflow,
                     format!(
                         "{quantity} units over {MAX_PERIODS} {} periods overflow the largest amount",
@@ -260,4 +258,15 @@ pub fn check_price(price: &Price, pointer: &str, ctx: PriceContext<'_>) -> Vec<V
         }
     }
     out
+}
+
+/// Prefixes relative pointers with where the checked value sits.
+pub fn at_pointer(mut violations: Vec<Violation>, pointer: impl FnOnce() -> String) -> Vec<Violation> {
+    if !violations.is_empty() {
+        let pointer = pointer();
+        for v in &mut violations {
+            v.pointer.insert_str(0, &pointer);
+        }
+    }
+    violations
 }

@@ -36,13 +36,21 @@ pub enum QuoteError {
 struct Lines {
     periods: i64,
     lines: Vec<QuoteLine>,
+    /// Whether to write descriptions (a quote does; a total-only check does not).
+    describe: bool,
 }
 
 impl Lines {
-    fn push(&mut self, description: String, quantity: u64, unit_amount: i64) -> Result<(), QuoteError> {
+    fn push(
+        &mut self,
+        description: impl FnOnce() -> String,
+        quantity: u64,
+        unit_amount: i64,
+    ) -> Result<(), QuoteError> {
         let q = i64::try_from(quantity).map_err(|_| QuoteError::Overflow)?;
         let amount =
             unit_amount.checked_mul(q).and_then(|a| a.checked_mul(self.periods)).ok_or(QuoteError::Overflow)?;
+        let description = if self.describe { description() } else { String::new() };
         self.lines.push(QuoteLine { description, quantity, unit_amount, amount });
         Ok(())
     }
@@ -68,15 +76,33 @@ fn per(period: Period) -> &'static str {
 /// Quotes `price` for `quantity` units over `periods` periods of `period`.
 /// Flat prices ignore the quantity; linear and tiered ones need it (≥ 1).
 pub fn quote(price: &Price, period: Period, quantity: Option<u64>, periods: u32) -> Result<Quote, QuoteError> {
+    run(price, period, quantity, periods, true)
+}
+
+/// The total alone (the same engine, without writing descriptions): for checks that only need to know
+/// whether a quote can be computed.
+pub fn total(price: &Price, period: Period, quantity: Option<u64>, periods: u32) -> Result<i64, QuoteError> {
+    run(price, period, quantity, periods, false).map(|q| q.total)
+}
+
+fn run(
+    price: &Price,
+    period: Period,
+    quantity: Option<u64>,
+    periods: u32,
+    describe: bool,
+) -> Result<Quote, QuoteError> {
     if periods == 0 {
         return Err(QuoteError::PeriodsOutOfRange);
     }
-    let mut lines = Lines { periods: i64::from(periods), lines: Vec::with_capacity(2) };
+    let mut lines = Lines { periods: i64::from(periods), lines: Vec::with_capacity(2), describe };
     match price {
-        Price::Flat { amounts } => lines.push(format!("flat price, {}", per(period)), 1, amount(amounts, period)?)?,
+        Price::Flat { amounts } => {
+            lines.push(|| format!("flat price, {}", per(period)), 1, amount(amounts, period)?)?
+        }
         Price::Linear { unit_amounts } => {
             let q = quantity.filter(|q| *q >= 1).ok_or(QuoteError::QuantityRequired)?;
-            lines.push(format!("{q} × unit price, {}", per(period)), q, amount(unit_amounts, period)?)?;
+            lines.push(|| format!("{q} × unit price, {}", per(period)), q, amount(unit_amounts, period)?)?;
         }
         Price::Tiered { mode, tiers } => {
             let q = quantity.filter(|q| *q >= 1).ok_or(QuoteError::QuantityRequired)?;
@@ -87,14 +113,16 @@ pub fn quote(price: &Price, period: Period, quantity: Option<u64>, periods: u32)
                         .enumerate()
                         .find(|(_, t)| t.up_to.is_none_or(|up_to| q <= up_to))
                         .ok_or(QuoteError::PeriodMissing)?;
-                    let bound = tier.up_to.map_or_else(|| "and above".to_owned(), |u| format!("up to {u}"));
                     lines.push(
-                        format!("{q} × tier {} unit price ({bound}), {}", i + 1, per(period)),
+                        || {
+                            let bound = tier.up_to.map_or_else(|| "and above".to_owned(), |u| format!("up to {u}"));
+                            format!("{q} × tier {} unit price ({bound}), {}", i + 1, per(period))
+                        },
                         q,
                         amount(&tier.unit_amounts, period)?,
                     )?;
                     if let Some(flat) = tier.flat_amounts.as_ref().and_then(|f| f.get(period)) {
-                        lines.push(format!("tier {} flat fee, {}", i + 1, per(period)), 1, flat.get())?;
+                        lines.push(|| format!("tier {} flat fee, {}", i + 1, per(period)), 1, flat.get())?;
                     }
                 }
                 TierMode::Graduated => {
@@ -107,12 +135,12 @@ pub fn quote(price: &Price, period: Period, quantity: Option<u64>, periods: u32)
                         if end >= start {
                             let units = end - start + 1;
                             lines.push(
-                                format!("units {start}–{end} at tier {} unit price, {}", i + 1, per(period)),
+                                || format!("units {start}–{end} at tier {} unit price, {}", i + 1, per(period)),
                                 units,
                                 amount(&tier.unit_amounts, period)?,
                             )?;
                             if let Some(flat) = tier.flat_amounts.as_ref().and_then(|f| f.get(period)) {
-                                lines.push(format!("tier {} flat fee, {}", i + 1, per(period)), 1, flat.get())?;
+                                lines.push(|| format!("tier {} flat fee, {}", i + 1, per(period)), 1, flat.get())?;
                             }
                         }
                         match tier.up_to {
@@ -152,7 +180,7 @@ mod tests {
         }
     }
 
-    fn total(price: &Price, q: u64) -> i64 {
+    fn month_total(price: &Price, q: u64) -> i64 {
         quote(price, Period::Month, Some(q), 1).unwrap().total
     }
 
@@ -178,22 +206,22 @@ mod tests {
     #[test]
     fn volume_prices_the_whole_quantity_at_its_tier_around_every_boundary() {
         let price = tiered(TierMode::Volume);
-        assert_eq!(total(&price, 1), 900 + 100);
-        assert_eq!(total(&price, 10), 10 * 900 + 100);
-        assert_eq!(total(&price, 11), 11 * 800);
-        assert_eq!(total(&price, 50), 50 * 800);
-        assert_eq!(total(&price, 51), 51 * 700 + 50);
-        assert_eq!(total(&price, 1000), 1000 * 700 + 50);
+        assert_eq!(month_total(&price, 1), 900 + 100);
+        assert_eq!(month_total(&price, 10), 10 * 900 + 100);
+        assert_eq!(month_total(&price, 11), 11 * 800);
+        assert_eq!(month_total(&price, 50), 50 * 800);
+        assert_eq!(month_total(&price, 51), 51 * 700 + 50);
+        assert_eq!(month_total(&price, 1000), 1000 * 700 + 50);
     }
 
     #[test]
     fn graduated_prices_each_band_at_its_tier_around_every_boundary() {
         let price = tiered(TierMode::Graduated);
-        assert_eq!(total(&price, 1), 900 + 100);
-        assert_eq!(total(&price, 10), 10 * 900 + 100);
-        assert_eq!(total(&price, 11), 10 * 900 + 100 + 800);
-        assert_eq!(total(&price, 50), 10 * 900 + 100 + 40 * 800);
-        assert_eq!(total(&price, 51), 10 * 900 + 100 + 40 * 800 + 700 + 50);
+        assert_eq!(month_total(&price, 1), 900 + 100);
+        assert_eq!(month_total(&price, 10), 10 * 900 + 100);
+        assert_eq!(month_total(&price, 11), 10 * 900 + 100 + 800);
+        assert_eq!(month_total(&price, 50), 10 * 900 + 100 + 40 * 800);
+        assert_eq!(month_total(&price, 51), 10 * 900 + 100 + 40 * 800 + 700 + 50);
         let q = quote(&price, Period::Month, Some(51), 2).unwrap();
         assert_eq!(q.lines.len(), 5);
         assert_eq!(q.total, 2 * (10 * 900 + 100 + 40 * 800 + 700 + 50));
@@ -207,6 +235,20 @@ mod tests {
         let flat = Price::Flat { amounts: amounts(i64::MAX) };
         assert_eq!(quote(&flat, Period::Month, None, 2), Err(QuoteError::Overflow));
         assert_eq!(quote(&flat, Period::Month, None, 0), Err(QuoteError::PeriodsOutOfRange));
+        assert_eq!(super::total(&flat, Period::Month, None, 2), Err(QuoteError::Overflow));
+    }
+
+    #[test]
+    fn total_is_the_quotes_total() {
+        for mode in [TierMode::Volume, TierMode::Graduated] {
+            for q in [1, 10, 11, 50, 51, 500] {
+                let price = tiered(mode);
+                assert_eq!(
+                    total(&price, Period::Month, Some(q), 3),
+                    quote(&price, Period::Month, Some(q), 3).map(|q| q.total)
+                );
+            }
+        }
     }
 
     fn arb_tiers() -> impl Strategy<Value = Vec<Tier>> {
@@ -229,7 +271,7 @@ mod tests {
         #[test]
         fn graduated_totals_never_decrease_as_quantity_grows(tiers in arb_tiers(), q in 1u64..500) {
             let price = Price::Tiered { mode: TierMode::Graduated, tiers };
-            prop_assert!(total(&price, q + 1) >= total(&price, q));
+            prop_assert!(month_total(&price, q + 1) >= month_total(&price, q));
         }
 
         #[test]
@@ -238,7 +280,7 @@ mod tests {
             let expected = tier.unit_amounts.month.unwrap().get() * q as i64
                 + tier.flat_amounts.and_then(|f| f.month).map_or(0, Amount::get);
             let price = Price::Tiered { mode: TierMode::Volume, tiers };
-            prop_assert_eq!(total(&price, q), expected);
+            prop_assert_eq!(month_total(&price, q), expected);
         }
 
         #[test]

@@ -55,7 +55,7 @@ impl PricingTemplateBody {
             out.push(Violation::error("", ViolationCode::PriceMissing, "the price has no amount for any period"));
         } else {
             let ctx = PriceContext { allowed: &Period::ALL, required: &offered, max_quantity: Some(1) };
-            out.extend(check_price(&self.price, "", ctx));
+            out.extend(check_price(&self.price, ctx));
         }
         out
     }
