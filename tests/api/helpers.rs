@@ -211,6 +211,66 @@ impl TestApp {
     }
 }
 
+/// A grey PNG of `width` × `height` pixels.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Grayscale);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&vec![128u8; (width * height) as usize]).unwrap();
+    drop(writer);
+    out
+}
+
+/// A minimal OOXML package with `main_part` (e.g. `word/document.xml` for .docx).
+pub fn ooxml(main_part: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for name in ["[Content_Types].xml", main_part] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(b"<xml/>").unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+/// A multipart/form-data body with one file field; returns the content type and the body.
+pub fn multipart(field: &str, filename: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "shelf-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl TestApp {
+    pub async fn put_logo(&self, token: &str, draft_id: &str, bytes: Vec<u8>) -> Response {
+        let path = format!("/v1/drafts/{draft_id}/logo");
+        self.call(Method::PUT, &path, Some(token), &[], Body::Raw("image/png", bytes)).await
+    }
+
+    pub async fn upload(&self, token: &str, draft_id: &str, filename: &str, bytes: &[u8]) -> Response {
+        let (content_type, body) = multipart("file", filename, bytes);
+        let path = format!("/v1/drafts/{draft_id}/request-templates");
+        self.call(Method::POST, &path, Some(token), &[], Body::Raw(&content_type, body)).await
+    }
+
+    /// A draft with the complete content, a logo and one request template: ready to submit.
+    pub async fn ready_draft(&self, token: &str) -> Value {
+        let draft = self.create_draft(token, complete_content()).await;
+        let id = draft["id"].as_str().unwrap();
+        self.put_logo(token, id, png(120, 120)).await.assert_status(200);
+        self.upload(token, id, "Order form.docx", &ooxml("word/document.xml")).await.assert_status(201);
+        draft
+    }
+}
+
 /// A content that passes every product-level rule (files are not part of the content).
 pub fn complete_content() -> Value {
     json!({

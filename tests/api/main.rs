@@ -3,12 +3,14 @@
 
 mod helpers;
 
+mod admin;
 mod attributes;
 mod auth;
 mod cli;
 mod cors;
 mod drafts;
 mod errors;
+mod files;
 mod health;
 mod idempotency;
 mod openapi;

@@ -3,8 +3,10 @@
 
 pub mod account;
 pub mod attribute;
+pub mod calendar;
 pub mod content;
 pub mod draft;
+pub mod files;
 pub mod pricing;
 pub mod service_flow;
 pub mod violation;

@@ -82,6 +82,14 @@ pub enum ViolationCode {
     NotFound,
     /// A pricing template in another currency than the product's.
     CurrencyMismatch,
+    /// Not a readable image of the required format.
+    InvalidImage,
+    /// An image of the wrong size.
+    ImageDimensions,
+    /// A file type that is not accepted here.
+    UnsupportedFileType,
+    /// A file whose bytes are not what its name says.
+    FileContentMismatch,
 }
 
 /// Errors block submission; warnings do not.

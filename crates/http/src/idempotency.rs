@@ -48,7 +48,7 @@ pub async fn middleware(
             Err(_) => return next.call(req).await.map(ServiceResponse::map_into_boxed_body),
         },
     };
-    let body = match read_limited(req.take_payload(), state.limits.json_body_bytes).await {
+    let body = match read_limited(req.take_payload(), state.limits.any_body_bytes()).await {
         Ok(body) => body,
         Err(e) => return Ok(req.error_response(e)),
     };

@@ -1,6 +1,7 @@
 //! Shelf's HTTP API: actix-web handlers annotated for the OpenAPI document, auth, problem+json,
 //! and the cross-cutting helpers (request ids, ETags, idempotency, pagination).
 
+mod admin;
 mod attributes;
 pub mod auth;
 mod drafts;
@@ -41,6 +42,13 @@ pub struct Limits {
     pub json_body_bytes: usize,
 }
 
+impl Limits {
+    /// The largest body of any request: an upload with its multipart framing.
+    pub fn any_body_bytes(&self) -> usize {
+        self.json_body_bytes.max(shelf_domain::files::REQUEST_TEMPLATE_MAX_BYTES + 64 * 1024)
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits { json_body_bytes: 1 << 20 }
@@ -52,6 +60,12 @@ pub struct AppState {
     pub db: Db,
     pub auth: Authenticator,
     pub limits: Limits,
+}
+
+/// Hex SHA-256 of `bytes` (file hashes, idempotency fingerprints).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Runs database work off the async workers.

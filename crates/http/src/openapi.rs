@@ -25,6 +25,7 @@ pub const BEARER: &str = "bearer_jwt";
         (name = "attributes", description = "A seller's catalogue of custom attributes; specifications copy what they use"),
         (name = "pricing-templates", description = "A seller's reusable, named prices, and their quotes"),
         (name = "reference", description = "Reference data, open to everyone"),
+        (name = "admin", description = "Marketplace settings"),
         (name = "health", description = "Liveness and readiness"),
     ),
     components(schemas(Problem, FieldError, shelf_domain::ViolationCode)),

@@ -3,7 +3,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{attributes, drafts, health, pricing_templates, service_flows};
+use crate::{admin, attributes, drafts, health, pricing_templates, service_flows};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz).service(health::readyz).service(
@@ -11,6 +11,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(service_flows::configure)
             .configure(drafts::configure)
             .configure(attributes::configure)
-            .configure(pricing_templates::configure),
+            .configure(pricing_templates::configure)
+            .configure(admin::configure),
     );
 }

@@ -3,10 +3,12 @@
 
 pub mod attributes;
 pub mod drafts;
+pub mod files;
 pub mod idempotency;
 pub mod page;
 pub mod pricing_templates;
 pub mod schema;
+pub mod settings;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

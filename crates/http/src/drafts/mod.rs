@@ -4,6 +4,8 @@ mod create;
 mod delete;
 mod get;
 mod list;
+mod logo;
+mod request_templates;
 mod update;
 mod validate;
 
@@ -23,7 +25,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get::get)
         .service(update::update)
         .service(delete::delete)
-        .service(validate::validate);
+        .service(validate::validate)
+        .service(logo::put)
+        .service(logo::get)
+        .service(request_templates::upload)
+        .service(request_templates::list)
+        .service(request_templates::download)
+        .service(request_templates::remove);
 }
 
 /// A draft as the API returns it.

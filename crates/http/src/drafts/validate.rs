@@ -1,11 +1,10 @@
 use actix_web::{HttpResponse, post, web};
 use serde::Serialize;
 use shelf_domain::Violation;
-use shelf_domain::content::Attachments;
 use std::collections::BTreeMap;
 
 use shelf_domain::content::TemplateRef;
-use shelf_persistence::{drafts, pricing_templates};
+use shelf_persistence::{drafts, files, pricing_templates};
 use utoipa::ToSchema;
 
 use crate::auth::Seller;
@@ -43,11 +42,12 @@ pub async fn validate(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let (draft, templates) = blocking(move || {
+    let (draft, templates, attachments) = blocking(move || {
         Ok(db.read(|c| {
             let draft = drafts::get_for_seller(c, &seller.id, &id)?;
             let templates = pricing_templates::get_many_for_seller(c, &seller.id, &draft.content.price_template_ids())?;
-            Ok((draft, templates))
+            let attachments = files::attachments(c, &draft.id)?;
+            Ok((draft, templates, attachments))
         })?)
     })
     .await?;
@@ -55,7 +55,6 @@ pub async fn validate(
         .into_values()
         .map(|t| (t.id, TemplateRef { currency: t.body.currency, price: t.body.price }))
         .collect();
-    // Logo and request templates cannot be uploaded yet, so they are always reported missing.
-    let violations = draft.content.check(Attachments::default(), &templates);
+    let violations = draft.content.check(attachments, &templates);
     Ok(HttpResponse::Ok().json(ValidationReport { ready: !violations.iter().any(Violation::is_error), violations }))
 }

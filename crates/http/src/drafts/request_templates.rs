@@ -1,0 +1,236 @@
+//! Request templates: the Excel or Word files a customer downloads and fills in after purchase.
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{
+    CONTENT_DISPOSITION, CONTENT_TYPE, ContentDisposition, DispositionParam, DispositionType, ETAG, LOCATION,
+};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use serde::Serialize;
+use shelf_domain::ViolationCode;
+use shelf_domain::files::{REQUEST_TEMPLATE_MAX_BYTES, check_request_template, sanitize_filename};
+use shelf_persistence::files::{self, DatabaseBlobs, FileKind, FileRow, NewFile};
+use utoipa::ToSchema;
+
+use crate::auth::Seller;
+use crate::problem::{ApiError, FieldError};
+use crate::{AppState, blocking, sha256_hex};
+
+/// A stored request template.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestTemplate {
+    pub id: String,
+    #[schema(example = "Order form.docx")]
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    /// Hex SHA-256 of the bytes.
+    pub sha256: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<FileRow> for RequestTemplate {
+    fn from(f: FileRow) -> Self {
+        RequestTemplate {
+            created_at: f.created_at(),
+            id: f.id,
+            filename: f.filename,
+            content_type: f.content_type,
+            size: f.size,
+            sha256: f.sha256,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestTemplateList {
+    pub items: Vec<RequestTemplate>,
+    /// Always null: a draft has at most five.
+    pub next_page_token: Option<String>,
+}
+
+/// The multipart form of an upload.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file: .xls, .xlsx, .doc or .docx, at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+fn bad_form(message: &str) -> ApiError {
+    ApiError::Unprocessable {
+        detail: message.to_owned(),
+        errors: vec![FieldError::at_pointer("/file", ViolationCode::Required, message)],
+    }
+}
+
+/// Reads the one `file` field into a buffer bounded by the size limit.
+async fn read_file_field(mut form: Multipart) -> Result<(String, Vec<u8>), ApiError> {
+    let malformed = |e: actix_multipart::MultipartError| ApiError::BadRequest {
+        detail: format!("malformed multipart body: {e}"),
+        errors: Vec::new(),
+    };
+    let mut file = None;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(malformed)?;
+        if field.name() != Some("file") || file.is_some() {
+            return Err(bad_form("send exactly one form field, named `file`"));
+        }
+        let filename = field.content_disposition().and_then(|d| d.get_filename()).unwrap_or("").to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(malformed)?;
+            if bytes.len() + chunk.len() > REQUEST_TEMPLATE_MAX_BYTES {
+                return Err(ApiError::PayloadTooLarge { limit: REQUEST_TEMPLATE_MAX_BYTES });
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        file = Some((filename, bytes));
+    }
+    file.ok_or_else(|| bad_form("the form has no `file` field"))
+}
+
+/// Uploads a request template (multipart/form-data, field `file`).
+#[utoipa::path(
+    tag = "drafts",
+    params(
+        ("id" = String, Path, description = "Draft id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
+    ),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Stored", body = RequestTemplate, headers(("Location" = String))),
+        (status = 400, description = "Malformed multipart body"),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+        (status = 404, description = "No such draft (or another seller's)"),
+        (status = 409, description = "The draft is in review or closed, or already has five templates"),
+        (status = 413, description = "Larger than 10 MB"),
+        (status = 415, description = "Not multipart/form-data"),
+        (status = 422, description = "Not an .xls, .xlsx, .doc or .docx file, or its bytes are something else"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[post("/drafts/{id}/request-templates")]
+pub async fn upload(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    id: web::Path<String>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let media = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !media.to_ascii_lowercase().starts_with("multipart/form-data") {
+        return Err(ApiError::UnsupportedMediaType("upload the file as multipart/form-data, field `file`".into()));
+    }
+    let (filename, bytes) = read_file_field(Multipart::new(req.headers(), payload.into_inner())).await?;
+    let filename = sanitize_filename(&filename);
+    let kind = check_request_template(&filename, &bytes).map_err(|v| ApiError::invalid("", vec![v]))?;
+    let sha256 = sha256_hex(&bytes);
+    let db = state.db.clone();
+    let draft_id = id.into_inner();
+    let stored = blocking(move || {
+        let file = NewFile {
+            kind: FileKind::RequestTemplate,
+            filename: &filename,
+            content_type: kind.content_type(),
+            sha256: &sha256,
+            bytes: &bytes,
+        };
+        Ok(db.write(|c| files::add(c, &DatabaseBlobs, &seller.id, &draft_id, file))?)
+    })
+    .await?;
+    let location = format!("/v1/drafts/{}/request-templates/{}", stored.draft_id, stored.id);
+    Ok(HttpResponse::build(StatusCode::CREATED).insert_header((LOCATION, location)).json(RequestTemplate::from(stored)))
+}
+
+/// Lists the draft's request templates, oldest first.
+#[utoipa::path(
+    tag = "drafts",
+    params(("id" = String, Path, description = "Draft id")),
+    responses(
+        (status = 200, description = "The templates", body = RequestTemplateList),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+        (status = 404, description = "No such draft (or another seller's)"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[get("/drafts/{id}/request-templates")]
+pub async fn list(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let db = state.db.clone();
+    let rows = blocking(move || Ok(db.read(|c| files::list(c, &seller.id, &id, FileKind::RequestTemplate))?)).await?;
+    Ok(HttpResponse::Ok()
+        .json(RequestTemplateList { items: rows.into_iter().map(Into::into).collect(), next_page_token: None }))
+}
+
+/// Downloads a request template: the bytes that were uploaded, as an attachment.
+#[utoipa::path(
+    tag = "drafts",
+    params(("id" = String, Path, description = "Draft id"), ("file_id" = String, Path, description = "Template id")),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>,
+         headers(("Content-Disposition" = String), ("ETag" = String))),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+        (status = 404, description = "No such draft or template (or another seller's)"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[get("/drafts/{id}/request-templates/{file_id}")]
+pub async fn download(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (draft_id, file_id) = path.into_inner();
+    let db = state.db.clone();
+    let (row, bytes) = blocking(move || {
+        Ok(db.read(|c| {
+            files::get(c, &DatabaseBlobs, &seller.id, &draft_id, FileKind::RequestTemplate, Some(&file_id))
+        })?)
+    })
+    .await?;
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::Filename(row.filename.clone())],
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(row.content_type)
+        .insert_header((CONTENT_DISPOSITION, disposition))
+        .insert_header((ETAG, format!("\"{}\"", row.sha256)))
+        .body(bytes))
+}
+
+/// Deletes a request template of an editable draft.
+#[utoipa::path(
+    tag = "drafts",
+    params(("id" = String, Path, description = "Draft id"), ("file_id" = String, Path, description = "Template id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+        (status = 404, description = "No such draft or template (or another seller's)"),
+        (status = 409, description = "The draft is in review or closed"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[delete("/drafts/{id}/request-templates/{file_id}")]
+pub async fn remove(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (draft_id, file_id) = path.into_inner();
+    let db = state.db.clone();
+    blocking(move || Ok(db.write(|c| files::remove(c, &seller.id, &draft_id, FileKind::RequestTemplate, &file_id))?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,216 @@
+//! A draft's files: metadata rows per draft, bytes in a content-addressed blob store (the database by
+//! default; the `BlobStore` trait is where an object store plugs in). Every query is scoped by `seller_id`.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use shelf_domain::content::Attachments;
+use shelf_domain::files::MAX_REQUEST_TEMPLATES;
+
+use crate::schema::{blobs, draft_files as files};
+use crate::{DbConnection, Error, Result, drafts, from_db_time, new_id, now, to_db_time};
+
+/// Where file bytes live, by SHA-256.
+pub trait BlobStore: Send + Sync {
+    fn put(&self, conn: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<()>;
+    fn get(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>>;
+}
+
+/// Blobs in the database's `blobs` table (BLOB on SQLite, BYTEA on PostgreSQL).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DatabaseBlobs;
+
+impl BlobStore for DatabaseBlobs {
+    fn put(&self, conn: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<()> {
+        let exists = blobs::table.filter(blobs::sha256.eq(sha256)).count().get_result::<i64>(conn)? > 0;
+        if exists {
+            return Ok(());
+        }
+        let inserted = diesel::insert_into(blobs::table)
+            .values((
+                blobs::sha256.eq(sha256),
+                blobs::size.eq(bytes.len() as i64),
+                blobs::data.eq(bytes),
+                blobs::created_at.eq(to_db_time(now())),
+            ))
+            .execute(conn);
+        match inserted {
+            // The same bytes stored by someone else meanwhile: content-addressed, so that is fine.
+            Ok(_) | Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn get(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>> {
+        blobs::table.filter(blobs::sha256.eq(sha256)).select(blobs::data).first(conn).optional()?.ok_or(Error::NotFound)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Logo,
+    RequestTemplate,
+}
+
+impl FileKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Logo => "logo",
+            FileKind::RequestTemplate => "request_template",
+        }
+    }
+}
+
+/// A stored file's description.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = files)]
+pub struct FileRow {
+    pub id: String,
+    pub seller_id: String,
+    pub draft_id: String,
+    pub kind: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl FileRow {
+    pub fn created_at(&self) -> DateTime<Utc> {
+        from_db_time(self.created_at)
+    }
+}
+
+/// A file to store.
+pub struct NewFile<'a> {
+    pub kind: FileKind,
+    pub filename: &'a str,
+    pub content_type: &'a str,
+    pub sha256: &'a str,
+    pub bytes: &'a [u8],
+}
+
+fn editable_draft(conn: &mut DbConnection, seller_id: &str, draft_id: &str) -> Result<()> {
+    let draft = drafts::get_for_seller(conn, seller_id, draft_id)?;
+    if draft.state.is_editable() {
+        Ok(())
+    } else {
+        Err(Error::Conflict(format!("the draft is {} and its files cannot change", draft.state.as_str())))
+    }
+}
+
+/// Stores a file of an editable draft: the logo replaces the previous one; request templates are
+/// added up to the limit. Run it in a transaction (`Db::write`).
+pub fn add(
+    conn: &mut DbConnection,
+    store: &dyn BlobStore,
+    seller_id: &str,
+    draft_id: &str,
+    file: NewFile<'_>,
+) -> Result<FileRow> {
+    editable_draft(conn, seller_id, draft_id)?;
+    let of_kind = files::table.filter(files::draft_id.eq(draft_id).and(files::kind.eq(file.kind.as_str())));
+    match file.kind {
+        FileKind::Logo => {
+            diesel::delete(of_kind).execute(conn)?;
+        }
+        FileKind::RequestTemplate => {
+            if of_kind.count().get_result::<i64>(conn)? >= MAX_REQUEST_TEMPLATES as i64 {
+                return Err(Error::Conflict(format!(
+                    "a draft has at most {MAX_REQUEST_TEMPLATES} request templates; delete one first"
+                )));
+            }
+        }
+    }
+    store.put(conn, file.sha256, file.bytes)?;
+    let row = FileRow {
+        id: new_id(),
+        seller_id: seller_id.to_owned(),
+        draft_id: draft_id.to_owned(),
+        kind: file.kind.as_str().to_owned(),
+        filename: file.filename.to_owned(),
+        content_type: file.content_type.to_owned(),
+        size: file.bytes.len() as i64,
+        sha256: file.sha256.to_owned(),
+        created_at: to_db_time(now()),
+    };
+    diesel::insert_into(files::table)
+        .values((
+            files::id.eq(&row.id),
+            files::seller_id.eq(&row.seller_id),
+            files::draft_id.eq(&row.draft_id),
+            files::kind.eq(&row.kind),
+            files::filename.eq(&row.filename),
+            files::content_type.eq(&row.content_type),
+            files::size.eq(row.size),
+            files::sha256.eq(&row.sha256),
+            files::created_at.eq(row.created_at),
+        ))
+        .execute(conn)?;
+    Ok(row)
+}
+
+/// The files of one kind of the seller's draft, oldest first.
+pub fn list(conn: &mut DbConnection, seller_id: &str, draft_id: &str, kind: FileKind) -> Result<Vec<FileRow>> {
+    drafts::get_for_seller(conn, seller_id, draft_id)?;
+    Ok(files::table
+        .filter(files::draft_id.eq(draft_id).and(files::seller_id.eq(seller_id)).and(files::kind.eq(kind.as_str())))
+        .order(files::id.asc())
+        .select(FileRow::as_select())
+        .load(conn)?)
+}
+
+/// One file with its bytes: by id, or the draft's only file of the kind (the logo) when `id` is None.
+pub fn get(
+    conn: &mut DbConnection,
+    store: &dyn BlobStore,
+    seller_id: &str,
+    draft_id: &str,
+    kind: FileKind,
+    id: Option<&str>,
+) -> Result<(FileRow, Vec<u8>)> {
+    let mut query = files::table
+        .filter(files::draft_id.eq(draft_id).and(files::seller_id.eq(seller_id)).and(files::kind.eq(kind.as_str())))
+        .into_boxed();
+    if let Some(id) = id {
+        query = query.filter(files::id.eq(id));
+    }
+    let row: FileRow = query.select(FileRow::as_select()).first(conn).optional()?.ok_or(Error::NotFound)?;
+    let bytes = store.get(conn, &row.sha256)?;
+    Ok((row, bytes))
+}
+
+/// Removes a file of an editable draft. Run it in a transaction (`Db::write`).
+pub fn remove(conn: &mut DbConnection, seller_id: &str, draft_id: &str, kind: FileKind, id: &str) -> Result<()> {
+    editable_draft(conn, seller_id, draft_id)?;
+    let target = files::table.filter(
+        files::id
+            .eq(id)
+            .and(files::draft_id.eq(draft_id))
+            .and(files::seller_id.eq(seller_id))
+            .and(files::kind.eq(kind.as_str())),
+    );
+    match diesel::delete(target).execute(conn)? {
+        0 => Err(Error::NotFound),
+        _ => Ok(()),
+    }
+}
+
+/// What the release-requirement check needs to know about a draft's files.
+pub fn attachments(conn: &mut DbConnection, draft_id: &str) -> Result<Attachments> {
+    let kinds: Vec<String> = files::table.filter(files::draft_id.eq(draft_id)).select(files::kind).load(conn)?;
+    Ok(Attachments {
+        has_logo: kinds.iter().any(|k| k == FileKind::Logo.as_str()),
+        request_templates: kinds.iter().filter(|k| *k == FileKind::RequestTemplate.as_str()).count(),
+    })
+}
+
+/// The files of a draft with their hashes (a submission's snapshot names files by hash).
+pub fn all_of_draft(conn: &mut DbConnection, draft_id: &str) -> Result<Vec<FileRow>> {
+    Ok(files::table
+        .filter(files::draft_id.eq(draft_id))
+        .order(files::id.asc())
+        .select(FileRow::as_select())
+        .load(conn)?)
+}

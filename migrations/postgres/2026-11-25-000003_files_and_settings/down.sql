@@ -1,0 +1,3 @@
+DROP TABLE settings;
+DROP TABLE draft_files;
+DROP TABLE blobs;

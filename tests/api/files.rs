@@ -1,0 +1,164 @@
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, complete_content, multipart, ooxml, png};
+
+fn id(draft: &Value) -> &str {
+    draft["id"].as_str().unwrap()
+}
+
+#[actix_web::test]
+async fn a_logo_is_put_and_read_back_byte_for_byte() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let logo = png(120, 120);
+    let res = app.put_logo(&token, id(&draft), logo.clone()).await;
+    res.assert_status(200);
+    let sha = res.json()["sha256"].as_str().unwrap().to_owned();
+    let got = app.get(&format!("/v1/drafts/{}/logo", id(&draft)), Some(&token)).await;
+    got.assert_status(200);
+    assert_eq!(got.header("content-type"), Some("image/png"));
+    assert_eq!(got.body, logo);
+    assert_eq!(got.header("etag"), Some(format!("\"{sha}\"").as_str()));
+    let again = app
+        .call(
+            actix_web::http::Method::GET,
+            &format!("/v1/drafts/{}/logo", id(&draft)),
+            Some(&token),
+            &[("If-None-Match", &format!("\"{sha}\""))],
+            crate::helpers::Body::None,
+        )
+        .await;
+    again.assert_status(304);
+}
+
+#[actix_web::test]
+async fn a_logo_of_the_wrong_size_type_or_format_is_refused() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let problem = app.put_logo(&token, id(&draft), png(100, 120)).await.problem(422);
+    assert_eq!(problem["errors"][0]["code"], "image_dimensions");
+    let problem = app.put_logo(&token, id(&draft), b"not a png at all".to_vec()).await.problem(422);
+    assert_eq!(problem["errors"][0]["code"], "invalid_image");
+    let path = format!("/v1/drafts/{}/logo", id(&draft));
+    app.call(
+        actix_web::http::Method::PUT,
+        &path,
+        Some(&token),
+        &[],
+        crate::helpers::Body::Raw("image/jpeg", png(120, 120)),
+    )
+    .await
+    .problem(415);
+    app.put_logo(&token, id(&draft), vec![0u8; 5 * 1024 * 1024 + 1]).await.problem(413);
+    app.get(&path, Some(&token)).await.problem(404);
+}
+
+#[actix_web::test]
+async fn request_templates_are_uploaded_listed_downloaded_and_deleted() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let docx = ooxml("word/document.xml");
+    let res = app.upload(&token, id(&draft), "../../Order;form.docx", &docx).await;
+    res.assert_status(201);
+    let file = res.json();
+    assert_eq!(file["filename"], "Order_form.docx");
+    assert_eq!(file["content_type"], "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    assert_eq!(file["size"], docx.len());
+    assert_eq!(
+        res.header("location"),
+        Some(format!("/v1/drafts/{}/request-templates/{}", id(&draft), file["id"].as_str().unwrap()).as_str())
+    );
+    app.upload(&token, id(&draft), "sheet.xlsx", &ooxml("xl/workbook.xml")).await.assert_status(201);
+    let list = app.get(&format!("/v1/drafts/{}/request-templates", id(&draft)), Some(&token)).await.json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    let download = app.get(res.header("location").unwrap(), Some(&token)).await;
+    download.assert_status(200);
+    assert_eq!(download.body, docx);
+    assert!(download.header("content-disposition").unwrap().starts_with("attachment"));
+    app.delete(res.header("location").unwrap(), &token, None).await.assert_status(204);
+    app.get(res.header("location").unwrap(), Some(&token)).await.problem(404);
+}
+
+#[actix_web::test]
+async fn wrong_request_templates_are_refused() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    for (name, bytes, code) in [
+        ("form.docx", ooxml("notes.txt"), "file_content_mismatch"),
+        ("form.docx", b"MZ\x90\x00\x03 an executable".to_vec(), "file_content_mismatch"),
+        ("form.docx", b"%PDF-1.7 a pdf".to_vec(), "file_content_mismatch"),
+        ("form.pdf", b"%PDF-1.7 a pdf".to_vec(), "unsupported_file_type"),
+    ] {
+        let problem = app.upload(&token, id(&draft), name, &bytes).await.problem(422);
+        assert_eq!(problem["errors"][0]["code"], code, "{name}");
+    }
+    let big = vec![0u8; 10 * 1024 * 1024 + 1];
+    app.upload(&token, id(&draft), "big.docx", &big).await.problem(413);
+    let path = format!("/v1/drafts/{}/request-templates", id(&draft));
+    let (content_type, body) = multipart("attachment", "form.docx", &ooxml("word/document.xml"));
+    app.call(actix_web::http::Method::POST, &path, Some(&token), &[], crate::helpers::Body::Raw(&content_type, body))
+        .await
+        .problem(422);
+    app.call(
+        actix_web::http::Method::POST,
+        &path,
+        Some(&token),
+        &[],
+        crate::helpers::Body::Raw("application/json", b"{}".to_vec()),
+    )
+    .await
+    .problem(415);
+}
+
+#[actix_web::test]
+async fn a_draft_holds_at_most_five_request_templates() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    for i in 0..5 {
+        app.upload(&token, id(&draft), &format!("f{i}.docx"), &ooxml("word/document.xml")).await.assert_status(201);
+    }
+    app.upload(&token, id(&draft), "f5.docx", &ooxml("word/document.xml")).await.problem(409);
+}
+
+#[actix_web::test]
+async fn another_sellers_draft_files_are_404() {
+    let app = TestApp::spawn().await;
+    let (a, b) = (app.seller("seller-a"), app.seller("seller-b"));
+    let draft = app.ready_draft(&a).await;
+    let files = app.get(&format!("/v1/drafts/{}/request-templates", id(&draft)), Some(&a)).await.json();
+    let file_path =
+        format!("/v1/drafts/{}/request-templates/{}", id(&draft), files["items"][0]["id"].as_str().unwrap());
+    app.get(&format!("/v1/drafts/{}/logo", id(&draft)), Some(&b)).await.problem(404);
+    app.put_logo(&b, id(&draft), png(120, 120)).await.problem(404);
+    app.upload(&b, id(&draft), "x.docx", &ooxml("word/document.xml")).await.problem(404);
+    app.get(&format!("/v1/drafts/{}/request-templates", id(&draft)), Some(&b)).await.problem(404);
+    app.get(&file_path, Some(&b)).await.problem(404);
+    app.delete(&file_path, &b, None).await.problem(404);
+    app.get(&file_path, Some(&a)).await.assert_status(200);
+}
+
+#[actix_web::test]
+async fn files_of_a_draft_in_review_cannot_change() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let draft_id = id(&draft).to_owned();
+    app.db.read(|c| shelf_persistence::drafts::set_state(c, &draft_id, shelf_domain::DraftState::InReview)).unwrap();
+    app.put_logo(&token, id(&draft), png(120, 120)).await.problem(409);
+    app.upload(&token, id(&draft), "x.docx", &ooxml("word/document.xml")).await.problem(409);
+}
+
+#[actix_web::test]
+async fn with_its_files_a_complete_draft_is_ready() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.ready_draft(&token).await;
+    let report = app.post(&format!("/v1/drafts/{}/validate", id(&draft)), Some(&token), &json!({})).await.json();
+    assert_eq!(report, json!({"ready": true, "violations": []}));
+    let _ = complete_content();
+}
