@@ -4,6 +4,7 @@
 mod helpers;
 
 mod admin;
+mod applications;
 mod attributes;
 mod auth;
 mod cli;

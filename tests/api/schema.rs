@@ -102,8 +102,17 @@ fn instances_migrating_a_fresh_database_at_once_do_not_race() {
         h.join().unwrap().unwrap();
     }
     let tables = schema_of(&instances[0]).0.iter().map(|c| c.0.clone()).collect::<BTreeSet<_>>();
-    let expected =
-        ["attributes", "blobs", "draft_files", "drafts", "idempotency_keys", "pricing_templates", "settings"];
+    let expected = [
+        "applications",
+        "attributes",
+        "blobs",
+        "draft_files",
+        "drafts",
+        "idempotency_keys",
+        "pricing_templates",
+        "products",
+        "settings",
+    ];
     assert_eq!(tables, expected.into_iter().map(str::to_owned).collect::<BTreeSet<_>>());
 }
 

@@ -2,12 +2,14 @@
 //! Pure: no I/O, no database, no HTTP.
 
 pub mod account;
+pub mod application;
 pub mod attribute;
 pub mod calendar;
 pub mod content;
 pub mod draft;
 pub mod files;
 pub mod pricing;
+pub mod product;
 pub mod service_flow;
 pub mod violation;
 

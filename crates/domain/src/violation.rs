@@ -90,6 +90,12 @@ pub enum ViolationCode {
     UnsupportedFileType,
     /// A file whose bytes are not what its name says.
     FileContentMismatch,
+    /// A modification that drops a released specification or SKU (remove it instead).
+    ReleasedItemDropped,
+    /// A modification that changes what may not change after release (billing mode, quantity step).
+    ReleasedItemChanged,
+    /// A specification or SKU that the seller removed.
+    Removed,
 }
 
 /// Errors block submission; warnings do not.

@@ -131,6 +131,19 @@ fn authenticate(req: &HttpRequest) -> Result<Account, ApiError> {
     state.auth.authenticate(req.headers())
 }
 
+/// Any authenticated caller; the handler decides by role.
+#[derive(Debug, Clone)]
+pub struct Authenticated(pub Account);
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(authenticate(req).map(Authenticated))
+    }
+}
+
 macro_rules! role_extractor {
     ($(#[$doc:meta])* $name:ident, $role:expr, $what:literal) => {
         $(#[$doc])*

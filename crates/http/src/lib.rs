@@ -2,9 +2,10 @@
 //! and the cross-cutting helpers (request ids, ETags, idempotency, pagination).
 
 mod admin;
+mod applications;
 mod attributes;
 pub mod auth;
-mod drafts;
+pub(crate) mod drafts;
 pub mod etag;
 pub mod extract;
 mod fallback;
@@ -15,6 +16,7 @@ pub mod openapi;
 pub mod pagination;
 mod pricing_templates;
 pub mod problem;
+mod products;
 mod quote;
 pub mod request_id;
 mod routes;
@@ -60,6 +62,8 @@ pub struct AppState {
     pub db: Db,
     pub auth: Authenticator,
     pub limits: Limits,
+    /// The marketplace time zone, seconds east of UTC (review deadlines count its working days).
+    pub marketplace_offset_seconds: i32,
 }
 
 /// Hex SHA-256 of `bytes` (file hashes, idempotency fingerprints).

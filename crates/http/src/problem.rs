@@ -8,6 +8,7 @@ use shelf_domain::{Violation, ViolationCode};
 use utoipa::ToSchema;
 
 use crate::request_id;
+use shelf_persistence::diesel_result;
 
 /// One problem with one field of the body (`pointer`) or one parameter or header (`parameter`).
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
@@ -225,6 +226,12 @@ impl From<shelf_persistence::Error> for ApiError {
             E::Unavailable(cause) => ApiError::Unavailable(cause),
             other => ApiError::Internal(other.to_string()),
         }
+    }
+}
+
+impl From<diesel_result::Error> for ApiError {
+    fn from(e: diesel_result::Error) -> Self {
+        shelf_persistence::Error::from(e).into()
     }
 }
 

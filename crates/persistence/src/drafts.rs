@@ -95,7 +95,7 @@ pub struct DraftFilter {
 }
 
 /// Escapes LIKE wildcards so that `?q=50%` means the text "50%".
-fn like_contains(text: &str) -> String {
+pub(crate) fn like_contains(text: &str) -> String {
     let mut pattern = String::with_capacity(text.len() + 2);
     pattern.push('%');
     for c in text.to_lowercase().chars() {
@@ -184,6 +184,50 @@ pub fn delete_if_version(conn: &mut DbConnection, seller_id: &str, id: &str, exp
         0 => Err(explain_miss(conn, seller_id, id, expected_version)),
         _ => Ok(()),
     }
+}
+
+/// Moves a draft from one of `from` to `to` (submission and review do this), bumping its version;
+/// a draft in another state is a conflict.
+pub fn transition(
+    conn: &mut DbConnection,
+    id: &str,
+    from: &[DraftState],
+    to: DraftState,
+    product_id: Option<&str>,
+) -> Result<Draft> {
+    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
+    let target = drafts::table.filter(drafts::id.eq(id).and(drafts::state.eq_any(from)));
+    let updated: Option<DraftRow> = diesel::update(target)
+        .set((
+            drafts::state.eq(to.as_str()),
+            drafts::version.eq(drafts::version + 1),
+            drafts::updated_at.eq(to_db_time(now())),
+        ))
+        .returning(drafts::all_columns)
+        .get_result(conn)
+        .optional()?;
+    let Some(row) = updated else {
+        return Err(Error::Conflict("the draft is not in a state that allows this".into()));
+    };
+    if let Some(product_id) = product_id {
+        diesel::update(drafts::table.find(id)).set(drafts::product_id.eq(product_id)).execute(conn)?;
+        return get_by_id(conn, id);
+    }
+    row.try_into()
+}
+
+fn get_by_id(conn: &mut DbConnection, id: &str) -> Result<Draft> {
+    drafts::table.find(id).select(DraftRow::as_select()).first(conn).optional()?.ok_or(Error::NotFound)?.try_into()
+}
+
+/// Whether the product has an open (not closed) modification draft.
+pub fn open_modification_exists(conn: &mut DbConnection, product_id: &str) -> Result<bool> {
+    let open = [DraftState::Editing.as_str(), DraftState::InReview.as_str(), DraftState::Rejected.as_str()];
+    let n: i64 = drafts::table
+        .filter(drafts::product_id.eq(product_id).and(drafts::state.eq_any(open)))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }
 
 /// Moves a draft to `state` (submission and review do this), bumping its version.

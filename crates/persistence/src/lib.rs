@@ -1,12 +1,14 @@
 //! Shelf's storage: one diesel code path for embedded SQLite and PostgreSQL, an r2d2 pool, the
 //! embedded migrations, and the queries of every resource (no SQL anywhere else).
 
+pub mod applications;
 pub mod attributes;
 pub mod drafts;
 pub mod files;
 pub mod idempotency;
 pub mod page;
 pub mod pricing_templates;
+pub mod products;
 pub mod schema;
 pub mod settings;
 
@@ -19,6 +21,7 @@ use diesel::prelude::*;
 use diesel::r2d2::{self, R2D2Connection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+pub use diesel::result as diesel_result;
 pub use page::{Order, Page, Paged};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
@@ -188,8 +191,11 @@ impl Db {
         f(&mut conn)
     }
 
-    /// Runs `f` in one transaction (every multi-row change goes through here).
-    pub fn write<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T>) -> Result<T> {
+    /// Runs `f` in one transaction (every multi-row change goes through here); any error rolls it back.
+    pub fn write<T, E>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<Error> + From<diesel::result::Error>,
+    {
         let _writer = match self.backend {
             Backend::Sqlite => Some(self.writer.lock().unwrap_or_else(|poisoned| poisoned.into_inner())),
             Backend::Postgres => None,
@@ -213,6 +219,11 @@ fn to_db_time(t: DateTime<Utc>) -> NaiveDateTime {
 
 fn from_db_time(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
+}
+
+/// A stored JSON document.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Corrupt(e.to_string()))
 }
 
 /// A new sortable id (UUIDv7): keyset pages ordered by id are ordered by creation time.

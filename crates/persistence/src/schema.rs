@@ -84,3 +84,37 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        seller_id -> Text,
+        draft_id -> Text,
+        product_id -> Nullable<Text>,
+        kind -> Text,
+        status -> Text,
+        delivery_method -> Nullable<Text>,
+        submitted_at -> Timestamp,
+        due_at -> Timestamp,
+        extended_review -> Bool,
+        decided_at -> Nullable<Timestamp>,
+        reason -> Nullable<Text>,
+        snapshot -> Text,
+        history -> Text,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Text,
+        seller_id -> Text,
+        status -> Text,
+        delivery_method -> Nullable<Text>,
+        search_text -> Text,
+        content -> Text,
+        removed -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

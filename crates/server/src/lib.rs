@@ -19,7 +19,12 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
         JwtKey::PublicKeyPem(_, pem) => KeySource::Rs256PublicPem(pem),
     };
     let auth = Authenticator::new(source, config.jwt_issuer.as_deref(), config.jwt_audience.as_deref())?;
-    Ok(web::Data::new(AppState { db, auth, limits: Limits { json_body_bytes: config.json_body_bytes } }))
+    Ok(web::Data::new(AppState {
+        db,
+        auth,
+        limits: Limits { json_body_bytes: config.json_body_bytes },
+        marketplace_offset_seconds: config.marketplace_offset_seconds,
+    }))
 }
 
 /// An HS256 token for `sub` with `role`, valid for `ttl`.

@@ -99,12 +99,12 @@ pub async fn put(
     }
     let db = state.db.clone();
     let (dates, version) = blocking(move || {
-        Ok(db.write(|c| {
+        db.write(|c| {
             let (_, current) = settings::holidays(c)?;
-            let expected = if_match.check(current).map_err(|_| shelf_persistence::Error::VersionMismatch)?;
+            let expected = if_match.check(current)?;
             let version = settings::replace_holidays(c, &dates, expected)?;
-            Ok((dates, version))
-        })?)
+            Ok::<_, ApiError>((dates, version))
+        })
     })
     .await?;
     Ok(respond(&dates, version))

@@ -6,6 +6,7 @@ mod get;
 mod list;
 mod logo;
 mod request_templates;
+mod submit;
 mod update;
 mod validate;
 
@@ -16,6 +17,13 @@ use serde::Serialize;
 use shelf_domain::{Draft, DraftContent, DraftKind, DraftState};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+use std::collections::BTreeMap;
+
+use shelf_domain::content::TemplateRef;
+use shelf_domain::pricing::template::PricingTemplateBody;
+use shelf_domain::product::check_modification;
+use shelf_persistence::{files, pricing_templates, products};
 
 use crate::etag::set_etag;
 
@@ -31,7 +39,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(request_templates::upload)
         .service(request_templates::list)
         .service(request_templates::download)
-        .service(request_templates::remove);
+        .service(request_templates::remove)
+        .service(submit::submit);
 }
 
 /// A draft as the API returns it.
@@ -73,6 +82,36 @@ fn prepare(db: &shelf_persistence::Db, seller_id: &str, content: &mut DraftConte
     let catalogue = db.read(|c| shelf_persistence::attributes::get_many_for_seller(c, seller_id, &ids))?;
     let catalogue = catalogue.into_iter().map(|(id, a)| (id, a.definition)).collect();
     content.prepare_for_save(&catalogue).map_err(|v| crate::ApiError::invalid("/content", v))
+}
+
+/// The release-requirement check of a stored draft: the content rules, its files, the templates it
+/// names and, for a modification, the rules against the live product. Returns the templates too.
+fn release_check(
+    c: &mut shelf_persistence::DbConnection,
+    draft: &Draft,
+) -> Result<(Vec<shelf_domain::Violation>, BTreeMap<String, PricingTemplateBody>), shelf_persistence::Error> {
+    let ids = draft.content.price_template_ids();
+    let templates: BTreeMap<String, PricingTemplateBody> =
+        pricing_templates::get_many_for_seller(c, &draft.seller_id, &ids)?
+            .into_values()
+            .map(|t| (t.id, t.body))
+            .collect();
+    let refs: BTreeMap<String, TemplateRef> = templates
+        .iter()
+        .map(|(id, t)| (id.clone(), TemplateRef { currency: t.currency.clone(), price: t.price.clone() }))
+        .collect();
+    let attachments = files::attachments(c, &draft.id)?;
+    let mut violations = draft.content.check(attachments, &refs);
+    if let Some(product_id) = &draft.product_id {
+        let live = products::get_for_seller(c, &draft.seller_id, product_id)?;
+        violations.extend(check_modification(&live.content, &draft.content));
+    }
+    Ok((violations, templates))
+}
+
+/// 201 with the new draft, its `Location` and `ETag`.
+pub(crate) fn respond_created(draft: Draft) -> HttpResponse {
+    respond(StatusCode::CREATED, draft)
 }
 
 /// A draft response with its ETag (and `Location` when it was just created).

@@ -1,10 +1,9 @@
 use actix_web::{HttpResponse, post, web};
 use serde::Serialize;
 use shelf_domain::Violation;
-use std::collections::BTreeMap;
+use shelf_persistence::drafts;
 
-use shelf_domain::content::TemplateRef;
-use shelf_persistence::{drafts, files, pricing_templates};
+use super::release_check;
 use utoipa::ToSchema;
 
 use crate::auth::Seller;
@@ -42,19 +41,12 @@ pub async fn validate(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let (draft, templates, attachments) = blocking(move || {
+    let violations = blocking(move || {
         Ok(db.read(|c| {
             let draft = drafts::get_for_seller(c, &seller.id, &id)?;
-            let templates = pricing_templates::get_many_for_seller(c, &seller.id, &draft.content.price_template_ids())?;
-            let attachments = files::attachments(c, &draft.id)?;
-            Ok((draft, templates, attachments))
+            release_check(c, &draft).map(|(violations, _)| violations)
         })?)
     })
     .await?;
-    let templates: BTreeMap<String, TemplateRef> = templates
-        .into_values()
-        .map(|t| (t.id, TemplateRef { currency: t.body.currency, price: t.body.price }))
-        .collect();
-    let violations = draft.content.check(attachments, &templates);
     Ok(HttpResponse::Ok().json(ValidationReport { ready: !violations.iter().any(Violation::is_error), violations }))
 }

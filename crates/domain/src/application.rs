@@ -1,0 +1,134 @@
+//! Applications: a submitted draft's immutable snapshot under review, and the review's state machine.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::DraftKind;
+use crate::content::{DeliveryMethod, DraftContent};
+use crate::pricing::template::PricingTemplateBody;
+
+/// Where an application is in its review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationStatus {
+    Pending,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+impl ApplicationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicationStatus::Pending => "pending",
+            ApplicationStatus::Approved => "approved",
+            ApplicationStatus::Rejected => "rejected",
+            ApplicationStatus::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+impl std::str::FromStr for ApplicationStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "pending" => ApplicationStatus::Pending,
+            "approved" => ApplicationStatus::Approved,
+            "rejected" => ApplicationStatus::Rejected,
+            "withdrawn" => ApplicationStatus::Withdrawn,
+            other => return Err(format!("unknown application status `{other}`")),
+        })
+    }
+}
+
+/// A rejection reason has at least this many characters.
+pub const REASON_MIN_CHARS: usize = 10;
+pub const REASON_MAX_CHARS: usize = 2000;
+
+impl DeliveryMethod {
+    /// Whether the seller may withdraw a pending application (domain.md "Applications").
+    pub fn allows_withdrawal(self) -> bool {
+        matches!(
+            self,
+            DeliveryMethod::ProfessionalService | DeliveryMethod::ConsultingService | DeliveryMethod::License
+        )
+    }
+}
+
+/// One step of an application's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct HistoryEntry {
+    pub status: ApplicationStatus,
+    pub at: DateTime<Utc>,
+    /// The account that took the step.
+    pub by: String,
+}
+
+/// A file of the submitted draft, by hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SnapshotFile {
+    /// `logo` or `request_template`.
+    pub kind: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+}
+
+/// What was submitted, frozen: the content with every SKU code and every pricing template copied in
+/// (a SKU's `price_template_id` becomes its `price`), and the files by hash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Snapshot {
+    pub content: DraftContent,
+    pub files: Vec<SnapshotFile>,
+    /// The templates as they were at submission, by id.
+    pub pricing_templates: BTreeMap<String, PricingTemplateBody>,
+}
+
+impl Snapshot {
+    /// Freezes `content`: template references become copies of the templates' prices.
+    pub fn freeze(
+        mut content: DraftContent,
+        files: Vec<SnapshotFile>,
+        templates: BTreeMap<String, PricingTemplateBody>,
+    ) -> Snapshot {
+        for spec in content.specifications.iter_mut().flatten() {
+            for sku in spec.skus.iter_mut().flatten() {
+                if let Some(template) = sku.price_template_id.as_ref().and_then(|id| templates.get(id)) {
+                    sku.price = Some(template.price.clone());
+                    sku.price_template_id = None;
+                }
+            }
+        }
+        Snapshot { content, files, pricing_templates: templates }
+    }
+}
+
+/// An application as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Application {
+    pub id: String,
+    pub seller_id: String,
+    pub draft_id: String,
+    pub product_id: Option<String>,
+    pub kind: DraftKind,
+    pub status: ApplicationStatus,
+    pub delivery_method: Option<DeliveryMethod>,
+    pub submitted_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub extended_review: bool,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub reason: Option<String>,
+    pub snapshot: Snapshot,
+    pub history: Vec<HistoryEntry>,
+}
+
+impl Application {
+    /// A pending application past its due time.
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.status == ApplicationStatus::Pending && self.due_at < now
+    }
+}

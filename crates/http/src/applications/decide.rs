@@ -1,0 +1,135 @@
+use actix_web::{HttpResponse, post, web};
+use serde::Deserialize;
+use shelf_domain::application::{ApplicationStatus, REASON_MAX_CHARS, REASON_MIN_CHARS};
+use shelf_domain::{DraftKind, DraftState, ViolationCode};
+use shelf_persistence::applications::{self, Decision};
+use shelf_persistence::{drafts, now, products};
+use utoipa::ToSchema;
+
+use super::ApplicationResponse;
+use crate::auth::Reviewer;
+use crate::extract::JsonBody;
+use crate::problem::{ApiError, FieldError};
+use crate::{AppState, blocking};
+
+/// Approves a pending application: a release creates the product, a modification replaces its live
+/// content; the draft is closed. Taken exactly once, whoever else decides at the same time.
+#[utoipa::path(
+    tag = "review",
+    params(
+        ("id" = String, Path, description = "Application id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
+    ),
+    responses(
+        (status = 200, description = "The approved application", body = ApplicationResponse),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a reviewer"),
+        (status = 404, description = "No such application"),
+        (status = 409, description = "Already decided"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[post("/applications/{id}/approve")]
+pub async fn approve(
+    state: web::Data<AppState>,
+    Reviewer(reviewer): Reviewer,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let db = state.db.clone();
+    let application = blocking(move || {
+        db.write(|c| {
+            let current = applications::get(c, &id)?;
+            if current.status != ApplicationStatus::Pending {
+                return Err(ApiError::Conflict(format!("the application is already {}", current.status.as_str())));
+            }
+            let content = &current.snapshot.content;
+            let product = match (current.kind, &current.product_id) {
+                (DraftKind::Modification, Some(product_id)) => {
+                    let live = products::get(c, product_id)?;
+                    products::replace_content(c, &live, content)?
+                }
+                _ => products::insert(c, &current.seller_id, content)?,
+            };
+            let decision = Decision {
+                status: ApplicationStatus::Approved,
+                by: &reviewer.id,
+                at: now(),
+                reason: None,
+                product_id: Some(&product.id),
+            };
+            let decided = applications::decide(c, &current, decision)?;
+            drafts::transition(c, &current.draft_id, &[DraftState::InReview], DraftState::Closed, Some(&product.id))?;
+            Ok::<_, ApiError>(decided)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ApplicationResponse::new(application, now())))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectRequest {
+    /// Why, for the seller: at least 10 characters.
+    #[schema(example = "The description does not say what is delivered.")]
+    pub reason: String,
+}
+
+/// Rejects a pending application with a reason; the draft becomes `rejected`, editable and resubmittable.
+#[utoipa::path(
+    tag = "review",
+    params(
+        ("id" = String, Path, description = "Application id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
+    ),
+    request_body = RejectRequest,
+    responses(
+        (status = 200, description = "The rejected application", body = ApplicationResponse),
+        (status = 400, description = "Malformed JSON"),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a reviewer"),
+        (status = 404, description = "No such application"),
+        (status = 409, description = "Already decided"),
+        (status = 415, description = "Not application/json"),
+        (status = 422, description = "The reason is shorter than 10 characters"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[post("/applications/{id}/reject")]
+pub async fn reject(
+    state: web::Data<AppState>,
+    Reviewer(reviewer): Reviewer,
+    id: web::Path<String>,
+    JsonBody(body): JsonBody<RejectRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let reason = body.reason.trim().to_owned();
+    let chars = reason.chars().count();
+    if !(REASON_MIN_CHARS..=REASON_MAX_CHARS).contains(&chars) {
+        let message = format!("a reason is {REASON_MIN_CHARS}..{REASON_MAX_CHARS} characters");
+        return Err(ApiError::Unprocessable {
+            detail: format!("/reason: {message}"),
+            errors: vec![FieldError::at_pointer(
+                "/reason",
+                if chars < REASON_MIN_CHARS { ViolationCode::TooShort } else { ViolationCode::TooLong },
+                message,
+            )],
+        });
+    }
+    let db = state.db.clone();
+    let application = blocking(move || {
+        db.write(|c| {
+            let current = applications::get(c, &id)?;
+            let decision = Decision {
+                status: ApplicationStatus::Rejected,
+                by: &reviewer.id,
+                at: now(),
+                reason: Some(&reason),
+                product_id: None,
+            };
+            let decided = applications::decide(c, &current, decision)?;
+            drafts::transition(c, &current.draft_id, &[DraftState::InReview], DraftState::Rejected, None)?;
+            Ok::<_, ApiError>(decided)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ApplicationResponse::new(application, now())))
+}

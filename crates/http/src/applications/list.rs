@@ -1,0 +1,57 @@
+use actix_web::{HttpResponse, get, web};
+use serde::Deserialize;
+use shelf_domain::application::ApplicationStatus;
+use shelf_persistence::{applications, now};
+use utoipa::IntoParams;
+
+use super::{ApplicationList, ApplicationResponse};
+use crate::auth::Seller;
+use crate::extract::Query;
+use crate::pagination::{self, ListOrder};
+use crate::problem::ApiError;
+use crate::{AppState, blocking};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ListApplicationsParams {
+    /// Only applications with this status.
+    pub status: Option<ApplicationStatus>,
+    /// 1..100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// `next_page_token` of the previous page.
+    pub page_token: Option<String>,
+    /// `desc` (newest first, the default) or `asc`.
+    #[param(inline)]
+    pub order: Option<ListOrder>,
+}
+
+/// Lists the seller's applications, newest first.
+#[utoipa::path(
+    tag = "applications",
+    params(ListApplicationsParams),
+    responses(
+        (status = 200, description = "A page of applications", body = ApplicationList),
+        (status = 400, description = "A bad parameter"),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[get("/applications")]
+pub async fn list(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    Query(params): Query<ListApplicationsParams>,
+) -> Result<HttpResponse, ApiError> {
+    let page = pagination::page(params.limit, params.page_token.as_deref(), params.order)?;
+    let (db, query_page) = (state.db.clone(), page.clone());
+    let paged =
+        blocking(move || Ok(db.read(|c| applications::list_for_seller(c, &seller.id, params.status, &query_page))?))
+            .await?;
+    let next_page_token = pagination::next_token(&paged, &page);
+    let at = now();
+    let items = paged.items.into_iter().map(|a| ApplicationResponse::new(a, at)).collect();
+    Ok(HttpResponse::Ok().json(ApplicationList { items, next_page_token }))
+}

@@ -1,0 +1,94 @@
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpResponse, post, web};
+use shelf_domain::application::{Snapshot, SnapshotFile};
+use shelf_domain::calendar::{Calendar, EXTENDED_REVIEW_FROM};
+use shelf_domain::{DraftState, Violation};
+use shelf_persistence::applications::{self, NewApplication};
+use shelf_persistence::{drafts, files, now, settings};
+
+use super::release_check;
+use crate::applications::ApplicationResponse;
+use crate::auth::Seller;
+use crate::problem::ApiError;
+use crate::{AppState, blocking};
+
+/// Submits a draft for review: re-runs the full check, then freezes the content into an application
+/// and puts the draft in review, in one transaction.
+#[utoipa::path(
+    tag = "drafts",
+    params(
+        ("id" = String, Path, description = "Draft id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
+    ),
+    responses(
+        (status = 201, description = "The application", body = ApplicationResponse, headers(("Location" = String))),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+        (status = 404, description = "No such draft (or another seller's)"),
+        (status = 409, description = "The draft is in review or closed"),
+        (status = 422, description = "The draft is not ready: the errors of the release-requirement check"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[post("/drafts/{id}/submit")]
+pub async fn submit(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let db = state.db.clone();
+    let offset = state.marketplace_offset_seconds;
+    let application = blocking(move || {
+        db.write(|c| {
+            let draft = drafts::get_for_seller(c, &seller.id, &id)?;
+            if !draft.state.is_editable() {
+                return Err(ApiError::Conflict(format!(
+                    "the draft is {} and cannot be submitted",
+                    draft.state.as_str()
+                )));
+            }
+            let (violations, templates) = release_check(c, &draft)?;
+            let errors: Vec<Violation> = violations.into_iter().filter(Violation::is_error).collect();
+            if !errors.is_empty() {
+                return Err(ApiError::invalid("", errors));
+            }
+            let (holidays, _) = settings::holidays(c)?;
+            let calendar =
+                Calendar::new(offset, holidays).ok_or_else(|| ApiError::internal("bad marketplace offset"))?;
+            let submitted_at = now();
+            let (day_start, day_end) = calendar.day_bounds(submitted_at);
+            let earlier_today = applications::count_submitted_between(c, &seller.id, day_start, day_end)?;
+            let extended_review = earlier_today + 1 >= i64::from(EXTENDED_REVIEW_FROM);
+            let snapshot_files = files::all_of_draft(c, &draft.id)?
+                .into_iter()
+                .map(|f| SnapshotFile {
+                    kind: f.kind,
+                    filename: f.filename,
+                    content_type: f.content_type,
+                    size: f.size,
+                    sha256: f.sha256,
+                })
+                .collect();
+            let snapshot = Snapshot::freeze(draft.content.clone(), snapshot_files, templates);
+            drafts::transition(c, &draft.id, &[DraftState::Editing, DraftState::Rejected], DraftState::InReview, None)?;
+            Ok(applications::insert(
+                c,
+                NewApplication {
+                    seller_id: &seller.id,
+                    draft_id: &draft.id,
+                    product_id: draft.product_id.as_deref(),
+                    kind: draft.kind,
+                    snapshot: &snapshot,
+                    submitted_at,
+                    due_at: calendar.review_due(submitted_at, extended_review),
+                    extended_review,
+                },
+            )?)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::build(StatusCode::CREATED)
+        .insert_header((LOCATION, format!("/v1/applications/{}", application.id)))
+        .json(ApplicationResponse::new(application, now())))
+}

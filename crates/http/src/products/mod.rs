@@ -1,0 +1,58 @@
+//! The seller's products: read them, start a modification, remove them or parts of them.
+
+mod get;
+mod list;
+mod modify;
+mod remove;
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use shelf_domain::DraftContent;
+use shelf_domain::product::{Product, ProductStatus, Removed};
+use utoipa::ToSchema;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::etag::set_etag;
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list::list)
+        .service(get::get)
+        .service(modify::modify)
+        .service(remove::remove_product)
+        .service(remove::remove_specification)
+        .service(remove::remove_sku);
+}
+
+/// A product as its seller sees it: the live content, and what was removed from it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductResponse {
+    pub id: String,
+    pub status: ProductStatus,
+    pub content: DraftContent,
+    pub removed: Removed,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Product> for ProductResponse {
+    fn from(p: Product) -> Self {
+        ProductResponse {
+            id: p.id,
+            status: p.status,
+            content: p.content,
+            removed: p.removed,
+            version: p.version,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+fn respond(product: Product) -> HttpResponse {
+    let mut builder = HttpResponse::build(StatusCode::OK);
+    set_etag(&mut builder, product.version);
+    builder.json(ProductResponse::from(product))
+}

@@ -1,0 +1,208 @@
+//! Applications: submissions under review. Seller reads are scoped by `seller_id`; the reviewer
+//! queue reads across sellers; a decision is a conditional update on the status (taken exactly once).
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use shelf_domain::DraftKind;
+use shelf_domain::application::{Application, ApplicationStatus, HistoryEntry, Snapshot};
+
+use crate::page::keyset;
+use crate::schema::applications as apps;
+use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, to_db_time, to_json};
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = apps)]
+pub struct ApplicationRow {
+    pub id: String,
+    pub seller_id: String,
+    pub draft_id: String,
+    pub product_id: Option<String>,
+    pub kind: String,
+    pub status: String,
+    pub delivery_method: Option<String>,
+    pub submitted_at: NaiveDateTime,
+    pub due_at: NaiveDateTime,
+    pub extended_review: bool,
+    pub decided_at: Option<NaiveDateTime>,
+    pub reason: Option<String>,
+    pub snapshot: String,
+    pub history: String,
+}
+
+fn corrupt(id: &str, what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Corrupt(format!("application {id}: {what}: {e}"))
+}
+
+impl TryFrom<ApplicationRow> for Application {
+    type Error = Error;
+
+    fn try_from(row: ApplicationRow) -> Result<Application> {
+        let id = row.id.clone();
+        Ok(Application {
+            kind: row.kind.parse().map_err(|e| corrupt(&id, "kind", e))?,
+            status: row.status.parse().map_err(|e| corrupt(&id, "status", e))?,
+            delivery_method: row
+                .delivery_method
+                .map(|m| serde_json::from_value(serde_json::Value::String(m)))
+                .transpose()
+                .map_err(|e| corrupt(&id, "delivery_method", e))?,
+            snapshot: serde_json::from_str(&row.snapshot).map_err(|e| corrupt(&id, "snapshot", e))?,
+            history: serde_json::from_str(&row.history).map_err(|e| corrupt(&id, "history", e))?,
+            id: row.id,
+            seller_id: row.seller_id,
+            draft_id: row.draft_id,
+            product_id: row.product_id,
+            submitted_at: from_db_time(row.submitted_at),
+            due_at: from_db_time(row.due_at),
+            extended_review: row.extended_review,
+            decided_at: row.decided_at.map(from_db_time),
+            reason: row.reason,
+        })
+    }
+}
+
+pub struct NewApplication<'a> {
+    pub seller_id: &'a str,
+    pub draft_id: &'a str,
+    pub product_id: Option<&'a str>,
+    pub kind: DraftKind,
+    pub snapshot: &'a Snapshot,
+    pub submitted_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub extended_review: bool,
+}
+
+pub fn insert(conn: &mut DbConnection, new: NewApplication<'_>) -> Result<Application> {
+    let history =
+        vec![HistoryEntry { status: ApplicationStatus::Pending, at: new.submitted_at, by: new.seller_id.to_owned() }];
+    let delivery_method = new
+        .snapshot
+        .content
+        .delivery_method
+        .and_then(|m| serde_json::to_value(m).ok())
+        .and_then(|v| v.as_str().map(str::to_owned));
+    let row = ApplicationRow {
+        id: new_id(),
+        seller_id: new.seller_id.to_owned(),
+        draft_id: new.draft_id.to_owned(),
+        product_id: new.product_id.map(str::to_owned),
+        kind: new.kind.as_str().to_owned(),
+        status: ApplicationStatus::Pending.as_str().to_owned(),
+        delivery_method,
+        submitted_at: to_db_time(new.submitted_at),
+        due_at: to_db_time(new.due_at),
+        extended_review: new.extended_review,
+        decided_at: None,
+        reason: None,
+        snapshot: to_json(new.snapshot)?,
+        history: to_json(&history)?,
+    };
+    diesel::insert_into(apps::table).values(&row).execute(conn)?;
+    row.try_into()
+}
+
+/// How many applications the seller submitted in `[from, to)`.
+pub fn count_submitted_between(
+    conn: &mut DbConnection,
+    seller_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<i64> {
+    Ok(apps::table
+        .filter(apps::seller_id.eq(seller_id))
+        .filter(apps::submitted_at.ge(to_db_time(from)).and(apps::submitted_at.lt(to_db_time(to))))
+        .count()
+        .get_result(conn)?)
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Application> {
+    apps::table.find(id).select(ApplicationRow::as_select()).first(conn).optional()?.ok_or(Error::NotFound)?.try_into()
+}
+
+pub fn get_for_seller(conn: &mut DbConnection, seller_id: &str, id: &str) -> Result<Application> {
+    apps::table
+        .filter(apps::seller_id.eq(seller_id).and(apps::id.eq(id)))
+        .select(ApplicationRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(Error::NotFound)?
+        .try_into()
+}
+
+pub fn list_for_seller(
+    conn: &mut DbConnection,
+    seller_id: &str,
+    status: Option<ApplicationStatus>,
+    page: &Page,
+) -> Result<Paged<Application>> {
+    let mut query = apps::table.filter(apps::seller_id.eq(seller_id)).into_boxed();
+    if let Some(status) = status {
+        query = query.filter(apps::status.eq(status.as_str()));
+    }
+    let rows = keyset!(query, apps::id, page).select(ApplicationRow::as_select()).load(conn)?;
+    page.finish(rows, |r| r.id.clone()).try_map(Application::try_from)
+}
+
+/// The key of a position in the review queue: due time, then id.
+pub fn queue_key(due_at: DateTime<Utc>, id: &str) -> String {
+    format!("{}|{id}", due_at.timestamp_micros())
+}
+
+fn parse_queue_key(key: &str) -> Option<(NaiveDateTime, String)> {
+    let (micros, id) = key.split_once('|')?;
+    Some((to_db_time(DateTime::from_timestamp_micros(micros.parse().ok()?)?), id.to_owned()))
+}
+
+/// The reviewer queue: applications of `status`, earliest due first (only those due before
+/// `overdue_at` when given), keyset-paginated on (due_at, id).
+pub fn review_queue(
+    conn: &mut DbConnection,
+    status: ApplicationStatus,
+    overdue_at: Option<DateTime<Utc>>,
+    limit: u32,
+    after: Option<&str>,
+) -> Result<Paged<Application>> {
+    let mut query = apps::table.filter(apps::status.eq(status.as_str())).into_boxed();
+    if let Some(now) = overdue_at {
+        query = query.filter(apps::due_at.lt(to_db_time(now)));
+    }
+    if let Some(key) = after {
+        let (due, id) = parse_queue_key(key).ok_or_else(|| Error::Conflict("bad queue position".into()))?;
+        query = query.filter(apps::due_at.gt(due).or(apps::due_at.eq(due).and(apps::id.gt(id))));
+    }
+    let rows = query
+        .order((apps::due_at.asc(), apps::id.asc()))
+        .limit(i64::from(limit) + 1)
+        .select(ApplicationRow::as_select())
+        .load(conn)?;
+    let page = Page { limit, after: None, order: Default::default() };
+    page.finish(rows, |r| queue_key(from_db_time(r.due_at), &r.id)).try_map(Application::try_from)
+}
+
+/// A decision: moves a pending application to `status`, once. Another decision first is a conflict.
+pub struct Decision<'a> {
+    pub status: ApplicationStatus,
+    pub by: &'a str,
+    pub at: DateTime<Utc>,
+    pub reason: Option<&'a str>,
+    pub product_id: Option<&'a str>,
+}
+
+pub fn decide(conn: &mut DbConnection, current: &Application, decision: Decision<'_>) -> Result<Application> {
+    let mut history = current.history.clone();
+    history.push(HistoryEntry { status: decision.status, at: decision.at, by: decision.by.to_owned() });
+    let target = apps::table.filter(apps::id.eq(&current.id).and(apps::status.eq(ApplicationStatus::Pending.as_str())));
+    let changed = diesel::update(target)
+        .set((
+            apps::status.eq(decision.status.as_str()),
+            apps::decided_at.eq(Some(to_db_time(decision.at))),
+            apps::reason.eq(decision.reason),
+            apps::history.eq(to_json(&history)?),
+            apps::product_id.eq(decision.product_id.or(current.product_id.as_deref())),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(Error::Conflict("the application was already decided".into()));
+    }
+    get(conn, &current.id)
+}

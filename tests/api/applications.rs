@@ -1,0 +1,216 @@
+use serde_json::{Value, json};
+use shelf_domain::Role;
+
+use crate::helpers::TestApp;
+
+fn id(v: &Value) -> &str {
+    v["id"].as_str().unwrap()
+}
+
+async fn submit(app: &TestApp, token: &str, draft: &Value) -> crate::helpers::Response {
+    app.post(&format!("/v1/drafts/{}/submit", id(draft)), Some(token), &json!({})).await
+}
+
+#[actix_web::test]
+async fn submit_freezes_the_draft_into_a_pending_application() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.ready_draft(&token).await;
+    let res = submit(&app, &token, &draft).await;
+    res.assert_status(201);
+    let application = res.json();
+    assert_eq!(res.header("location"), Some(format!("/v1/applications/{}", id(&application)).as_str()));
+    assert_eq!((application["status"].clone(), application["kind"].clone()), (json!("pending"), json!("release")));
+    assert_eq!(application["draft_id"], draft["id"]);
+    assert_eq!(application["overdue"], false);
+    assert_eq!(application["history"][0]["status"], "pending");
+    assert_eq!(application["history"][0]["by"], "seller-a");
+    let files = application["snapshot"]["files"].as_array().unwrap();
+    assert_eq!(files.len(), 2);
+    assert!(files.iter().all(|f| f["sha256"].as_str().unwrap().len() == 64));
+    assert!(application["snapshot"]["content"]["specifications"][0]["skus"][0]["code"].is_string());
+    let now = app.get(&format!("/v1/drafts/{}", id(&draft)), Some(&token)).await.json();
+    assert_eq!(now["state"], "in_review");
+    app.patch(
+        &format!("/v1/drafts/{}", id(&draft)),
+        &token,
+        Some(&format!("\"{}\"", now["version"])),
+        &json!({"content": {"name": "X"}}),
+    )
+    .await
+    .problem(409);
+    submit(&app, &token, &draft).await.problem(409);
+    assert_eq!(app.get(&format!("/v1/applications/{}", id(&application)), Some(&token)).await.json(), application);
+}
+
+#[actix_web::test]
+async fn an_incomplete_draft_is_422_with_its_violations() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({"name": "Half done"})).await;
+    let problem = submit(&app, &token, &draft).await.problem(422);
+    let pointers: Vec<_> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap().to_owned()).collect();
+    assert!(pointers.contains(&"/logo".to_owned()) && pointers.contains(&"/version".to_owned()), "{pointers:?}");
+    assert_eq!(app.get(&format!("/v1/drafts/{}", id(&draft)), Some(&token)).await.json()["state"], "editing");
+}
+
+#[actix_web::test]
+async fn a_pricing_template_is_copied_into_the_snapshot() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let template = app
+        .create(
+            "/v1/pricing-templates",
+            &token,
+            json!({"name": "T", "currency": "USD", "model": "linear", "unit_amounts": {"one_time": 77000}}),
+        )
+        .await;
+    let draft = app.ready_draft(&token).await;
+    let patch = json!({"content": {"specifications": [{"key": "migration", "name": "Database migration", "billing_mode": "one_time",
+    "pricing": "custom", "attributes": crate::helpers::complete_content()["specifications"][0]["attributes"],
+    "skus": [
+        {"attributes": {"edition": "basic"}, "price": {"model": "linear", "unit_amounts": {"one_time": 50000}}},
+        {"attributes": {"edition": "enterprise"}, "price_template_id": template["id"]}
+    ]}]}});
+    app.patch(&format!("/v1/drafts/{}", id(&draft)), &token, Some("\"1\""), &patch).await.assert_status(200);
+    let application = submit(&app, &token, &draft).await.json();
+    let sku = &application["snapshot"]["content"]["specifications"][0]["skus"][1];
+    assert_eq!(sku["price"]["unit_amounts"]["one_time"], 77000);
+    assert!(sku.get("price_template_id").is_none());
+    assert_eq!(application["snapshot"]["pricing_templates"][id(&template)]["name"], "T");
+    // Editing the template afterwards changes nothing submitted.
+    app.patch(
+        &format!("/v1/pricing-templates/{}", id(&template)),
+        &token,
+        Some("\"1\""),
+        &json!({"unit_amounts": {"one_time": 1}}),
+    )
+    .await
+    .assert_status(200);
+    let again = app.get(&format!("/v1/applications/{}", id(&application)), Some(&token)).await.json();
+    assert_eq!(again["snapshot"], application["snapshot"]);
+}
+
+#[actix_web::test]
+async fn approval_creates_the_product_and_closes_the_draft() {
+    let app = TestApp::spawn().await;
+    let (token, reviewer) = (app.seller("seller-a"), app.token("rev-1", Role::Reviewer));
+    let draft = app.ready_draft(&token).await;
+    let application = submit(&app, &token, &draft).await.json();
+    let queue = app.get("/v1/review/applications", Some(&reviewer)).await.json();
+    assert_eq!(queue["items"][0]["id"], application["id"]);
+    let res = app.post(&format!("/v1/applications/{}/approve", id(&application)), Some(&reviewer), &json!({})).await;
+    res.assert_status(200);
+    let approved = res.json();
+    assert_eq!(approved["status"], "approved");
+    assert_eq!(approved["history"][1], json!({"status": "approved", "at": approved["decided_at"], "by": "rev-1"}));
+    let product_id = approved["product_id"].as_str().unwrap();
+    let product = app.get(&format!("/v1/products/{product_id}"), Some(&token)).await.json();
+    assert_eq!(product["status"], "on_sale");
+    assert_eq!(product["content"], approved["snapshot"]["content"]);
+    let closed = app.get(&format!("/v1/drafts/{}", id(&draft)), Some(&token)).await.json();
+    assert_eq!((closed["state"].clone(), closed["product_id"].clone()), (json!("closed"), json!(product_id)));
+    app.post(&format!("/v1/applications/{}/approve", id(&application)), Some(&reviewer), &json!({})).await.problem(409);
+    assert_eq!(app.get("/v1/review/applications", Some(&reviewer)).await.json()["items"], json!([]));
+}
+
+#[actix_web::test]
+async fn rejection_needs_a_reason_and_lets_the_seller_fix_and_resubmit() {
+    let app = TestApp::spawn().await;
+    let (token, reviewer) = (app.seller("seller-a"), app.token("rev-1", Role::Reviewer));
+    let draft = app.ready_draft(&token).await;
+    let application = submit(&app, &token, &draft).await.json();
+    let reject = format!("/v1/applications/{}/reject", id(&application));
+    let problem = app.post(&reject, Some(&reviewer), &json!({"reason": "too short"})).await.problem(422);
+    assert_eq!(problem["errors"][0]["pointer"], "/reason");
+    let rejected =
+        app.post(&reject, Some(&reviewer), &json!({"reason": "The description does not say what is delivered."})).await;
+    rejected.assert_status(200);
+    assert_eq!(rejected.json()["reason"], "The description does not say what is delivered.");
+    let current = app.get(&format!("/v1/drafts/{}", id(&draft)), Some(&token)).await.json();
+    assert_eq!(current["state"], "rejected");
+    app.patch(
+        &format!("/v1/drafts/{}", id(&draft)),
+        &token,
+        Some(&format!("\"{}\"", current["version"])),
+        &json!({"content": {"summary": "Clearer now."}}),
+    )
+    .await
+    .assert_status(200);
+    let second = submit(&app, &token, &draft).await;
+    second.assert_status(201);
+    assert_ne!(second.json()["id"], application["id"]);
+    let mine = app.get("/v1/applications?status=rejected", Some(&token)).await.json();
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn a_seller_withdraws_a_pending_professional_service() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.ready_draft(&token).await;
+    let application = submit(&app, &token, &draft).await.json();
+    let res = app.post(&format!("/v1/applications/{}/withdraw", id(&application)), Some(&token), &json!({})).await;
+    res.assert_status(200);
+    assert_eq!(res.json()["status"], "withdrawn");
+    assert_eq!(app.get(&format!("/v1/drafts/{}", id(&draft)), Some(&token)).await.json()["state"], "editing");
+    app.post(&format!("/v1/applications/{}/withdraw", id(&application)), Some(&token), &json!({})).await.problem(409);
+}
+
+#[actix_web::test]
+async fn decisions_are_for_reviewers_and_applications_are_private() {
+    let app = TestApp::spawn().await;
+    let (a, b) = (app.seller("seller-a"), app.seller("seller-b"));
+    let draft = app.ready_draft(&a).await;
+    let application = submit(&app, &a, &draft).await.json();
+    let path = format!("/v1/applications/{}", id(&application));
+    app.post(&format!("{path}/approve"), Some(&a), &json!({})).await.problem(403);
+    app.post(&format!("{path}/reject"), Some(&a), &json!({"reason": "I reject my own work"})).await.problem(403);
+    app.get("/v1/review/applications", Some(&a)).await.problem(403);
+    app.get(&path, Some(&b)).await.problem(404);
+    app.post(&format!("{path}/withdraw"), Some(&b), &json!({})).await.problem(404);
+    submit(&app, &b, &draft).await.problem(404);
+    assert_eq!(app.get("/v1/applications", Some(&b)).await.json()["items"], json!([]));
+    let reviewer = app.token("rev", Role::Reviewer);
+    app.get(&path, Some(&reviewer)).await.assert_status(200);
+    app.post("/v1/applications/01a00000-0000-7000-8000-000000000000/approve", Some(&reviewer), &json!({}))
+        .await
+        .problem(404);
+}
+
+#[actix_web::test]
+async fn two_concurrent_approvals_decide_once() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.ready_draft(&token).await;
+    let application = submit(&app, &token, &draft).await.json();
+    let path = format!("/v1/applications/{}/approve", id(&application));
+    let (r1, r2) = (app.token("rev-1", Role::Reviewer), app.token("rev-2", Role::Reviewer));
+    let (x, y) =
+        futures_util::future::join(app.post(&path, Some(&r1), &json!({})), app.post(&path, Some(&r2), &json!({})))
+            .await;
+    let mut statuses = [x.status.as_u16(), y.status.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    assert_eq!(app.get("/v1/products", Some(&token)).await.json()["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn the_tenth_submission_of_a_day_is_extended_and_due_later() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let mut last = Value::Null;
+    let mut first = Value::Null;
+    for i in 0..10 {
+        let draft = app.ready_draft(&token).await;
+        let application = submit(&app, &token, &draft).await.json();
+        if i == 0 {
+            first = application.clone();
+        }
+        assert_eq!(application["extended_review"], i >= 9, "submission {}", i + 1);
+        last = application;
+    }
+    let due = |a: &Value| chrono::DateTime::parse_from_rfc3339(a["due_at"].as_str().unwrap()).unwrap();
+    assert!(due(&last) - due(&first) >= chrono::Duration::days(2));
+}
