@@ -261,6 +261,26 @@ impl TestApp {
         self.call(Method::POST, &path, Some(token), &[], Body::Raw(&content_type, body)).await
     }
 
+    /// Submits and approves `draft`; returns the approved application.
+    pub async fn approve_draft(&self, token: &str, draft: &Value) -> Value {
+        let id = draft["id"].as_str().unwrap();
+        let submitted = self.post(&format!("/v1/drafts/{id}/submit"), Some(token), &json!({})).await;
+        submitted.assert_status(201);
+        let reviewer = self.token("reviewer-1", Role::Reviewer);
+        let application = submitted.json();
+        let path = format!("/v1/applications/{}/approve", application["id"].as_str().unwrap());
+        let approved = self.post(&path, Some(&reviewer), &json!({})).await;
+        approved.assert_status(200);
+        approved.json()
+    }
+
+    /// A listed product of the seller (a complete release, approved); returns the product.
+    pub async fn listed_product(&self, token: &str) -> Value {
+        let draft = self.ready_draft(token).await;
+        let application = self.approve_draft(token, &draft).await;
+        self.get(&format!("/v1/products/{}", application["product_id"].as_str().unwrap()), Some(token)).await.json()
+    }
+
     /// A draft with the complete content, a logo and one request template: ready to submit.
     pub async fn ready_draft(&self, token: &str) -> Value {
         let draft = self.create_draft(token, complete_content()).await;

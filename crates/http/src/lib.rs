@@ -5,6 +5,7 @@ mod admin;
 mod applications;
 mod attributes;
 pub mod auth;
+mod catalog;
 pub(crate) mod drafts;
 pub mod etag;
 pub mod extract;

@@ -28,6 +28,7 @@ pub const BEARER: &str = "bearer_jwt";
         (name = "applications", description = "Submissions under review, as their seller sees them"),
         (name = "review", description = "The reviewers' queue and decisions"),
         (name = "products", description = "A seller's listed products: modification and removal"),
+        (name = "catalog", description = "The public catalog, open to everyone"),
         (name = "admin", description = "Marketplace settings"),
         (name = "health", description = "Liveness and readiness"),
     ),

@@ -77,6 +77,8 @@ pub enum ApiError {
     MethodNotAllowed { allow: Vec<String> },
     #[error("conflict: {0}")]
     Conflict(String),
+    #[error("gone: {0}")]
+    Gone(String),
     #[error("precondition failed: {0}")]
     PreconditionFailed(String),
     #[error("payload too large")]
@@ -129,6 +131,7 @@ impl ApiError {
                 ("method-not-allowed", format!("this resource allows {}", allow.join(", ")))
             }
             ApiError::Conflict(d) => ("conflict", d.clone()),
+            ApiError::Gone(d) => ("gone", d.clone()),
             ApiError::PreconditionFailed(d) => ("precondition-failed", d.clone()),
             ApiError::PayloadTooLarge { limit } => {
                 ("payload-too-large", format!("the request body is larger than {limit} bytes"))
@@ -171,6 +174,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Gone(_) => StatusCode::GONE,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -206,3 +206,15 @@ pub fn decide(conn: &mut DbConnection, current: &Application, decision: Decision
     }
     get(conn, &current.id)
 }
+
+/// The latest approved application of a product (whose snapshot the live product came from).
+pub fn latest_approved_for_product(conn: &mut DbConnection, product_id: &str) -> Result<Option<Application>> {
+    apps::table
+        .filter(apps::product_id.eq(product_id).and(apps::status.eq(ApplicationStatus::Approved.as_str())))
+        .order(apps::decided_at.desc())
+        .select(ApplicationRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Application::try_from)
+        .transpose()
+}

@@ -214,3 +214,29 @@ pub fn all_of_draft(conn: &mut DbConnection, draft_id: &str) -> Result<Vec<FileR
         .select(FileRow::as_select())
         .load(conn)?)
 }
+
+/// Gives a new draft the files of a snapshot (the blobs are already stored; only rows are added).
+pub fn copy_into_draft(
+    conn: &mut DbConnection,
+    seller_id: &str,
+    draft_id: &str,
+    snapshot_files: &[shelf_domain::application::SnapshotFile],
+) -> Result<()> {
+    let at = to_db_time(now());
+    for f in snapshot_files {
+        diesel::insert_into(files::table)
+            .values((
+                files::id.eq(new_id()),
+                files::seller_id.eq(seller_id),
+                files::draft_id.eq(draft_id),
+                files::kind.eq(&f.kind),
+                files::filename.eq(&f.filename),
+                files::content_type.eq(&f.content_type),
+                files::size.eq(f.size),
+                files::sha256.eq(&f.sha256),
+                files::created_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}

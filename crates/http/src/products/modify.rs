@@ -2,14 +2,14 @@ use actix_web::{HttpResponse, post, web};
 use shelf_domain::DraftKind;
 use shelf_domain::product::ProductStatus;
 use shelf_persistence::drafts::{self, NewDraft};
-use shelf_persistence::products;
+use shelf_persistence::{applications, files, products};
 
 use crate::auth::Seller;
 use crate::drafts::{DraftResponse, respond_created};
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
 
-/// Starts a modification: a draft holding the product's live content. At most one is open per product.
+/// Starts a modification: a draft holding the product's live content and files. At most one is open per product.
 #[utoipa::path(
     tag = "products",
     params(
@@ -47,7 +47,12 @@ pub async fn modify(
                 product_id: Some(&product.id),
                 content: &product.content,
             };
-            Ok::<_, ApiError>(drafts::insert(c, new)?)
+            let draft = drafts::insert(c, new)?;
+            // The modification starts with the product's files too.
+            if let Some(source) = applications::latest_approved_for_product(c, &product.id)? {
+                files::copy_into_draft(c, &seller.id, &draft.id, &source.snapshot.files)?;
+            }
+            Ok::<_, ApiError>(draft)
         })
     })
     .await?;
