@@ -103,12 +103,17 @@ fn instances_migrating_a_fresh_database_at_once_do_not_race() {
     }
     let tables = schema_of(&instances[0]).0.iter().map(|c| c.0.clone()).collect::<BTreeSet<_>>();
     let expected = [
+        "account_contacts",
         "applications",
         "attributes",
         "blobs",
         "draft_files",
         "drafts",
+        "events",
         "idempotency_keys",
+        "messages",
+        "notification_settings",
+        "outbox",
         "pricing_templates",
         "products",
         "settings",

@@ -13,6 +13,7 @@ mod fallback;
 mod health;
 pub mod idempotency;
 mod merge_patch;
+mod notifications;
 pub mod openapi;
 pub mod pagination;
 mod pricing_templates;

@@ -29,6 +29,8 @@ pub const BEARER: &str = "bearer_jwt";
         (name = "review", description = "The reviewers' queue and decisions"),
         (name = "products", description = "A seller's listed products: modification and removal"),
         (name = "catalog", description = "The public catalog, open to everyone"),
+        (name = "messages", description = "Internal messages and who hears about decisions"),
+        (name = "events", description = "The seller's event feed, for integrations that poll"),
         (name = "admin", description = "Marketplace settings"),
         (name = "health", description = "Liveness and readiness"),
     ),

@@ -3,7 +3,9 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{admin, applications, attributes, catalog, drafts, health, pricing_templates, products, service_flows};
+use crate::{
+    admin, applications, attributes, catalog, drafts, health, notifications, pricing_templates, products, service_flows,
+};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz).service(health::readyz).service(
@@ -15,6 +17,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(applications::configure)
             .configure(products::configure)
             .configure(catalog::configure)
+            .configure(notifications::configure)
             .configure(admin::configure),
     );
 }

@@ -6,6 +6,7 @@ pub mod attributes;
 pub mod drafts;
 pub mod files;
 pub mod idempotency;
+pub mod notifications;
 pub mod page;
 pub mod pricing_templates;
 pub mod products;

@@ -118,3 +118,64 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    messages (id) {
+        id -> Text,
+        seller_id -> Text,
+        application_id -> Nullable<Text>,
+        subject -> Text,
+        body -> Text,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        channel -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claim -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_settings (seller_id) {
+        seller_id -> Text,
+        emails -> Text,
+        phones -> Text,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_contacts (account_id) {
+        account_id -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    events (cursor) {
+        cursor -> BigInt,
+        seller_id -> Text,
+        event_type -> Text,
+        at -> Timestamp,
+        application_id -> Nullable<Text>,
+        product_id -> Nullable<Text>,
+        draft_id -> Nullable<Text>,
+    }
+}

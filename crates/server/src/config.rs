@@ -45,6 +45,12 @@ pub struct Config {
     /// Seconds east of UTC of the marketplace's calendar.
     pub marketplace_offset_seconds: i32,
     pub json_body_bytes: usize,
+    /// `SHELF_SMTP_URL`, e.g. `smtp://host:25`: where notification emails go.
+    pub smtp_url: Option<String>,
+    /// `SHELF_MAIL_FROM`: the sender of notification emails.
+    pub mail_from: Option<String>,
+    /// `SHELF_SMS_WEBHOOK_URL`: notification SMS are POSTed here as JSON.
+    pub sms_webhook_url: Option<String>,
 }
 
 fn var(name: &'static str) -> Option<String> {
@@ -94,6 +100,9 @@ impl Config {
                 .unwrap_or_default(),
             marketplace_offset_seconds,
             json_body_bytes: parse("SHELF_MAX_JSON_BYTES", "a number of bytes")?.unwrap_or(1 << 20),
+            smtp_url: var("SHELF_SMTP_URL"),
+            mail_from: var("SHELF_MAIL_FROM"),
+            sms_webhook_url: var("SHELF_SMS_WEBHOOK_URL"),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The `shelf` server: configuration, wiring and background workers.
 
 pub mod config;
+pub mod outbox;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,6 +64,12 @@ pub async fn serve(config: Config) -> Result<(), String> {
     if let JwtKey::Generated(secret) = &config.jwt_key {
         print_demo_tokens(secret, &addr);
     }
+    let delivery = outbox::Delivery::new(
+        config.smtp_url.as_deref(),
+        config.mail_from.as_deref(),
+        config.sms_webhook_url.as_deref(),
+    )?;
+    actix_web::rt::spawn(outbox::run(db.clone(), Arc::new(delivery), Duration::from_secs(2)));
     actix_web::rt::spawn(purge_idempotency_keys(db));
     server.run().await.map_err(|e| e.to_string())
 }

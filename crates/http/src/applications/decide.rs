@@ -6,7 +6,11 @@ use shelf_persistence::applications::{self, Decision};
 use shelf_persistence::{drafts, now, products};
 use utoipa::ToSchema;
 
-use super::ApplicationResponse;
+use shelf_domain::notification::EventType;
+use shelf_domain::product::ProductStatus;
+use shelf_persistence::notifications::{self, Subject};
+
+use super::{ApplicationResponse, application_event, notify_decision};
 use crate::auth::Reviewer;
 use crate::extract::JsonBody;
 use crate::problem::{ApiError, FieldError};
@@ -59,6 +63,19 @@ pub async fn approve(
             };
             let decided = applications::decide(c, &current, decision)?;
             drafts::transition(c, &current.draft_id, &[DraftState::InReview], DraftState::Closed, Some(&product.id))?;
+            notify_decision(c, &decided)?;
+            application_event(c, &decided, EventType::ApplicationApproved)?;
+            let product_event = match (current.kind, product.status) {
+                (DraftKind::Release, ProductStatus::OnSale) => EventType::ProductListed,
+                (_, ProductStatus::Hidden) => EventType::ProductHidden,
+                _ => EventType::ProductModified,
+            };
+            let subject = Subject {
+                application_id: Some(&decided.id),
+                product_id: Some(&product.id),
+                draft_id: Some(&decided.draft_id),
+            };
+            notifications::append_event(c, &decided.seller_id, product_event, subject)?;
             Ok::<_, ApiError>(decided)
         })
     })
@@ -127,6 +144,8 @@ pub async fn reject(
             };
             let decided = applications::decide(c, &current, decision)?;
             drafts::transition(c, &current.draft_id, &[DraftState::InReview], DraftState::Rejected, None)?;
+            notify_decision(c, &decided)?;
+            application_event(c, &decided, EventType::ApplicationRejected)?;
             Ok::<_, ApiError>(decided)
         })
     })

@@ -4,7 +4,9 @@ use shelf_domain::application::ApplicationStatus;
 use shelf_persistence::applications::{self, Decision};
 use shelf_persistence::{drafts, now};
 
-use super::ApplicationResponse;
+use shelf_domain::notification::EventType;
+
+use super::{ApplicationResponse, application_event};
 use crate::auth::Seller;
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
@@ -50,6 +52,7 @@ pub async fn withdraw(
             };
             let decided = applications::decide(c, &current, decision)?;
             drafts::transition(c, &current.draft_id, &[DraftState::InReview], DraftState::Editing, None)?;
+            application_event(c, &decided, EventType::ApplicationWithdrawn)?;
             Ok::<_, ApiError>(decided)
         })
     })

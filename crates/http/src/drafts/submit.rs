@@ -8,7 +8,10 @@ use shelf_persistence::applications::{self, NewApplication};
 use shelf_persistence::{drafts, files, now, settings};
 
 use super::release_check;
-use crate::applications::ApplicationResponse;
+use shelf_domain::notification::EventType;
+use shelf_persistence::notifications;
+
+use crate::applications::{ApplicationResponse, application_event};
 use crate::auth::Seller;
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
@@ -72,7 +75,8 @@ pub async fn submit(
                 .collect();
             let snapshot = Snapshot::freeze(draft.content.clone(), snapshot_files, templates);
             drafts::transition(c, &draft.id, &[DraftState::Editing, DraftState::Rejected], DraftState::InReview, None)?;
-            Ok(applications::insert(
+            notifications::remember_contacts(c, &seller.id, seller.email.as_deref(), seller.phone.as_deref())?;
+            let application = applications::insert(
                 c,
                 NewApplication {
                     seller_id: &seller.id,
@@ -84,7 +88,9 @@ pub async fn submit(
                     due_at: calendar.review_due(submitted_at, extended_review),
                     extended_review,
                 },
-            )?)
+            )?;
+            application_event(c, &application, EventType::ApplicationSubmitted)?;
+            Ok(application)
         })
     })
     .await?;

@@ -2,7 +2,9 @@
 //! removal changes nothing; removing every specification discontinues the product.
 
 use actix_web::{HttpResponse, post, web};
+use shelf_domain::notification::EventType;
 use shelf_domain::product::{Product, ProductStatus};
+use shelf_persistence::notifications::{self, Subject};
 use shelf_persistence::products;
 
 use super::{ProductResponse, respond};
@@ -29,7 +31,15 @@ async fn change(
             if (product.status, product.removed.clone()) == before {
                 return Ok::<_, ApiError>(product);
             }
-            Ok(products::set_removed(c, &product, product.status, &product.removed)?)
+            let event = if product.status == ProductStatus::Discontinued {
+                EventType::ProductRemoved
+            } else {
+                EventType::ProductModified
+            };
+            let saved = products::set_removed(c, &product, product.status, &product.removed)?;
+            let subject = Subject { product_id: Some(&saved.id), ..Default::default() };
+            notifications::append_event(c, &saved.seller_id, event, subject)?;
+            Ok(saved)
         })
     })
     .await?;

@@ -1,0 +1,131 @@
+//! What sellers are told: internal messages, email/SMS notifications, and the event feed's types.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::application::ApplicationStatus;
+
+/// An event of the feed integrations poll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+pub enum EventType {
+    #[serde(rename = "application.submitted")]
+    ApplicationSubmitted,
+    #[serde(rename = "application.approved")]
+    ApplicationApproved,
+    #[serde(rename = "application.rejected")]
+    ApplicationRejected,
+    #[serde(rename = "application.withdrawn")]
+    ApplicationWithdrawn,
+    #[serde(rename = "product.listed")]
+    ProductListed,
+    #[serde(rename = "product.hidden")]
+    ProductHidden,
+    #[serde(rename = "product.modified")]
+    ProductModified,
+    #[serde(rename = "product.removed")]
+    ProductRemoved,
+}
+
+impl EventType {
+    pub const ALL: [EventType; 8] = [
+        EventType::ApplicationSubmitted,
+        EventType::ApplicationApproved,
+        EventType::ApplicationRejected,
+        EventType::ApplicationWithdrawn,
+        EventType::ProductListed,
+        EventType::ProductHidden,
+        EventType::ProductModified,
+        EventType::ProductRemoved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::ApplicationSubmitted => "application.submitted",
+            EventType::ApplicationApproved => "application.approved",
+            EventType::ApplicationRejected => "application.rejected",
+            EventType::ApplicationWithdrawn => "application.withdrawn",
+            EventType::ProductListed => "product.listed",
+            EventType::ProductHidden => "product.hidden",
+            EventType::ProductModified => "product.modified",
+            EventType::ProductRemoved => "product.removed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EventType> {
+        Self::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+}
+
+/// How a notification travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+        }
+    }
+}
+
+/// The message a review decision sends: subject and body.
+pub fn decision_message(product_name: &str, status: ApplicationStatus, reason: Option<&str>) -> (String, String) {
+    let name = if product_name.is_empty() { "your product" } else { product_name };
+    match status {
+        ApplicationStatus::Approved => {
+            (format!("Approved: {name}"), format!("Your application for {name} was approved. The product is now live."))
+        }
+        ApplicationStatus::Rejected => (
+            format!("Rejected: {name}"),
+            format!(
+                "Your application for {name} was rejected. Reason: {}\nFix the draft and submit it again.",
+                reason.unwrap_or("(none given)")
+            ),
+        ),
+        other => (
+            format!("Application {}: {name}", other.as_str()),
+            format!("Your application for {name} is {}.", other.as_str()),
+        ),
+    }
+}
+
+/// Seconds to wait before delivery attempt `attempt` (1-based): exponential, capped at an hour.
+pub fn retry_delay_seconds(attempt: i32) -> i64 {
+    let exponent = attempt.clamp(1, 12) as u32 - 1;
+    (5i64 << exponent).min(3600)
+}
+
+/// Attempts after which a notification is given up (and kept, marked failed).
+pub const MAX_DELIVERY_ATTEMPTS: i32 = 10;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_types_round_trip() {
+        for e in EventType::ALL {
+            assert_eq!(EventType::parse(e.as_str()), Some(e));
+            assert_eq!(serde_json::to_value(e).unwrap(), e.as_str());
+        }
+    }
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_an_hour() {
+        assert_eq!([1, 2, 3, 4].map(retry_delay_seconds), [5, 10, 20, 40]);
+        assert_eq!(retry_delay_seconds(12), 3600);
+        assert_eq!(retry_delay_seconds(-3), 5);
+    }
+
+    #[test]
+    fn a_rejection_message_carries_the_reason() {
+        let (subject, body) = decision_message("Data Migration", ApplicationStatus::Rejected, Some("Too vague."));
+        assert_eq!(subject, "Rejected: Data Migration");
+        assert!(body.contains("Too vague."));
+    }
+}

@@ -1,0 +1,95 @@
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use shelf_domain::ViolationCode;
+use shelf_domain::notification::EventType;
+use shelf_persistence::notifications;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Seller;
+use crate::extract::Query;
+use crate::pagination::MAX_LIMIT;
+use crate::problem::ApiError;
+use crate::{AppState, blocking};
+
+/// Something that happened to the seller's applications or products.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Event {
+    /// Increases in commit order: poll with `after` = the last cursor you saw.
+    pub cursor: i64,
+    #[serde(rename = "type")]
+    pub event_type: EventType,
+    pub at: DateTime<Utc>,
+    pub application_id: Option<String>,
+    pub product_id: Option<String>,
+    pub draft_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventList {
+    pub items: Vec<Event>,
+    /// The cursor to poll after next (the last item's, or the one you sent when there is nothing new).
+    pub next_cursor: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventParams {
+    /// Events after this cursor (default 0: from the start).
+    #[param(minimum = 0)]
+    pub after: Option<i64>,
+    /// 1..100, default 20.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+}
+
+/// The seller's event feed, oldest first after a cursor: poll it instead of scraping.
+#[utoipa::path(
+    tag = "events",
+    params(EventParams),
+    responses(
+        (status = 200, description = "Events after the cursor", body = EventList),
+        (status = 400, description = "A bad parameter"),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+    ),
+    security(("bearer_jwt" = []))
+)]
+#[get("/events")]
+pub async fn list(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    Query(params): Query<EventParams>,
+) -> Result<HttpResponse, ApiError> {
+    let after = params.after.unwrap_or(0);
+    if after < 0 {
+        return Err(ApiError::bad_parameter("after", ViolationCode::OutOfRange, "after is a cursor, 0 or more"));
+    }
+    let limit = params.limit.unwrap_or(20);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::bad_parameter(
+            "limit",
+            ViolationCode::OutOfRange,
+            format!("limit must be 1..{MAX_LIMIT}"),
+        ));
+    }
+    let db = state.db.clone();
+    let rows =
+        blocking(move || Ok(db.read(|c| notifications::events_after(c, &seller.id, after, i64::from(limit)))?)).await?;
+    let next_cursor = rows.last().map_or(after, |r| r.cursor);
+    let items = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Event {
+                at: r.at(),
+                cursor: r.cursor,
+                event_type: EventType::parse(&r.event_type)?,
+                application_id: r.application_id,
+                product_id: r.product_id,
+                draft_id: r.draft_id,
+            })
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(EventList { items, next_cursor }))
+}

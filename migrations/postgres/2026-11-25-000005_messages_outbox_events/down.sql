@@ -1,0 +1,5 @@
+DROP TABLE events;
+DROP TABLE account_contacts;
+DROP TABLE notification_settings;
+DROP TABLE outbox;
+DROP TABLE messages;
