@@ -214,3 +214,92 @@ async fn the_tenth_submission_of_a_day_is_extended_and_due_later() {
     let due = |a: &Value| chrono::DateTime::parse_from_rfc3339(a["due_at"].as_str().unwrap()).unwrap();
     assert!(due(&last) - due(&first) >= chrono::Duration::days(2));
 }
+
+#[actix_web::test]
+async fn the_whole_release_flow_end_to_end() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let reviewer = app.token("rev-1", Role::Reviewer);
+    // create → upload → validate → submit
+    let draft = app.create_draft(&token, crate::helpers::complete_content()).await;
+    let draft_id = id(&draft).to_owned();
+    app.put_logo(&token, &draft_id, crate::helpers::png(120, 120)).await.assert_status(200);
+    app.upload(&token, &draft_id, "Order form.xlsx", &crate::helpers::ooxml("xl/workbook.xml"))
+        .await
+        .assert_status(201);
+    let report = app.post(&format!("/v1/drafts/{draft_id}/validate"), Some(&token), &json!({})).await.json();
+    assert_eq!(report["ready"], true);
+    let application = submit(&app, &token, &draft).await.json();
+    // reject → edit → resubmit → withdraw → resubmit → approve
+    let reason = json!({"reason": "Please describe the cut-over plan."});
+    app.post(&format!("/v1/applications/{}/reject", id(&application)), Some(&reviewer), &reason)
+        .await
+        .assert_status(200);
+    let current = app.get(&format!("/v1/drafts/{draft_id}"), Some(&token)).await.json();
+    let etag = format!("\"{}\"", current["version"]);
+    app.patch(
+        &format!("/v1/drafts/{draft_id}"),
+        &token,
+        Some(&etag),
+        &json!({"content": {"highlights": ["Cut-over plan included"]}}),
+    )
+    .await
+    .assert_status(200);
+    let second = submit(&app, &token, &draft).await.json();
+    app.post(&format!("/v1/applications/{}/withdraw", id(&second)), Some(&token), &json!({})).await.assert_status(200);
+    let third = submit(&app, &token, &draft).await.json();
+    let approved =
+        app.post(&format!("/v1/applications/{}/approve", id(&third)), Some(&reviewer), &json!({})).await.json();
+    // → catalog → quote → message
+    let product_id = approved["product_id"].as_str().unwrap();
+    let listed = app.get("/v1/catalog/products?q=supporting", None).await.json();
+    assert_eq!(listed["items"][0]["id"], product_id);
+    let code = listed["items"][0]["content"]["specifications"][0]["skus"][1]["code"].as_str().unwrap().to_owned();
+    let quote = json!({"specification": "migration", "sku": code, "quantity": 2, "period": "one_time"});
+    let q = app.post(&format!("/v1/catalog/products/{product_id}/quote"), None, &quote).await.json();
+    assert_eq!(q["total"]["amount"], 2 * 90000);
+    let messages = app.get("/v1/messages", Some(&token)).await.json();
+    let subjects: Vec<_> =
+        messages["items"].as_array().unwrap().iter().map(|m| m["subject"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(
+        subjects,
+        ["Approved: Data Migration Supporting Service", "Rejected: Data Migration Supporting Service"]
+    );
+    let history: Vec<_> = app.get("/v1/applications?order=asc", Some(&token)).await.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(history, ["rejected", "withdrawn", "approved"]);
+}
+
+#[actix_web::test]
+async fn overdue_applications_are_flagged_and_filtered() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let reviewer = app.token("rev-1", Role::Reviewer);
+    let late = submit(&app, &token, &app.ready_draft(&token).await).await.json();
+    submit(&app, &token, &app.ready_draft(&token).await).await.assert_status(201);
+    let late_id = id(&late).to_owned();
+    app.db
+        .read(|c| {
+            use diesel::RunQueryDsl;
+            let sql = format!("UPDATE applications SET due_at = '2020-01-06 02:00:00' WHERE id = '{late_id}'");
+            Ok(diesel::sql_query(sql).execute(c)?)
+        })
+        .unwrap();
+    let overdue = app.get("/v1/review/applications?overdue=true", Some(&reviewer)).await.json();
+    assert_eq!(overdue["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (overdue["items"][0]["id"].clone(), overdue["items"][0]["overdue"].clone()),
+        (late["id"].clone(), json!(true))
+    );
+    let queue = app.get("/v1/review/applications?limit=1", Some(&reviewer)).await.json();
+    assert_eq!(queue["items"][0]["id"], late["id"], "earliest due first");
+    let next = queue["next_page_token"].as_str().unwrap();
+    let second = app.get(&format!("/v1/review/applications?limit=1&page_token={next}"), Some(&reviewer)).await.json();
+    assert_eq!(second["items"][0]["overdue"], false);
+    assert!(second["next_page_token"].is_null());
+    app.get("/v1/review/applications?page_token=bogus", Some(&reviewer)).await.problem(400);
+}

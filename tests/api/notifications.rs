@@ -230,3 +230,56 @@ async fn review_deadlines_skip_the_admins_holidays() {
     assert_eq!(due, expected);
     assert!(due - submitted >= chrono::Duration::days(7), "four holidays and at least one weekend are skipped");
 }
+
+/// A tiny HTTP endpoint that answers 200 and keeps the bodies it received.
+fn webhook() -> (String, Arc<Mutex<Vec<String>>>) {
+    use std::io::Read;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/sms", listener.local_addr().unwrap());
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let store = received.clone();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buffer = vec![0u8; 16 * 1024];
+            let mut request = Vec::new();
+            while let Ok(n) = stream.read(&mut buffer) {
+                request.extend_from_slice(&buffer[..n]);
+                let text = String::from_utf8_lossy(&request).to_string();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let length = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if body.len() >= length {
+                        store.lock().unwrap().push(body.to_owned());
+                        break;
+                    }
+                }
+                if n == 0 {
+                    break;
+                }
+            }
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    (url, received)
+}
+
+#[actix_web::test]
+async fn sms_notifications_are_posted_to_the_webhook() {
+    let app = TestApp::spawn().await;
+    let token = seller_with_contacts("seller-a");
+    app.listed_product(&token).await;
+    let (url, received) = webhook();
+    let delivery = Delivery::new(None, None, Some(&url)).unwrap();
+    assert_eq!(outbox::run_once(&app.db, &delivery).await.unwrap(), 2);
+    let bodies = received.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 1);
+    let sms: Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert_eq!(sms["to"], "+86 755 0000 0000");
+    assert!(sms["text"].as_str().unwrap().starts_with("Approved"));
+}
