@@ -143,3 +143,12 @@ async fn responses_carry_nosniff() {
     let app = TestApp::spawn().await;
     assert_eq!(app.get("/healthz", None).await.header("x-content-type-options"), Some("nosniff"));
 }
+
+#[actix_web::test]
+async fn authenticated_responses_are_not_cached() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    assert_eq!(app.get("/v1/drafts", Some(&token)).await.header("cache-control"), Some("no-store"));
+    assert_eq!(app.get("/v1/drafts/missing", Some(&token)).await.header("cache-control"), Some("no-store"));
+    assert_eq!(app.get("/v1/catalog/products", None).await.header("cache-control"), Some("public, max-age=30"));
+}

@@ -111,8 +111,22 @@ pub fn app(
         .default_service(web::to(fallback::not_found_or_method))
         .wrap(from_fn(idempotency::middleware))
         .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
+        .wrap(from_fn(no_store_when_authenticated))
         .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
         .wrap(from_fn(request_id::middleware))
+}
+
+/// Responses to authenticated requests are private: no cache keeps them.
+async fn no_store_when_authenticated(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let authenticated = req.headers().contains_key(header::AUTHORIZATION);
+    let mut res = next.call(req).await?;
+    if authenticated && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    }
+    Ok(res)
 }
 
 fn cors(origins: &[String]) -> Cors {
