@@ -98,7 +98,7 @@ async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>) -> R
         ("POST", p) if p.ends_with("/reject") => {
             Body::Raw("application/json", br#"{"reason": "Not what was promised."}"#.to_vec())
         }
-        ("POST", p) if p == "/v1/attributes" => {
+        ("POST", "/v1/attributes") => {
             Body::Raw("application/json", br#"{"code": "x", "name": "X", "type": "enumeration"}"#.to_vec())
         }
         ("POST", _) => Body::Raw("application/json", b"{}".to_vec()),
