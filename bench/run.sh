@@ -18,6 +18,8 @@ cargo build --release -q -p shelf-server
 work=$(mktemp -d)
 export SHELF_DATABASE_URL="$work/bench.db" SHELF_BIND="127.0.0.1:$PORT" RUST_LOG=warn
 export SHELF_JWT_SECRET="bench-secret-bench-secret-bench-secret"
+# Seeding writes faster than any seller would: lift the per-account rate limit for the run.
+export SHELF_RATE_LIMIT_PER_MINUTE=100000000
 ./target/release/shelf serve >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT

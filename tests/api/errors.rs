@@ -152,3 +152,80 @@ async fn authenticated_responses_are_not_cached() {
     assert_eq!(app.get("/v1/drafts/missing", Some(&token)).await.header("cache-control"), Some("no-store"));
     assert_eq!(app.get("/v1/catalog/products", None).await.header("cache-control"), Some("public, max-age=30"));
 }
+
+#[actix_web::test]
+async fn writes_beyond_the_rate_limit_are_429_with_retry_after() {
+    let app = TestApp::spawn_with(|c| {
+        c.rate_limit_per_minute = 3;
+        c.anonymous_rate_limit_per_minute = 2;
+    })
+    .await;
+    let (a, b) = (app.seller("seller-a"), app.seller("seller-b"));
+    for _ in 0..3 {
+        app.post("/v1/drafts", Some(&a), &json!({})).await.assert_status(201);
+    }
+    let limited = app.post("/v1/drafts", Some(&a), &json!({})).await;
+    limited.problem(429);
+    assert!(limited.header("retry-after").is_some_and(|s| s.parse::<u64>().is_ok_and(|s| s >= 1)));
+    app.get("/v1/drafts", Some(&a)).await.assert_status(200);
+    app.post("/v1/drafts", Some(&b), &json!({})).await.assert_status(201);
+    let quote = json!({"specification": "x", "sku": "y", "period": "month"});
+    for _ in 0..2 {
+        app.post("/v1/catalog/products/none/quote", None, &quote).await.problem(404);
+    }
+    app.post("/v1/catalog/products/none/quote", None, &quote).await.problem(429);
+}
+
+#[actix_web::test]
+async fn a_seller_keeps_a_bounded_number_of_drafts_templates_and_attributes() {
+    use shelf_domain::limits::{MAX_ATTRIBUTES, MAX_OPEN_DRAFTS, MAX_PRICING_TEMPLATES};
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    app.db
+        .write(|c| {
+            let content = shelf_domain::DraftContent::default();
+            for _ in 1..MAX_OPEN_DRAFTS {
+                let new = shelf_persistence::drafts::NewDraft {
+                    seller_id: "seller-a",
+                    kind: shelf_domain::DraftKind::Release,
+                    product_id: None,
+                    content: &content,
+                };
+                shelf_persistence::drafts::insert(c, new)?;
+            }
+            let definition = |i: i64| shelf_domain::attribute::CatalogueAttribute {
+                code: format!("a{i}"),
+                name: format!("A{i}"),
+                description: None,
+                attribute_type: shelf_domain::content::specification::AttributeType::Enumeration,
+                unit: None,
+            };
+            for i in 1..MAX_ATTRIBUTES {
+                shelf_persistence::attributes::insert(c, "seller-a", &definition(i))?;
+            }
+            let body: shelf_domain::pricing::template::PricingTemplateBody = serde_json::from_value(
+                json!({"name": "T", "currency": "USD", "model": "flat", "amounts": {"month": 1}}),
+            )
+            .unwrap();
+            for _ in 1..MAX_PRICING_TEMPLATES {
+                shelf_persistence::pricing_templates::insert(c, "seller-a", &body)?;
+            }
+            Ok::<_, shelf_persistence::Error>(())
+        })
+        .unwrap();
+    let template = json!({"name": "T", "currency": "USD", "model": "flat", "amounts": {"month": 1}});
+    for (path, body) in [
+        ("/v1/drafts", json!({})),
+        ("/v1/attributes", json!({"code": "last", "name": "Last", "type": "enumeration"})),
+        ("/v1/pricing-templates", template),
+    ] {
+        app.post(path, Some(&token), &body).await.assert_status(201);
+        let mut again = body.clone();
+        if path == "/v1/attributes" {
+            again["code"] = json!("beyond");
+        }
+        let problem = app.post(path, Some(&token), &again).await.problem(422);
+        assert_eq!(problem["errors"][0]["code"], "limit_reached", "{path}");
+    }
+    app.post("/v1/drafts", Some(&app.seller("seller-b")), &json!({})).await.assert_status(201);
+}

@@ -68,6 +68,8 @@ pub fn test_config(database_url: String) -> Config {
         cors_origins: Vec::new(),
         marketplace_offset_seconds: 8 * 3600,
         json_body_bytes: 1 << 20,
+        rate_limit_per_minute: 100_000,
+        anonymous_rate_limit_per_minute: 100_000,
         smtp_url: None,
         mail_from: None,
         sms_webhook_url: None,

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod content;
 pub mod draft;
 pub mod files;
+pub mod limits;
 pub mod notification;
 pub mod pricing;
 pub mod product;

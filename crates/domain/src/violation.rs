@@ -96,6 +96,8 @@ pub enum ViolationCode {
     ReleasedItemChanged,
     /// A specification or SKU that the seller removed.
     Removed,
+    /// The seller already has as many of these as an account may keep.
+    LimitReached,
 }
 
 /// Errors block submission; warnings do not.

@@ -20,6 +20,7 @@ mod pricing_templates;
 pub mod problem;
 mod products;
 mod quote;
+pub mod rate_limit;
 pub mod request_id;
 mod routes;
 mod service_flows;
@@ -66,6 +67,7 @@ pub struct AppState {
     pub limits: Limits,
     /// The marketplace time zone, seconds east of UTC (review deadlines count its working days).
     pub marketplace_offset_seconds: i32,
+    pub rate_limits: rate_limit::RateLimits,
 }
 
 /// Hex SHA-256 of `bytes` (file hashes, idempotency fingerprints).
@@ -110,6 +112,7 @@ pub fn app(
         .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/openapi.json", (*api).clone()))
         .default_service(web::to(fallback::not_found_or_method))
         .wrap(from_fn(idempotency::middleware))
+        .wrap(from_fn(rate_limit::middleware))
         .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
         .wrap(from_fn(no_store_when_authenticated))
         .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))

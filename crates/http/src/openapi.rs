@@ -63,20 +63,26 @@ pub fn base() -> OpenApi {
     ApiDoc::openapi()
 }
 
-/// Gives every error response the problem+json body, and every operation its 500.
+/// Gives every error response the problem+json body, every operation its 500 and every write its 429.
 pub fn finish(mut api: OpenApi) -> OpenApi {
     for item in api.paths.paths.values_mut() {
-        for op in
-            [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
-        {
-            add_problem_bodies(op);
+        if let Some(op) = &mut item.get {
+            add_problem_bodies(op, false);
+        }
+        for op in [&mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+            add_problem_bodies(op, true);
         }
     }
     api
 }
 
-fn add_problem_bodies(op: &mut Operation) {
+fn add_problem_bodies(op: &mut Operation, write: bool) {
     let problem = || ContentBuilder::new().schema(Some(RefOr::Ref(Ref::from_schema_name("Problem")))).build();
+    if write {
+        op.responses.responses.entry("429".into()).or_insert_with(|| {
+            RefOr::T(ResponseBuilder::new().description("Too many requests; `Retry-After` says when to retry").build())
+        });
+    }
     op.responses.responses.entry("500".into()).or_insert_with(|| {
         RefOr::T(ResponseBuilder::new().description("Internal error; the body names the request id").build())
     });

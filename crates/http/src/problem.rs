@@ -89,6 +89,8 @@ pub enum ApiError {
     Unprocessable { detail: String, errors: Vec<FieldError> },
     #[error("precondition required")]
     PreconditionRequired,
+    #[error("too many requests")]
+    TooManyRequests { retry_after_seconds: u64 },
     #[error("unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -117,6 +119,15 @@ impl ApiError {
         ApiError::Unprocessable { detail, errors }
     }
 
+    /// 422: the seller already keeps `limit` of `what`.
+    pub fn limit_reached(what: &str, limit: i64) -> Self {
+        let message = format!("an account keeps at most {limit} {what}; delete some first");
+        ApiError::Unprocessable {
+            detail: message.clone(),
+            errors: vec![FieldError::at_pointer("", ViolationCode::LimitReached, message)],
+        }
+    }
+
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         ApiError::Internal(cause.to_string())
     }
@@ -142,6 +153,9 @@ impl ApiError {
                 "precondition-required",
                 "this change needs an If-Match header with the resource's current ETag".into(),
             ),
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                ("rate-limited", format!("too many requests; retry in {retry_after_seconds} s"))
+            }
             ApiError::Unavailable(_) => ("unavailable", "the service is temporarily unavailable".into()),
             ApiError::Internal(_) => {
                 ("internal", "an internal error occurred; quote the request id when reporting it".into())
@@ -180,6 +194,7 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -211,6 +226,9 @@ impl ResponseError for ApiError {
                 if let Ok(v) = HeaderValue::from_str(&allow.join(", ")) {
                     response.headers_mut().insert(header::ALLOW, v);
                 }
+            }
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
             }
             _ => {}
         }

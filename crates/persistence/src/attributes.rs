@@ -67,6 +67,11 @@ pub fn insert(conn: &mut DbConnection, seller_id: &str, definition: &CatalogueAt
     row.try_into()
 }
 
+/// How many the seller has.
+pub fn count_for_seller(conn: &mut DbConnection, seller_id: &str) -> Result<i64> {
+    Ok(attributes::table.filter(attributes::seller_id.eq(seller_id)).count().get_result(conn)?)
+}
+
 pub fn get_for_seller(conn: &mut DbConnection, seller_id: &str, id: &str) -> Result<Attribute> {
     attributes::table
         .filter(attributes::seller_id.eq(seller_id).and(attributes::id.eq(id)))

@@ -220,6 +220,14 @@ fn get_by_id(conn: &mut DbConnection, id: &str) -> Result<Draft> {
     drafts::table.find(id).select(DraftRow::as_select()).first(conn).optional()?.ok_or(Error::NotFound)?.try_into()
 }
 
+/// How many drafts the seller has open (not closed).
+pub fn count_open(conn: &mut DbConnection, seller_id: &str) -> Result<i64> {
+    Ok(drafts::table
+        .filter(drafts::seller_id.eq(seller_id).and(drafts::state.ne(DraftState::Closed.as_str())))
+        .count()
+        .get_result(conn)?)
+}
+
 /// Whether the product has an open (not closed) modification draft.
 pub fn open_modification_exists(conn: &mut DbConnection, product_id: &str) -> Result<bool> {
     let open = [DraftState::Editing.as_str(), DraftState::InReview.as_str(), DraftState::Rejected.as_str()];

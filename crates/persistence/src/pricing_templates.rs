@@ -60,6 +60,11 @@ pub fn insert(conn: &mut DbConnection, seller_id: &str, body: &PricingTemplateBo
     row.try_into()
 }
 
+/// How many the seller has.
+pub fn count_for_seller(conn: &mut DbConnection, seller_id: &str) -> Result<i64> {
+    Ok(templates::table.filter(templates::seller_id.eq(seller_id)).count().get_result(conn)?)
+}
+
 pub fn get_for_seller(conn: &mut DbConnection, seller_id: &str, id: &str) -> Result<PricingTemplate> {
     templates::table
         .filter(templates::seller_id.eq(seller_id).and(templates::id.eq(id)))

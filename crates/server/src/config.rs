@@ -45,6 +45,10 @@ pub struct Config {
     /// Seconds east of UTC of the marketplace's calendar.
     pub marketplace_offset_seconds: i32,
     pub json_body_bytes: usize,
+    /// Writes and quotes per minute per account (`SHELF_RATE_LIMIT_PER_MINUTE`).
+    pub rate_limit_per_minute: u32,
+    /// Writes and quotes per minute per client address when anonymous (`SHELF_ANONYMOUS_RATE_LIMIT_PER_MINUTE`).
+    pub anonymous_rate_limit_per_minute: u32,
     /// `SHELF_SMTP_URL`, e.g. `smtp://host:25`: where notification emails go.
     pub smtp_url: Option<String>,
     /// `SHELF_MAIL_FROM`: the sender of notification emails.
@@ -100,6 +104,9 @@ impl Config {
                 .unwrap_or_default(),
             marketplace_offset_seconds,
             json_body_bytes: parse("SHELF_MAX_JSON_BYTES", "a number of bytes")?.unwrap_or(1 << 20),
+            rate_limit_per_minute: parse("SHELF_RATE_LIMIT_PER_MINUTE", "a number of requests")?.unwrap_or(600),
+            anonymous_rate_limit_per_minute: parse("SHELF_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "a number of requests")?
+                .unwrap_or(120),
             smtp_url: var("SHELF_SMTP_URL"),
             mail_from: var("SHELF_MAIL_FROM"),
             sms_webhook_url: var("SHELF_SMS_WEBHOOK_URL"),

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use actix_web::{HttpServer, web};
 use shelf_domain::Role;
+use shelf_http::rate_limit::RateLimits;
 use shelf_http::{AppState, Authenticator, Claims, KeySource, Limits};
 use shelf_persistence::Db;
 
@@ -25,6 +26,7 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
         auth,
         limits: Limits { json_body_bytes: config.json_body_bytes },
         marketplace_offset_seconds: config.marketplace_offset_seconds,
+        rate_limits: RateLimits::new(config.rate_limit_per_minute, config.anonymous_rate_limit_per_minute),
     }))
 }
 

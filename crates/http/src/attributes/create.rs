@@ -1,6 +1,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
 use shelf_domain::attribute::CatalogueAttribute;
+use shelf_domain::limits::MAX_ATTRIBUTES;
 use shelf_persistence::attributes;
 
 use super::{AttributeResponse, checked, respond};
@@ -23,7 +24,7 @@ use crate::{AppState, blocking};
         (status = 409, description = "You already have an attribute with this code"),
         (status = 413, description = "Body too large"),
         (status = 415, description = "Not application/json"),
-        (status = 422, description = "A broken rule: code format, reserved name, unit"),
+        (status = 422, description = "The account keeps too many already, or A broken rule: code format, reserved name, unit"),
     ),
     security(("bearer_jwt" = []))
 )]
@@ -35,6 +36,14 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let definition = checked(body)?;
     let db = state.db.clone();
-    let attribute = blocking(move || Ok(db.read(|c| attributes::insert(c, &seller.id, &definition))?)).await?;
+    let attribute = blocking(move || {
+        db.write(|c| {
+            if attributes::count_for_seller(c, &seller.id)? >= MAX_ATTRIBUTES {
+                return Err(ApiError::limit_reached("catalogue attributes", MAX_ATTRIBUTES));
+            }
+            Ok(attributes::insert(c, &seller.id, &definition)?)
+        })
+    })
+    .await?;
     Ok(respond(StatusCode::CREATED, attribute))
 }

@@ -1,6 +1,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
+use shelf_domain::limits::MAX_OPEN_DRAFTS;
 use shelf_domain::{DraftContent, DraftKind};
 use shelf_persistence::drafts::{self, NewDraft};
 use utoipa::ToSchema;
@@ -48,7 +49,12 @@ pub async fn create(
         let mut content = body.content;
         prepare(&db, &seller.id, &mut content)?;
         let new = NewDraft { seller_id: &seller.id, kind: DraftKind::Release, product_id: None, content: &content };
-        Ok(db.read(|c| drafts::insert(c, new))?)
+        db.write(|c| {
+            if drafts::count_open(c, &seller.id)? >= MAX_OPEN_DRAFTS {
+                return Err(ApiError::limit_reached("open drafts", MAX_OPEN_DRAFTS));
+            }
+            Ok(drafts::insert(c, new)?)
+        })
     })
     .await?;
     Ok(respond(StatusCode::CREATED, draft))

@@ -1,5 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
+use shelf_domain::limits::MAX_PRICING_TEMPLATES;
 use shelf_domain::pricing::template::PricingTemplateBody;
 use shelf_persistence::pricing_templates;
 
@@ -22,7 +23,7 @@ use crate::{AppState, blocking};
         (status = 403, description = "Not a seller"),
         (status = 413, description = "Body too large"),
         (status = 415, description = "Not application/json"),
-        (status = 422, description = "A broken rule: name, currency, periods, tiers"),
+        (status = 422, description = "The account keeps too many already, or A broken rule: name, currency, periods, tiers"),
     ),
     security(("bearer_jwt" = []))
 )]
@@ -34,6 +35,14 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = checked(body)?;
     let db = state.db.clone();
-    let template = blocking(move || Ok(db.read(|c| pricing_templates::insert(c, &seller.id, &body))?)).await?;
+    let template = blocking(move || {
+        db.write(|c| {
+            if pricing_templates::count_for_seller(c, &seller.id)? >= MAX_PRICING_TEMPLATES {
+                return Err(ApiError::limit_reached("pricing templates", MAX_PRICING_TEMPLATES));
+            }
+            Ok(pricing_templates::insert(c, &seller.id, &body)?)
+        })
+    })
+    .await?;
     Ok(respond(StatusCode::CREATED, template))
 }

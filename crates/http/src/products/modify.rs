@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use shelf_domain::DraftKind;
+use shelf_domain::limits::MAX_OPEN_DRAFTS;
 use shelf_domain::product::ProductStatus;
 use shelf_persistence::drafts::{self, NewDraft};
 use shelf_persistence::{applications, files, products};
@@ -37,6 +38,9 @@ pub async fn modify(
             let product = products::get_for_seller(c, &seller.id, &id)?;
             if product.status == ProductStatus::Discontinued {
                 return Err(ApiError::Conflict("a discontinued product cannot be modified".into()));
+            }
+            if drafts::count_open(c, &seller.id)? >= MAX_OPEN_DRAFTS {
+                return Err(ApiError::limit_reached("open drafts", MAX_OPEN_DRAFTS));
             }
             if drafts::open_modification_exists(c, &product.id)? {
                 return Err(ApiError::Conflict("the product already has an open modification draft".into()));
