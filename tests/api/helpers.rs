@@ -1,6 +1,9 @@
 //! `TestApp`: the real application on a free port with its own database, and typed calls.
 
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use actix_web::http::{Method, StatusCode, header::HeaderMap};
 use diesel::{Connection, RunQueryDsl};
@@ -70,6 +73,7 @@ pub fn test_config(database_url: String) -> Config {
         json_body_bytes: 1 << 20,
         rate_limit_per_minute: 100_000,
         anonymous_rate_limit_per_minute: 100_000,
+        outbox_lease_seconds: 60,
         smtp_url: None,
         mail_from: None,
         sms_webhook_url: None,
@@ -327,4 +331,47 @@ pub fn complete_content() -> Value {
             ]
         }]
     })
+}
+
+/// A tiny SMTP server that accepts every mail and keeps what it received.
+pub fn smtp_listener() -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let store = received.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                let mut writer = stream.try_clone().unwrap();
+                let mut reader = BufReader::new(stream);
+                let _ = writer.write_all(b"220 test ESMTP\r\n");
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                    let command = line.trim_end().to_ascii_uppercase();
+                    let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
+                        b"250 test\r\n"
+                    } else if command == "DATA" {
+                        let _ = writer.write_all(b"354 go ahead\r\n");
+                        let mut data = String::new();
+                        let mut part = String::new();
+                        while reader.read_line(&mut part).unwrap_or(0) > 0 && part != ".\r\n" {
+                            data.push_str(&part);
+                            part.clear();
+                        }
+                        store.lock().unwrap().push(data);
+                        b"250 queued\r\n"
+                    } else if command == "QUIT" {
+                        let _ = writer.write_all(b"221 bye\r\n");
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    let _ = writer.write_all(reply);
+                    line.clear();
+                }
+            });
+        }
+    });
+    (url, received)
 }

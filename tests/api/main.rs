@@ -15,6 +15,7 @@ mod errors;
 mod files;
 mod health;
 mod idempotency;
+mod instances;
 mod isolation;
 mod notifications;
 mod openapi;

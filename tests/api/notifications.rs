@@ -1,4 +1,4 @@
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use shelf_domain::Role;
 use shelf_server::outbox::{self, Delivery};
 
-use crate::helpers::{SECRET, TestApp};
+use crate::helpers::{SECRET, TestApp, smtp_listener};
 
 fn id(v: &Value) -> &str {
     v["id"].as_str().unwrap()
@@ -23,49 +23,6 @@ fn seller_with_contacts(sub: &str) -> String {
         Some("+86 755 0000 0000".into()),
     )
     .unwrap()
-}
-
-/// A tiny SMTP server that accepts every mail and keeps what it received.
-fn smtp_listener() -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("smtp://{}", listener.local_addr().unwrap());
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let store = received.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let store = store.clone();
-            std::thread::spawn(move || {
-                let mut writer = stream.try_clone().unwrap();
-                let mut reader = BufReader::new(stream);
-                let _ = writer.write_all(b"220 test ESMTP\r\n");
-                let mut line = String::new();
-                while reader.read_line(&mut line).unwrap_or(0) > 0 {
-                    let command = line.trim_end().to_ascii_uppercase();
-                    let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
-                        b"250 test\r\n"
-                    } else if command == "DATA" {
-                        let _ = writer.write_all(b"354 go ahead\r\n");
-                        let mut data = String::new();
-                        let mut part = String::new();
-                        while reader.read_line(&mut part).unwrap_or(0) > 0 && part != ".\r\n" {
-                            data.push_str(&part);
-                            part.clear();
-                        }
-                        store.lock().unwrap().push(data);
-                        b"250 queued\r\n"
-                    } else if command == "QUIT" {
-                        let _ = writer.write_all(b"221 bye\r\n");
-                        break;
-                    } else {
-                        b"250 ok\r\n"
-                    };
-                    let _ = writer.write_all(reply);
-                    line.clear();
-                }
-            });
-        }
-    });
-    (url, received)
 }
 
 #[actix_web::test]

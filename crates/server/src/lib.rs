@@ -71,7 +71,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         config.mail_from.as_deref(),
         config.sms_webhook_url.as_deref(),
     )?;
-    actix_web::rt::spawn(outbox::run(db.clone(), Arc::new(delivery), Duration::from_secs(2)));
+    actix_web::rt::spawn(outbox::run(db.clone(), Arc::new(delivery), Duration::from_millis(500)));
     actix_web::rt::spawn(purge_idempotency_keys(db));
     server.run().await.map_err(|e| e.to_string())
 }

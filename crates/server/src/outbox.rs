@@ -12,12 +12,12 @@ use shelf_domain::notification::Channel;
 use shelf_persistence::Db;
 use shelf_persistence::notifications::{self, Claimed};
 
-/// How long a claim lasts before another worker may retry the row.
-pub const LEASE: chrono::Duration = chrono::Duration::seconds(60);
 const BATCH: i64 = 20;
 
 /// Where notifications go. Unconfigured channels are logged instead of sent.
 pub struct Delivery {
+    /// How long a claim lasts before another worker may retry the row.
+    lease: chrono::Duration,
     smtp: Option<SmtpTransport>,
     from: Mailbox,
     sms_webhook: Option<String>,
@@ -30,7 +30,13 @@ impl Delivery {
             .unwrap_or("Shelf <noreply@shelf.invalid>")
             .parse()
             .map_err(|e| format!("SHELF_MAIL_FROM: {e}"))?;
-        Ok(Delivery { smtp, from, sms_webhook: sms_webhook.map(str::to_owned) })
+        Ok(Delivery { lease: chrono::Duration::seconds(60), smtp, from, sms_webhook: sms_webhook.map(str::to_owned) })
+    }
+
+    /// Sets how long a claim lasts (the time a row waits when its worker died mid-delivery).
+    pub fn with_lease(mut self, seconds: u32) -> Delivery {
+        self.lease = chrono::Duration::seconds(i64::from(seconds.max(1)));
+        self
     }
 
     async fn send(&self, item: &Claimed) -> Result<(), String> {
@@ -92,7 +98,8 @@ fn smtp_transport(url: &str) -> Result<SmtpTransport, String> {
 /// Delivers one batch of due notifications; returns how many were delivered.
 pub async fn run_once(db: &Db, delivery: &Delivery) -> Result<usize, String> {
     let claiming = db.clone();
-    let claimed = web::block(move || claiming.write(|c| notifications::claim_due(c, BATCH, LEASE)))
+    let lease = delivery.lease;
+    let claimed = web::block(move || claiming.write(|c| notifications::claim_due(c, BATCH, lease)))
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;

@@ -1,0 +1,274 @@
+//! Real `shelf serve` processes: two instances racing on one PostgreSQL database, and a server
+//! killed with SIGKILL in the middle of a burst.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use shelf_domain::Role;
+
+use crate::helpers::{SECRET, complete_content, fresh_database, is_postgres, multipart, ooxml, png, smtp_listener};
+
+const SHELF: &str = env!("CARGO_BIN_EXE_shelf");
+
+struct Instance {
+    child: Child,
+    base: String,
+}
+
+impl Instance {
+    fn start(database_url: &str, smtp_url: &str) -> Instance {
+        let mut child = Command::new(SHELF)
+            .arg("serve")
+            .env("SHELF_DATABASE_URL", database_url)
+            .env("SHELF_BIND", "127.0.0.1:0")
+            .env("SHELF_JWT_SECRET", String::from_utf8(SECRET.to_vec()).unwrap())
+            .env("SHELF_SMTP_URL", smtp_url)
+            .env("SHELF_OUTBOX_LEASE_SECONDS", "2")
+            .env("SHELF_RATE_LIMIT_PER_MINUTE", "1000000")
+            .env("SHELF_POOL_SIZE", "8")
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("listening on http://").nth(1) {
+                    let _ = tx.send(rest.split(' ').next().unwrap_or("").to_owned());
+                }
+            }
+        });
+        let addr = rx.recv_timeout(Duration::from_secs(30)).expect("the instance starts");
+        Instance { child, base: format!("http://{addr}") }
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn token(sub: &str, role: Role) -> String {
+    let email = (role == Role::Seller).then(|| format!("{sub}@example.com"));
+    shelf_server::token(SECRET, sub, role, Duration::from_secs(3600), email, None).unwrap()
+}
+
+async fn call(
+    method: &str,
+    url: &str,
+    token: &str,
+    headers: &[(&str, &str)],
+    content_type: &str,
+    body: Vec<u8>,
+) -> (u16, Value) {
+    let client = awc::Client::builder().timeout(Duration::from_secs(30)).finish();
+    let mut req = client.request(actix_web::http::Method::from_bytes(method.as_bytes()).unwrap(), url);
+    req = req.insert_header(("Authorization", format!("Bearer {token}")));
+    for (k, v) in headers {
+        req = req.insert_header((*k, *v));
+    }
+    if !content_type.is_empty() {
+        req = req.insert_header(("Content-Type", content_type));
+    }
+    match req.send_body(body).await {
+        Ok(mut res) => {
+            let bytes = res.body().limit(1 << 22).await.unwrap_or_default();
+            (res.status().as_u16(), serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        }
+        Err(_) => (0, Value::Null),
+    }
+}
+
+async fn json_call(method: &str, url: &str, token: &str, headers: &[(&str, &str)], body: &Value) -> (u16, Value) {
+    call(method, url, token, headers, "application/json", body.to_string().into_bytes()).await
+}
+
+/// A complete draft with its files, on `base`; returns its id.
+async fn ready_draft(base: &str, seller: &str) -> String {
+    let (status, draft) =
+        json_call("POST", &format!("{base}/v1/drafts"), seller, &[], &json!({"content": complete_content()})).await;
+    assert_eq!(status, 201);
+    let id = draft["id"].as_str().unwrap().to_owned();
+    let (status, _) =
+        call("PUT", &format!("{base}/v1/drafts/{id}/logo"), seller, &[], "image/png", png(120, 120)).await;
+    assert_eq!(status, 200);
+    let (content_type, body) = multipart("file", "form.docx", &ooxml("word/document.xml"));
+    let (status, _) =
+        call("POST", &format!("{base}/v1/drafts/{id}/request-templates"), seller, &[], &content_type, body).await;
+    assert_eq!(status, 201);
+    id
+}
+
+async fn wait_for_mails(received: &Arc<Mutex<Vec<String>>>, count: usize) {
+    let started = Instant::now();
+    while received.lock().unwrap().len() < count && started.elapsed() < Duration::from_secs(30) {
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Give a duplicate the time to show up if there were one.
+    actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
+}
+
+#[actix_web::test]
+async fn two_instances_on_one_postgres_decide_once_and_deliver_each_mail_once() {
+    if !is_postgres() {
+        eprintln!("SHELF_TEST_DATABASE_URL is not set: the two-instance races run in the PostgreSQL pass");
+        return;
+    }
+    let (url, _guard) = fresh_database();
+    let (smtp, received) = smtp_listener();
+    let (one, two) = (Instance::start(&url, &smtp), Instance::start(&url, &smtp));
+    let bases = [one.base.clone(), two.base.clone()];
+    let seller = token("seller-a", Role::Seller);
+
+    // 50 concurrent PATCHes with one If-Match: one 200, the rest 412.
+    let draft = ready_draft(&bases[0], &seller).await;
+    let patches = (0..50).map(|i| {
+        let url = format!("{}/v1/drafts/{draft}", bases[i % 2]);
+        let seller = seller.clone();
+        async move {
+            let body = json!({"content": {"summary": format!("Summary {i}")}}).to_string().into_bytes();
+            call("PATCH", &url, &seller, &[("If-Match", "\"1\"")], "application/merge-patch+json", body).await.0
+        }
+    });
+    let statuses = futures_util::future::join_all(patches).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 412), "{statuses:?}");
+
+    // 20 concurrent submits with one Idempotency-Key: one application.
+    let submits = (0..20).map(|i| {
+        let url = format!("{}/v1/drafts/{draft}/submit", bases[i % 2]);
+        let seller = seller.clone();
+        async move { json_call("POST", &url, &seller, &[("Idempotency-Key", "submit-once")], &json!({})).await }
+    });
+    let results = futures_util::future::join_all(submits).await;
+    assert!(
+        results.iter().all(|(s, _)| [201, 409].contains(s)),
+        "{:?}",
+        results.iter().map(|r| r.0).collect::<Vec<_>>()
+    );
+    let (_, applications) =
+        json_call("GET", &format!("{}/v1/applications", bases[1]), &seller, &[], &json!(null)).await;
+    let applications = applications["items"].as_array().unwrap().clone();
+    assert_eq!(applications.len(), 1);
+    let application = applications[0]["id"].as_str().unwrap().to_owned();
+
+    // 50 concurrent approvals and rejections across both instances: exactly one 200.
+    let decisions = (0..50).map(|i| {
+        let base = bases[i % 2].clone();
+        let application = application.clone();
+        async move {
+            let reviewer = token(&format!("rev-{i}"), Role::Reviewer);
+            if i % 3 == 0 {
+                let body = json!({"reason": "Not ready for the catalog yet."});
+                json_call("POST", &format!("{base}/v1/applications/{application}/reject"), &reviewer, &[], &body)
+                    .await
+                    .0
+            } else {
+                json_call("POST", &format!("{base}/v1/applications/{application}/approve"), &reviewer, &[], &json!({}))
+                    .await
+                    .0
+            }
+        }
+    });
+    let statuses = futures_util::future::join_all(decisions).await;
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
+
+    // Both instances' outbox workers run: the one decision's email arrives once.
+    wait_for_mails(&received, 1).await;
+    assert_eq!(received.lock().unwrap().len(), 1);
+}
+
+async fn kill_mid_burst_then_check(url: &str) {
+    let (smtp, received) = smtp_listener();
+    let mut server = Instance::start(url, &smtp);
+    let seller = token("seller-a", Role::Seller);
+    let mut drafts = Vec::new();
+    for _ in 0..12 {
+        drafts.push(ready_draft(&server.base, &seller).await);
+    }
+    // A burst of submissions and decisions, and a SIGKILL in the middle of it.
+    let base = server.base.clone();
+    let burst = drafts.iter().enumerate().map(|(i, draft)| {
+        let (base, seller, draft) = (base.clone(), seller.clone(), draft.clone());
+        async move {
+            let (status, application) =
+                json_call("POST", &format!("{base}/v1/drafts/{draft}/submit"), &seller, &[], &json!({})).await;
+            if status == 201 {
+                let reviewer = token("rev", Role::Reviewer);
+                let id = application["id"].as_str().unwrap_or_default().to_owned();
+                let (path, body) = if i % 2 == 0 {
+                    ("approve", json!({}))
+                } else {
+                    ("reject", json!({"reason": "Please add the cut-over plan."}))
+                };
+                json_call("POST", &format!("{base}/v1/applications/{id}/{path}"), &reviewer, &[], &body).await;
+            }
+        }
+    });
+    let burst = futures_util::future::join_all(burst);
+    let killer = async {
+        actix_web::rt::time::sleep(Duration::from_millis(150)).await;
+        server.kill();
+    };
+    futures_util::future::join(burst, killer).await;
+
+    // Restart on the same database: everything is consistent, and every decision's email goes out.
+    let server = Instance::start(url, &smtp);
+    let reviewer = token("rev", Role::Reviewer);
+    let (_, applications) =
+        json_call("GET", &format!("{}/v1/applications?limit=100", server.base), &seller, &[], &json!(null)).await;
+    let applications = applications["items"].as_array().unwrap().clone();
+    let mut decided = 0;
+    for a in &applications {
+        let draft_id = a["draft_id"].as_str().unwrap();
+        let (_, draft) =
+            json_call("GET", &format!("{}/v1/drafts/{draft_id}", server.base), &seller, &[], &json!(null)).await;
+        let expected = match a["status"].as_str().unwrap() {
+            "pending" => "in_review",
+            "approved" => "closed",
+            "rejected" => "rejected",
+            other => panic!("unexpected status {other}"),
+        };
+        assert_eq!(draft["state"], expected, "application {a}");
+        if a["status"] == "approved" {
+            let product = a["product_id"].as_str().expect("an approved application names its product");
+            let (status, _) =
+                json_call("GET", &format!("{}/v1/products/{product}", server.base), &seller, &[], &json!(null)).await;
+            assert_eq!(status, 200);
+        }
+        if a["status"] != "pending" {
+            decided += 1;
+        }
+    }
+    for draft in &drafts {
+        let (_, d) = json_call("GET", &format!("{}/v1/drafts/{draft}", server.base), &seller, &[], &json!(null)).await;
+        let has_application = applications.iter().any(|a| a["draft_id"] == d["id"]);
+        assert_eq!(d["state"] != "editing", has_application, "draft {d}");
+    }
+    let (_, products) =
+        json_call("GET", &format!("{}/v1/products?limit=100", server.base), &seller, &[], &json!(null)).await;
+    let approved = applications.iter().filter(|a| a["status"] == "approved").count();
+    assert_eq!(products["items"].as_array().unwrap().len(), approved, "no product without its approval");
+    wait_for_mails(&received, decided).await;
+    let mails = received.lock().unwrap().len();
+    assert!(mails >= decided, "{mails} emails for {decided} decisions");
+    let _ = reviewer;
+}
+
+#[actix_web::test]
+async fn a_killed_server_leaves_consistent_data_and_delivers_after_restart() {
+    let (url, _guard) = fresh_database();
+    kill_mid_burst_then_check(&url).await;
+}
