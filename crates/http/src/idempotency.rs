@@ -94,7 +94,7 @@ async fn finish<B: MessageBody + 'static>(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let release = |state: web::Data<AppState>, account: String, key: String| async move {
         let db = state.db.clone();
-        let _ = web::block(move || db.read(|c| idempotency::abandon(c, &account, &key))).await;
+        let _ = web::block(move || db.write(|c| idempotency::abandon(c, &account, &key))).await;
     };
     let res = match outcome {
         Ok(res) if !res.status().is_server_error() => res,
@@ -126,7 +126,7 @@ async fn finish<B: MessageBody + 'static>(
         body: bytes.to_vec(),
     };
     let db = state.db.clone();
-    let saved = web::block(move || db.read(|c| idempotency::complete(c, &account, &key, &stored))).await;
+    let saved = web::block(move || db.write(|c| idempotency::complete(c, &account, &key, &stored))).await;
     if !matches!(saved, Ok(Ok(()))) {
         log::warn!("an idempotent response could not be stored; a retry will act again");
     }

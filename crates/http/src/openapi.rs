@@ -69,11 +69,28 @@ pub fn finish(mut api: OpenApi) -> OpenApi {
         if let Some(op) = &mut item.get {
             add_problem_bodies(op, false);
         }
+        if let Some(op) = &mut item.post {
+            add_idempotency_responses(op);
+        }
         for op in [&mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
             add_problem_bodies(op, true);
         }
     }
     api
+}
+
+/// What `Idempotency-Key` can answer on any POST.
+fn add_idempotency_responses(op: &mut Operation) {
+    for (status, description) in [
+        ("400", "A malformed request or Idempotency-Key"),
+        ("409", "A request with this Idempotency-Key is still being processed"),
+        ("422", "This Idempotency-Key was used with a different request"),
+    ] {
+        op.responses
+            .responses
+            .entry(status.into())
+            .or_insert_with(|| RefOr::T(ResponseBuilder::new().description(description).build()));
+    }
 }
 
 fn add_problem_bodies(op: &mut Operation, write: bool) {

@@ -95,7 +95,7 @@ async fn purge_idempotency_keys(db: Db) {
         every.tick().await;
         let db = db.clone();
         match web::block(move || {
-            db.read(|c| shelf_persistence::idempotency::purge_expired(c, shelf_persistence::now()))
+            db.write(|c| shelf_persistence::idempotency::purge_expired(c, shelf_persistence::now()))
         })
         .await
         {

@@ -110,8 +110,8 @@ pub async fn run_once(db: &Db, delivery: &Delivery) -> Result<usize, String> {
         let item = Arc::new(item);
         let recorded = item.clone();
         let result = web::block(move || match &outcome {
-            Ok(()) => db.read(|c| notifications::delivered(c, &recorded)).map(|ours| ours as usize),
-            Err(error) => db.read(|c| notifications::failed(c, &recorded, error)).map(|()| 0),
+            Ok(()) => db.write(|c| notifications::delivered(c, &recorded)).map(|ours| ours as usize),
+            Err(error) => db.write(|c| notifications::failed(c, &recorded, error)).map(|()| 0),
         })
         .await
         .map_err(|e| e.to_string())?;

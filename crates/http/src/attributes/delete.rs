@@ -34,7 +34,7 @@ pub async fn delete(
     blocking(move || {
         let current = db.read(|c| attributes::get_for_seller(c, &seller.id, &id))?;
         let version = if_match.check(current.version)?;
-        Ok(db.read(|c| attributes::delete_if_version(c, &seller.id, &id, version))?)
+        Ok(db.write(|c| attributes::delete_if_version(c, &seller.id, &id, version))?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

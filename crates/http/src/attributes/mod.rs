@@ -12,6 +12,7 @@ use actix_web::http::header::LOCATION;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shelf_domain::attribute::{Attribute, CatalogueAttribute};
+use shelf_domain::content::specification::AttributeType;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -26,8 +27,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttributeResponse {
     pub id: String,
-    #[serde(flatten)]
-    pub definition: CatalogueAttribute,
+    pub code: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub attribute_type: AttributeType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -37,7 +44,11 @@ impl From<Attribute> for AttributeResponse {
     fn from(a: Attribute) -> Self {
         AttributeResponse {
             id: a.id,
-            definition: a.definition,
+            code: a.definition.code,
+            name: a.definition.name,
+            description: a.definition.description,
+            attribute_type: a.definition.attribute_type,
+            unit: a.definition.unit,
             version: a.version,
             created_at: a.created_at,
             updated_at: a.updated_at,

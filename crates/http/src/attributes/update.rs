@@ -51,7 +51,7 @@ pub async fn update(
     let definition = checked(from_value(document, "")?)?;
     let db = state.db.clone();
     let attribute =
-        blocking(move || Ok(db.read(|c| attributes::update_if_version(c, &seller.id, &id, version, &definition))?))
+        blocking(move || Ok(db.write(|c| attributes::update_if_version(c, &seller.id, &id, version, &definition))?))
             .await?;
     Ok(respond(StatusCode::OK, attribute))
 }

@@ -33,7 +33,7 @@ pub async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
     blocking(move || {
-        Ok(db.read(|c| {
+        Ok(db.write(|c| -> shelf_persistence::Result<()> {
             let current = drafts::get_for_seller(c, &seller.id, &id)?;
             let version = if_match.check(current.version).map_err(|_| shelf_persistence::Error::VersionMismatch)?;
             if !current.state.is_deletable() {

@@ -176,7 +176,13 @@ pub async fn list(
     tag = "drafts",
     params(("id" = String, Path, description = "Draft id"), ("file_id" = String, Path, description = "Template id")),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>,
+        (status = 200, description = "The file, with the media type of its kind",
+         content(
+             (Vec<u8> = "application/msword"),
+             (Vec<u8> = "application/vnd.ms-excel"),
+             (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+             (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+         ),
          headers(("Content-Disposition" = String), ("ETag" = String))),
         (status = 401, description = "Missing or bad token"),
         (status = 403, description = "Not a seller"),

@@ -66,7 +66,7 @@ pub async fn update(
     let db = state.db.clone();
     let draft = blocking(move || {
         prepare(&db, &seller.id, &mut content)?;
-        Ok(db.read(|c| drafts::update_content_if_version(c, &seller.id, &id, version, &content))?)
+        Ok(db.write(|c| drafts::update_content_if_version(c, &seller.id, &id, version, &content))?)
     })
     .await?;
     Ok(respond(StatusCode::OK, draft))

@@ -109,6 +109,6 @@ pub async fn read(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let message = blocking(move || Ok(db.read(|c| notifications::mark_read(c, &seller.id, &id))?)).await?;
+    let message = blocking(move || Ok(db.write(|c| notifications::mark_read(c, &seller.id, &id))?)).await?;
     Ok(HttpResponse::Ok().json(Message::from(message)))
 }

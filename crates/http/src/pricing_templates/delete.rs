@@ -34,7 +34,7 @@ pub async fn delete(
     blocking(move || {
         let current = db.read(|c| pricing_templates::get_for_seller(c, &seller.id, &id))?;
         let version = if_match.check(current.version)?;
-        Ok(db.read(|c| pricing_templates::delete_if_version(c, &seller.id, &id, version))?)
+        Ok(db.write(|c| pricing_templates::delete_if_version(c, &seller.id, &id, version))?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

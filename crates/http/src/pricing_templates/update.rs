@@ -51,7 +51,7 @@ pub async fn update(
     let body = checked(from_value(document, "")?)?;
     let db = state.db.clone();
     let template =
-        blocking(move || Ok(db.read(|c| pricing_templates::update_if_version(c, &seller.id, &id, version, &body))?))
+        blocking(move || Ok(db.write(|c| pricing_templates::update_if_version(c, &seller.id, &id, version, &body))?))
             .await?;
     Ok(respond(StatusCode::OK, template))
 }
