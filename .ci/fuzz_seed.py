@@ -8,7 +8,7 @@ import sys
 import zipfile
 import zlib
 
-host, port, seller, reviewer = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+host, port = "127.0.0.1", 0
 
 
 def call(method, path, token, body=b"", content_type="application/json"):
@@ -65,19 +65,28 @@ content = {
             {"attributes": {"edition": "enterprise"}, "price": {"model": "linear", "unit_amounts": {"one_time": 90000}}}]
     }]
 }
-for i in range(3):
-    call("POST", "/v1/drafts", seller, json.dumps({"content": {"name": f"Draft {i}"}}).encode())
-call("POST", "/v1/attributes", seller, json.dumps({"code": "edition", "name": "Edition", "type": "enumeration"}).encode())
-call("POST", "/v1/pricing-templates", seller,
-     json.dumps({"name": "Seats", "currency": "USD", "model": "flat", "amounts": {"month": 1000}}).encode())
-draft = call("POST", "/v1/drafts", seller, json.dumps({"content": content}).encode())
-call("PUT", f"/v1/drafts/{draft['id']}/logo", seller, png(120), "image/png")
-content_type, body = multipart("form.docx", docx())
-call("POST", f"/v1/drafts/{draft['id']}/request-templates", seller, body, content_type)
-application = call("POST", f"/v1/drafts/{draft['id']}/submit", seller)
-call("POST", f"/v1/applications/{application['id']}/approve", reviewer)
-pending = call("POST", "/v1/drafts", seller, json.dumps({"content": content}).encode())
-call("PUT", f"/v1/drafts/{pending['id']}/logo", seller, png(120), "image/png")
-call("POST", f"/v1/drafts/{pending['id']}/request-templates", seller, body, content_type)
-call("POST", f"/v1/drafts/{pending['id']}/submit", seller)
-print("seeded")
+
+
+def main():
+    seller, reviewer = sys.argv[3], sys.argv[4]
+    for i in range(3):
+        call("POST", "/v1/drafts", seller, json.dumps({"content": {"name": f"Draft {i}"}}).encode())
+    call("POST", "/v1/attributes", seller, json.dumps({"code": "edition", "name": "Edition", "type": "enumeration"}).encode())
+    call("POST", "/v1/pricing-templates", seller,
+         json.dumps({"name": "Seats", "currency": "USD", "model": "flat", "amounts": {"month": 1000}}).encode())
+    draft = call("POST", "/v1/drafts", seller, json.dumps({"content": content}).encode())
+    call("PUT", f"/v1/drafts/{draft['id']}/logo", seller, png(120), "image/png")
+    content_type, body = multipart("form.docx", docx())
+    call("POST", f"/v1/drafts/{draft['id']}/request-templates", seller, body, content_type)
+    application = call("POST", f"/v1/drafts/{draft['id']}/submit", seller)
+    call("POST", f"/v1/applications/{application['id']}/approve", reviewer)
+    pending = call("POST", "/v1/drafts", seller, json.dumps({"content": content}).encode())
+    call("PUT", f"/v1/drafts/{pending['id']}/logo", seller, png(120), "image/png")
+    call("POST", f"/v1/drafts/{pending['id']}/request-templates", seller, body, content_type)
+    call("POST", f"/v1/drafts/{pending['id']}/submit", seller)
+    print("seeded")
+
+
+if __name__ == "__main__":
+    host, port = sys.argv[1], int(sys.argv[2])
+    main()
