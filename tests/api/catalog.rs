@@ -15,6 +15,10 @@ async fn a_listed_product_is_in_the_catalog_for_everyone() {
     let list = app.get("/v1/catalog/products", None).await;
     list.assert_status(200);
     assert_eq!(list.json()["items"][0]["id"], product["id"]);
+    let page_etag = list.header("etag").unwrap().to_owned();
+    let unchanged =
+        app.call(Method::GET, "/v1/catalog/products", None, &[("If-None-Match", &page_etag)], Body::None).await;
+    unchanged.assert_status(304);
     assert_eq!(app.get("/v1/catalog/products?q=MIGRATION", None).await.json()["items"][0]["id"], product["id"]);
     assert_eq!(app.get("/v1/catalog/products?q=zero%20data", None).await.json()["items"].as_array().unwrap().len(), 1);
     assert_eq!(app.get("/v1/catalog/products?q=nothing-like-it", None).await.json()["items"], json!([]));

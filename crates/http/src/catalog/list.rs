@@ -1,5 +1,5 @@
-use actix_web::http::header::CACHE_CONTROL;
-use actix_web::{HttpResponse, get, web};
+use actix_web::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use shelf_domain::content::DeliveryMethod;
 use shelf_persistence::products;
@@ -9,7 +9,7 @@ use super::CatalogProduct;
 use crate::extract::Query;
 use crate::pagination::{self, ListOrder};
 use crate::problem::ApiError;
-use crate::{AppState, blocking};
+use crate::{AppState, blocking, sha256_hex};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -40,12 +40,18 @@ pub struct CatalogList {
     tag = "catalog",
     params(CatalogParams),
     responses(
-        (status = 200, description = "A page of listed products", body = CatalogList),
+        (status = 200, description = "A page of listed products", body = CatalogList,
+         headers(("ETag" = String), ("Cache-Control" = String))),
+        (status = 304, description = "Not modified (If-None-Match)"),
         (status = 400, description = "A bad parameter"),
     )
 )]
 #[get("/catalog/products")]
-pub async fn list(state: web::Data<AppState>, Query(params): Query<CatalogParams>) -> Result<HttpResponse, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    Query(params): Query<CatalogParams>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let page = pagination::page(params.limit, params.page_token.as_deref(), params.order)?;
     let (db, query_page) = (state.db.clone(), page.clone());
     let paged = blocking(move || {
@@ -54,7 +60,15 @@ pub async fn list(state: web::Data<AppState>, Query(params): Query<CatalogParams
     .await?;
     let next_page_token = pagination::next_token(&paged, &page);
     let items = paged.items.iter().map(CatalogProduct::from).collect();
-    Ok(HttpResponse::Ok()
-        .insert_header((CACHE_CONTROL, "public, max-age=30"))
-        .json(CatalogList { items, next_page_token }))
+    let body = serde_json::to_vec(&CatalogList { items, next_page_token }).map_err(ApiError::internal)?;
+    // A page is identified by its bytes: a client that has them gets 304.
+    let etag = format!("W/\"{}\"", &sha256_hex(&body)[..32]);
+    let fresh = req
+        .headers()
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut builder = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    builder.insert_header((CACHE_CONTROL, "public, max-age=30")).insert_header((ETAG, etag));
+    Ok(if fresh { builder.finish() } else { builder.content_type("application/json").body(body) })
 }
