@@ -56,14 +56,20 @@ def seller_loop(token):
         call(conn, "PATCH", path, token, json.dumps({"content": {"summary": "Soak"}}).encode(),
              "application/merge-patch+json", {"If-Match": '"1"'})
         call(conn, "POST", path + "/validate", token)
+        if random.random() < 0.3:
+            # An abandoned draft.
+            call(conn, "DELETE", path, token, headers={"If-Match": "*"})
+            continue
         call(conn, "PUT", path + "/logo", token, logo, "image/png")
         call(conn, "POST", path + "/request-templates", token, form, ctype)
         call(conn, "POST", path + "/submit", token)
         call(conn, "GET", "/v1/drafts?limit=20", token)
         call(conn, "GET", "/v1/applications?limit=20", token)
         call(conn, "GET", "/v1/messages?limit=20", token)
-        if random.random() < 0.3:
-            call(conn, "DELETE", path, token, headers={"If-Match": "*"})
+        # Rejected drafts stay open; a seller that does not fix them deletes them (and stays under its bound).
+        status, rejected = call(conn, "GET", "/v1/drafts?state=rejected&limit=20", token)
+        for d in (rejected or {}).get("items", []):
+            call(conn, "DELETE", f"/v1/drafts/{d['id']}", token, headers={"If-Match": "*"})
 
 
 def reviewer_loop(token):
