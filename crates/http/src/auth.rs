@@ -4,7 +4,7 @@ use std::future::{Ready, ready};
 
 use actix_web::dev::Payload;
 use actix_web::http::header::{AUTHORIZATION, HeaderMap};
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use shelf_domain::Role;
@@ -124,11 +124,22 @@ pub fn issue_hs256(secret: &[u8], claims: &Claims) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Account, ApiError> {
+/// The verified account of this request: verified once, then kept in the request's extensions so that
+/// middleware and extractors do not verify the same token again.
+pub fn account_of(req: &HttpRequest) -> Result<Account, ApiError> {
+    if let Some(account) = req.extensions().get::<Account>() {
+        return Ok(account.clone());
+    }
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("application state is not configured"))?;
-    state.auth.authenticate(req.headers())
+    let account = state.auth.authenticate(req.headers())?;
+    req.extensions_mut().insert(account.clone());
+    Ok(account)
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Account, ApiError> {
+    account_of(req)
 }
 
 /// Any authenticated caller; the handler decides by role.
