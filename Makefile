@@ -29,7 +29,7 @@ openapi:
 	cargo run -q -p shelf-server -- openapi > openapi/openapi.json
 
 bench:
-	cargo bench -p shelf-domain
+	cargo bench -p shelf-domain -- --warm-up-time 1 --measurement-time 3
 	bash bench/run.sh
 
 ci:

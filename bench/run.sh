@@ -1,56 +1,116 @@
 #!/usr/bin/env bash
-# Load benchmark on loopback: GET /healthz (the ceiling) against a draft by id and the first page of
-# the draft list, with N drafts on SQLite. Release build; wrk at 64 connections.
-# Env: DRAFTS (10000), CONNECTIONS (64), DURATION (10s), THREADS (2), PORT (18181).
+# make bench: the load benchmark suite. Release build, databases seeded by shelf-seed, wrk at 64
+# connections on loopback, one table with every figure and its ratio to GET /healthz measured in
+# the same run. See bench/README.md.
+#
+# Env: SIZES ("10000 100000": listed products per catalog run; the README's figures add 1000000),
+#      DURATION (6s per scenario), CONNECTIONS (64), THREADS (2), PORT (18181),
+#      BENCH_DIR (target/bench: seeded databases are kept there and reused),
+#      BENCH_PG_URL (postgres://postgres@127.0.0.1:5432: the releases scenario; "" skips it),
+#      PG_OPTIONS (?sslmode=disable: both shelf and pgbench talk to PostgreSQL on loopback without TLS),
+#      RELEASE_SECONDS (10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DRAFTS=${DRAFTS:-10000}
+SIZES=${SIZES:-"10000 100000"}
+DURATION=${DURATION:-6s}
 CONNECTIONS=${CONNECTIONS:-64}
-DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18181}
+BENCH_DIR=${BENCH_DIR:-target/bench}
+BENCH_PG_URL=${BENCH_PG_URL-postgres://postgres@127.0.0.1:5432}
+RELEASE_SECONDS=${RELEASE_SECONDS:-10}
+PG_OPTIONS=${PG_OPTIONS-?sslmode=disable}
 
-if ! command -v wrk >/dev/null; then
-  echo "installing wrk"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-fi
-cargo build --release -q -p shelf-server
+need() { # command package
+  command -v "$1" >/dev/null && return
+  echo "installing $2"
+  (apt-get update -qq && apt-get install -y -qq "$2" >/dev/null) || { echo "cannot install $2" >&2; exit 1; }
+}
+need wrk wrk
+need curl curl
+need python3 python3
+[ -z "$BENCH_PG_URL" ] || { need pgbench postgresql-contrib; need psql postgresql-client; }
+cargo build --release -q -p shelf-server -p shelf-bench
+mkdir -p "$BENCH_DIR"
+results="$BENCH_DIR/results.tsv"
+: >"$results"
+export SHELF_JWT_SECRET="bench-secret-bench-secret-bench-secret" SHELF_BIND="127.0.0.1:$PORT" RUST_LOG=warn
+# The bench drives more traffic per account than any seller would: lift the per-account limits.
+export SHELF_RATE_LIMIT_PER_MINUTE=1000000000 SHELF_ANONYMOUS_RATE_LIMIT_PER_MINUTE=1000000000
+base="http://127.0.0.1:$PORT"
+server=""
+stop_server() { [ -z "$server" ] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; server=""; }; }
+trap stop_server EXIT
 
-work=$(mktemp -d)
-export SHELF_DATABASE_URL="$work/bench.db" SHELF_BIND="127.0.0.1:$PORT" RUST_LOG=warn
-export SHELF_JWT_SECRET="bench-secret-bench-secret-bench-secret"
-# Seeding writes faster than any seller would: lift the per-account rate limit for the run.
-export SHELF_RATE_LIMIT_PER_MINUTE=100000000
-./target/release/shelf serve >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
-
-token=$(./target/release/shelf token --sub bench-seller --role seller --ttl 2h)
-echo "seeding $DRAFTS drafts..."
-SECONDS=0
-id=$(python3 bench/seed.py 127.0.0.1 "$PORT" "$token" "$DRAFTS")
-echo "seeded in ${SECONDS}s"
-
-run() { # name path [auth]
-  local name=$1 path=$2 out
-  if [ "${3:-}" = auth ]; then
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$path")
-  else
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$PORT$path")
-  fi
-  local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  errors=$(awk '/Non-2xx|Socket errors/ {e=e $0 "; "} END {print (e=="" ? "0" : e)}' <<<"$out")
-  printf '| %-28s | %10s | %8s | %8s | %s |\n' "$name" "$rps" "$p50" "$p99" "$errors"
+start_server() { # database-url log; sets $server and $startup_ms (start to ready, migrations done before)
+  local t0 t1
+  SHELF_DATABASE_URL="$1" ./target/release/shelf migrate >/dev/null
+  t0=$(date +%s%N)
+  SHELF_DATABASE_URL="$1" ./target/release/shelf serve >"$2" 2>&1 &
+  server=$!
+  for _ in $(seq 1 6000); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.005; done
+  t1=$(date +%s%N)
+  startup_ms=$(( (t1 - t0) / 1000000 ))
 }
 
-echo
-echo "SQLite, $DRAFTS drafts, $CONNECTIONS connections, $DURATION each, $(nproc) cores"
-printf '| %-28s | %10s | %8s | %8s | %s |\n' scenario "req/s" p50 p99 errors
-printf '|%s|%s|%s|%s|%s|\n' "------------------------------" "------------" "----------" "----------" "--------"
-run "GET /healthz" /healthz
-run "GET /v1/drafts/{id}" "/v1/drafts/$id" auth
-run "GET /v1/drafts?limit=20" "/v1/drafts?limit=20" auth
-printf 'server peak RSS: %s MiB\n' "$(awk '/VmHWM/ {printf "%.1f", $2/1024}' /proc/$server/status)"
+rss_mib() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$server/status"; }
+
+scenario() { # label size script-or-"" url [wrk args...]
+  local label=$1 size=$2 script=$3 url=$4; shift 4
+  local lua="$BENCH_DIR/run.lua"
+  cat "bench/wrk/${script:-static_get.lua}" bench/wrk/report.lua >"$lua"
+  local line
+  line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$lua" "$@" "$url" | awk '/^RESULT/ {print $2, $3, $4, $5}')
+  echo -e "$size\t$label\t${line// /	}" >>"$results"
+  printf '  %-34s %s\n' "$label" "$line"
+}
+
+for size in $SIZES; do
+  db="$BENCH_DIR/catalog-$size.db"
+  if [ ! -f "$db.done" ]; then
+    rm -f "$db" "$db-wal" "$db-shm"
+    ./target/release/shelf-seed --database-url "$db" --products "$size" --ids-out "$BENCH_DIR/ids-$size.txt"
+    touch "$db.done"
+  fi
+  start_server "$db" "$BENCH_DIR/server-$size.log"
+  echo "SQLite, $size listed products: ready in ${startup_ms} ms"
+  depth=$(python3 bench/prepare.py "$base" "$BENCH_DIR/ids-$size.txt" "$BENCH_DIR" 1000)
+  reviewer=$(./target/release/shelf token --sub bench-reviewer --role reviewer --ttl 2h)
+  deep=$(cat "$BENCH_DIR/deep_token")
+  scenario "GET /healthz" "$size" "" "$base/healthz"
+  IDS="$BENCH_DIR/ids-$size.txt" scenario "GET catalog product (random id)" "$size" random_get.lua "$base"
+  scenario "GET catalog list, first page" "$size" "" "$base/v1/catalog/products"
+  scenario "GET catalog list, page $depth" "$size" "" "$base/v1/catalog/products?page_token=$deep"
+  scenario "GET catalog ?q=kafka" "$size" "" "$base/v1/catalog/products?q=kafka"
+  scenario "GET catalog ?q=gringotts redis" "$size" "" "$base/v1/catalog/products?q=gringotts%20redis"
+  scenario "GET catalog ?q= (no match)" "$size" "" "$base/v1/catalog/products?q=quantum%20gardening"
+  QUOTES="$BENCH_DIR/quotes.txt" scenario "POST catalog quote (random)" "$size" random_quote.lua "$base"
+  scenario "GET review queue, first page" "$size" "" "$base/v1/review/applications" \
+    -H "Authorization: Bearer $reviewer"
+  echo -e "$size\tpeak RSS MiB\t$(rss_mib)\t\t\t" >>"$results"
+  echo -e "$size\tstart-up ms\t$startup_ms\t\t\t" >>"$results"
+  stop_server
+done
+
+if [ -n "$BENCH_PG_URL" ]; then
+  releases_db="shelf_bench_releases"
+  pgbench_db="shelf_bench_pgbench"
+  psql -q "$BENCH_PG_URL/postgres$PG_OPTIONS" -c "DROP DATABASE IF EXISTS $releases_db" -c "CREATE DATABASE $releases_db" \
+    -c "DROP DATABASE IF EXISTS $pgbench_db" -c "CREATE DATABASE $pgbench_db"
+  start_server "$BENCH_PG_URL/$releases_db$PG_OPTIONS" "$BENCH_DIR/server-pg.log"
+  echo "PostgreSQL releases: ready in ${startup_ms} ms"
+  line=$(./target/release/shelf-load --base "$base" --clients "$CONNECTIONS" --seconds "$RELEASE_SECONDS" \
+    --drafts-per-client 150 --secret "$SHELF_JWT_SECRET")
+  echo "  $line"
+  echo -e "pg\tsubmit + approve (releases/s)\t${line// /	}" >>"$results"
+  echo -e "pg\tpeak RSS MiB\t$(rss_mib)\t\t\t" >>"$results"
+  stop_server
+  pgbench -q -i -s 10 "$BENCH_PG_URL/$pgbench_db$PG_OPTIONS" >/dev/null 2>&1
+  tps=$(pgbench -c "$CONNECTIONS" -j "$THREADS" -T "$RELEASE_SECONDS" "$BENCH_PG_URL/$pgbench_db$PG_OPTIONS" 2>/dev/null |
+    awk '/^tps/ {print int($3); exit}')
+  echo "  pgbench TPC-B-like: $tps tps"
+  echo -e "pg\tpgbench TPC-B-like (tps)\t$tps\t\t\t" >>"$results"
+  psql -q "$BENCH_PG_URL/postgres$PG_OPTIONS" -c "DROP DATABASE $releases_db" -c "DROP DATABASE $pgbench_db"
+fi
+
+python3 bench/report.py "$results"

@@ -102,6 +102,15 @@ async fn a_token_without_sub_or_role_or_exp_is_401() {
 }
 
 #[actix_web::test]
+async fn a_token_whose_sub_holds_control_characters_is_401() {
+    let app = TestApp::spawn().await;
+    for sub in ["seller\u{0}a", "seller\na", "\u{7f}"] {
+        let claims = json!({"sub": sub, "role": "seller", "exp": exp_in(3600)});
+        assert_401(&drafts_status(&app, &hs(Algorithm::HS256, SECRET, &claims)).await);
+    }
+}
+
+#[actix_web::test]
 async fn a_reviewer_or_admin_on_a_seller_route_is_403() {
     let app = TestApp::spawn().await;
     for role in ["reviewer", "admin"] {

@@ -124,3 +124,155 @@ async fn hidden_products_are_reachable_but_not_listed_and_removed_ones_are_gone(
     let quote = json!({"specification": "migration", "sku": "x", "quantity": 1, "period": "one_time"});
     app.post(&format!("/v1/catalog/products/{product_id}/quote"), None, &quote).await.problem(410);
 }
+
+/// Lists every page of `path` (which has a query already), following the tokens; returns the ids.
+async fn all_pages(app: &TestApp, path: &str) -> Vec<String> {
+    let (mut ids, mut token) = (Vec::new(), None::<String>);
+    loop {
+        let url = match &token {
+            Some(t) => format!("{path}&page_token={t}"),
+            None => path.to_owned(),
+        };
+        let page = app.get(&url, None).await;
+        page.assert_status(200);
+        let page = page.json();
+        ids.extend(page["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()));
+        match page["next_page_token"].as_str() {
+            Some(t) => token = Some(t.to_owned()),
+            None => return ids,
+        }
+    }
+}
+
+fn named(name: &str, summary: &str) -> Value {
+    let mut content = crate::helpers::complete_content();
+    content["name"] = json!(name);
+    content["summary"] = json!(summary);
+    content
+}
+
+#[actix_web::test]
+async fn search_finds_substrings_of_name_or_summary_in_listing_order_across_pages() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let mut kafka = Vec::new();
+    for (name, summary, matches) in [
+        ("Kafka Cluster Migration", "Move your brokers.", true),
+        ("Redis Health Check", "We tune Redis.", false),
+        ("Event Streaming Service", "Managed KAFKA for your teams.", true),
+        ("Data Lake Assessment", "Find what your lake holds.", false),
+        ("Apache Kafka Training", "Three days of streams.", true),
+    ] {
+        let product = app.listed_product_with(&token, named(name, summary)).await;
+        if matches {
+            kafka.push(id(&product).to_owned());
+        }
+    }
+    kafka.reverse(); // newest listing first
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=kafka&limit=2").await, kafka);
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=KaFk&limit=1").await, kafka);
+    let mut oldest_first = kafka.clone();
+    oldest_first.reverse();
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=kafka&order=asc&limit=2").await, oldest_first);
+    // Shorter than a trigram: served by a scan in listing order, same answer.
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=ka&limit=2").await.len(), 3);
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=kafka%20c&limit=5").await, kafka[2..].to_vec());
+    assert!(all_pages(&app, "/v1/catalog/products?q=kafka&delivery_method=saas").await.is_empty());
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=kafka&delivery_method=professional_service").await, kafka);
+}
+
+#[actix_web::test]
+async fn search_takes_quotes_and_wildcards_literally() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let literal = app.listed_product_with(&token, named("Uptime Guarantee Service", "Up 100% of the \"time\".")).await;
+    app.listed_product_with(&token, named("Uptime Review Service", "Up 1000 days in a row.")).await;
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=100%25").await, [id(&literal)]);
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=%22time%22").await, [id(&literal)]);
+    assert!(all_pages(&app, "/v1/catalog/products?q=up_1").await.is_empty());
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=%22").await, [id(&literal)]);
+}
+
+#[actix_web::test]
+async fn search_leaves_out_hidden_and_discontinued_products_and_follows_modifications() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let reviewer = app.token("reviewer-1", shelf_domain::Role::Reviewer);
+    let mut hidden = named("Hidden Kafka Service", "Not listed.");
+    hidden["public_sales"] = json!(false);
+    app.listed_product_with(&token, hidden).await;
+    let removed = app.listed_product_with(&token, named("Removed Kafka Service", "Gone soon.")).await;
+    let renamed = app.listed_product_with(&token, named("Kafka Operations", "Streams run for you.")).await;
+    app.get(&format!("/v1/catalog/products/{}", id(&removed)), None).await.assert_status(200);
+    let removal = app.post(&format!("/v1/products/{}/remove", id(&removed)), Some(&token), &json!({})).await;
+    removal.assert_status(200);
+    app.get(&format!("/v1/catalog/products/{}", id(&removed)), None).await.problem(410);
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=kafka").await, [id(&renamed)]);
+    // An approved modification that renames the product moves it out of this search and into another,
+    // and its catalog entry (cached by this read) follows.
+    let before = app.get(&format!("/v1/catalog/products/{}", id(&renamed)), None).await;
+    assert_eq!(before.json()["content"]["name"], "Kafka Operations");
+    let draft = app.post(&format!("/v1/products/{}/drafts", id(&renamed)), Some(&token), &json!({})).await;
+    draft.assert_status(201);
+    let draft = draft.json();
+    let patch = json!({"content": {"name": "Pulsar Operations", "summary": "Topics run for you."}});
+    let path = format!("/v1/drafts/{}", id(&draft));
+    let etag = format!("\"{}\"", draft["version"]);
+    app.call(Method::PATCH, &path, Some(&token), &[("If-Match", &etag)], Body::Json(&patch)).await.assert_status(200);
+    let submitted = app.post(&format!("{path}/submit"), Some(&token), &json!({})).await;
+    submitted.assert_status(201);
+    let approve = format!("/v1/applications/{}/approve", id(&submitted.json()));
+    app.post(&approve, Some(&reviewer), &json!({})).await.assert_status(200);
+    assert!(all_pages(&app, "/v1/catalog/products?q=kafka").await.is_empty());
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=pulsar").await, [id(&renamed)]);
+    let entry = app.get(&format!("/v1/catalog/products/{}", id(&renamed)), None).await;
+    assert_eq!(entry.json()["content"]["name"], "Pulsar Operations");
+    assert_eq!(entry.header("etag"), Some("\"2\""));
+}
+
+#[actix_web::test]
+async fn a_catalog_page_token_from_another_list_is_400() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    app.listed_product(&token).await;
+    let draft = app.create_draft(&token, json!({})).await;
+    app.create_draft(&token, json!({})).await;
+    let drafts = app.get("/v1/drafts?limit=1", Some(&token)).await.json();
+    let foreign = drafts["next_page_token"].as_str().unwrap();
+    assert!(!id(&draft).is_empty());
+    let problem = app.get(&format!("/v1/catalog/products?page_token={foreign}"), None).await.problem(400);
+    assert_eq!(problem["errors"][0]["parameter"], "page_token");
+}
+
+#[actix_web::test]
+async fn a_search_with_control_characters_is_a_400_naming_q_in_the_catalog_and_the_drafts() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    app.listed_product(&token).await;
+    for q in ["W%00x", "ab%00cd%22", "%00", "kaf%1Bka", "x%7F"] {
+        let p = app.get(&format!("/v1/catalog/products?q={q}"), None).await.problem(400);
+        assert_eq!(p["errors"][0]["parameter"], "q", "{q}: {p}");
+        let p = app.get(&format!("/v1/drafts?q={q}"), Some(&token)).await.problem(400);
+        assert_eq!(p["errors"][0]["parameter"], "q", "{q}: {p}");
+    }
+    let p = app.get("/v1/catalog/products?q=tab%09no", None).await.problem(400);
+    assert_eq!(p["errors"][0]["parameter"], "q", "{p}");
+    app.get("/v1/catalog/products?q=plain%20words", None).await.assert_status(200);
+    app.get("/v1/catalog/products/x%00y", None).await.problem(404);
+    app.get("/v1/drafts/x%00y", Some(&token)).await.problem(404);
+}
+
+#[actix_web::test]
+async fn a_nul_character_in_a_drafts_text_is_a_422_naming_the_field_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({ "name": "Kafka Migration Service" })).await;
+    let path = format!("/v1/drafts/{}", draft["id"].as_str().unwrap());
+    let etag = app.get(&path, Some(&token)).await.header("etag").unwrap().to_owned();
+    let r = app.patch(&path, &token, Some(&etag), &json!({ "content": { "name": "Kafka\u{0}Migration" } })).await;
+    let status = r.status.as_u16();
+    assert!(status == 422 || status == 400, "{status}");
+    let p = r.problem(status);
+    assert!(p.to_string().contains("name"), "{p}");
+    assert_eq!(app.get(&path, Some(&token)).await.json()["content"]["name"], "Kafka Migration Service");
+}

@@ -162,3 +162,21 @@ async fn with_its_files_a_complete_draft_is_ready() {
     assert_eq!(report, json!({"ready": true, "violations": []}));
     let _ = complete_content();
 }
+
+#[actix_web::test]
+async fn the_same_logo_put_on_many_drafts_at_once_is_stored_once_without_errors() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let mut drafts = Vec::new();
+    for _ in 0..16 {
+        drafts.push(app.create_draft(&token, json!({})).await["id"].as_str().unwrap().to_owned());
+    }
+    let logo = png(120, 120);
+    let puts = drafts.iter().map(|id| app.put_logo(&token, id, logo.clone()));
+    for response in futures_util::future::join_all(puts).await {
+        response.assert_status(200);
+    }
+    for id in &drafts {
+        assert_eq!(app.get(&format!("/v1/drafts/{id}/logo"), Some(&token)).await.body, logo);
+    }
+}

@@ -77,6 +77,7 @@ pub fn test_config(database_url: String) -> Config {
         smtp_url: None,
         mail_from: None,
         sms_webhook_url: None,
+        catalog_cache_mb: 32,
     }
 }
 
@@ -285,14 +286,24 @@ impl TestApp {
 
     /// A listed product of the seller (a complete release, approved); returns the product.
     pub async fn listed_product(&self, token: &str) -> Value {
-        let draft = self.ready_draft(token).await;
+        self.listed_product_with(token, complete_content()).await
+    }
+
+    /// A listed product of the seller with this content.
+    pub async fn listed_product_with(&self, token: &str, content: Value) -> Value {
+        let draft = self.ready_draft_with(token, content).await;
         let application = self.approve_draft(token, &draft).await;
         self.get(&format!("/v1/products/{}", application["product_id"].as_str().unwrap()), Some(token)).await.json()
     }
 
     /// A draft with the complete content, a logo and one request template: ready to submit.
     pub async fn ready_draft(&self, token: &str) -> Value {
-        let draft = self.create_draft(token, complete_content()).await;
+        self.ready_draft_with(token, complete_content()).await
+    }
+
+    /// A draft with this content, a logo and one request template.
+    pub async fn ready_draft_with(&self, token: &str, content: Value) -> Value {
+        let draft = self.create_draft(token, content).await;
         let id = draft["id"].as_str().unwrap();
         self.put_logo(token, id, png(120, 120)).await.assert_status(200);
         self.upload(token, id, "Order form.docx", &ooxml("word/document.xml")).await.assert_status(201);

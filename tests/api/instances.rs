@@ -272,3 +272,41 @@ async fn a_killed_server_leaves_consistent_data_and_delivers_after_restart() {
     let (url, _guard) = fresh_database();
     kill_mid_burst_then_check(&url).await;
 }
+
+async fn catalog_status(base: &str, product: &str) -> u16 {
+    let client = awc::Client::builder().timeout(Duration::from_secs(30)).finish();
+    client.get(format!("{base}/v1/catalog/products/{product}")).send().await.map_or(0, |r| r.status().as_u16())
+}
+
+#[actix_web::test]
+async fn a_change_through_one_instance_reaches_the_other_instances_cached_catalog_entry() {
+    if !is_postgres() {
+        eprintln!("SHELF_TEST_DATABASE_URL is not set: the two-instance cache check runs in the PostgreSQL pass");
+        return;
+    }
+    let (url, _guard) = fresh_database();
+    let (smtp, _received) = smtp_listener();
+    let (one, two) = (Instance::start(&url, &smtp), Instance::start(&url, &smtp));
+    let seller = token("seller-a", Role::Seller);
+    let draft = ready_draft(&one.base, &seller).await;
+    let (status, application) =
+        json_call("POST", &format!("{}/v1/drafts/{draft}/submit", one.base), &seller, &[], &json!({})).await;
+    assert_eq!(status, 201);
+    let approve = format!("{}/v1/applications/{}/approve", one.base, application["id"].as_str().unwrap());
+    let (status, approved) = json_call("POST", &approve, &token("rev", Role::Reviewer), &[], &json!({})).await;
+    assert_eq!(status, 200);
+    let product = approved["product_id"].as_str().unwrap().to_owned();
+    // Both instances now hold the entry.
+    assert_eq!(catalog_status(&one.base, &product).await, 200);
+    assert_eq!(catalog_status(&two.base, &product).await, 200);
+
+    let remove = format!("{}/v1/products/{product}/remove", one.base);
+    assert_eq!(json_call("POST", &remove, &seller, &[], &json!({})).await.0, 200);
+    // The instance that made the change drops its copy at once; the other within its event poll.
+    assert_eq!(catalog_status(&one.base, &product).await, 410);
+    let started = Instant::now();
+    while catalog_status(&two.base, &product).await != 410 {
+        assert!(started.elapsed() < Duration::from_secs(5), "the other instance still serves the removed product");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -48,6 +48,16 @@ impl std::str::FromStr for ProductStatus {
     }
 }
 
+/// A product as the catalog offers it: removed specifications and SKUs are left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CatalogProduct {
+    pub id: String,
+    /// `on_sale` (listed) or `hidden` (reachable by its URL only).
+    pub status: ProductStatus,
+    pub content: DraftContent,
+    pub updated_at: DateTime<Utc>,
+}
+
 /// What the seller removed: discontinued specifications (by key) and SKUs (by specification key and code).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Removed {
@@ -82,6 +92,16 @@ impl Product {
             .iter()
             .flatten()
             .filter(|s| s.key.as_ref().is_some_and(|k| !self.removed.specifications.contains(k)))
+    }
+
+    /// The product as the catalog offers it (rendered once per version and served as stored bytes).
+    pub fn catalog_entry(&self) -> CatalogProduct {
+        CatalogProduct {
+            id: self.id.clone(),
+            status: self.status,
+            content: self.offered_content(),
+            updated_at: self.updated_at,
+        }
     }
 
     /// The content as the catalog offers it: without removed specifications and SKUs.

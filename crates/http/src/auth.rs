@@ -93,8 +93,10 @@ impl Authenticator {
         let claims = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
             .map_err(|e| ApiError::Unauthorized(format!("the token was refused: {}", describe(&e))))?
             .claims;
-        if claims.sub.is_empty() || claims.sub.len() > 255 {
-            return Err(ApiError::Unauthorized("the token's `sub` must be 1..255 characters".into()));
+        if claims.sub.is_empty() || claims.sub.len() > 255 || claims.sub.chars().any(char::is_control) {
+            return Err(ApiError::Unauthorized(
+                "the token's `sub` must be 1..255 characters, none of them control characters".into(),
+            ));
         }
         Ok(Account { id: claims.sub, role: claims.role, email: claims.email, phone: claims.phone })
     }

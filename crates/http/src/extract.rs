@@ -132,6 +132,7 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -
 const ARRAY_MEMBERS: &[&str] =
     &["highlights", "specifications", "attributes", "values", "skus", "tiers", "dates", "emails", "phones"];
 
+/// Also refuses NUL characters in strings and member names.
 fn refuse_misplaced_arrays(value: &serde_json::Value, pointer: &mut String) -> Result<(), FieldError> {
     use serde_json::Value;
     let misplaced = |pointer: &str| {
@@ -143,8 +144,12 @@ fn refuse_misplaced_arrays(value: &serde_json::Value, pointer: &mut String) -> R
     };
     match value {
         Value::Array(_) if pointer.is_empty() => Err(misplaced(pointer)),
+        Value::String(text) if text.contains('\0') => Err(nul(pointer)),
         Value::Object(members) => {
             for (key, member) in members {
+                if key.contains('\0') {
+                    return Err(nul(pointer));
+                }
                 let len = pointer.len();
                 pointer.push('/');
                 pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
@@ -169,6 +174,11 @@ fn refuse_misplaced_arrays(value: &serde_json::Value, pointer: &mut String) -> R
         }
         _ => Ok(()),
     }
+}
+
+/// No store keeps U+0000 in text (PostgreSQL refuses it), and no field has a use for it.
+fn nul(pointer: &str) -> FieldError {
+    FieldError::at_pointer(pointer, ViolationCode::InvalidValue, "must not contain the NUL character (U+0000)")
 }
 
 fn unprocessable(error: FieldError) -> ApiError {
@@ -229,7 +239,12 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(req.query_string().as_bytes()));
+        let pairs = form_urlencoded::parse(req.query_string().as_bytes());
+        if let Some((name, _)) = pairs.clone().find(|(_, value)| value.chars().any(char::is_control)) {
+            let message = "must not contain control characters";
+            return std::future::ready(Err(ApiError::bad_parameter(&name, ViolationCode::InvalidValue, message)));
+        }
+        let de = serde_urlencoded::Deserializer::new(pairs);
         std::future::ready(serde_path_to_error::deserialize(de).map(Query).map_err(|e| {
             let path = e.path().to_string();
             let message = e.into_inner().to_string();

@@ -5,7 +5,7 @@ mod admin;
 mod applications;
 mod attributes;
 pub mod auth;
-mod catalog;
+pub mod catalog;
 pub(crate) mod drafts;
 pub mod etag;
 pub mod extract;
@@ -68,6 +68,8 @@ pub struct AppState {
     /// The marketplace time zone, seconds east of UTC (review deadlines count its working days).
     pub marketplace_offset_seconds: i32,
     pub rate_limits: rate_limit::RateLimits,
+    /// Catalog entries served without a database read.
+    pub catalog_cache: catalog::cache::CatalogCache,
 }
 
 /// Hex SHA-256 of `bytes` (file hashes, idempotency fingerprints).
@@ -111,6 +113,7 @@ pub fn app(
         }))
         .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/openapi.json", (*api).clone()))
         .default_service(web::to(fallback::not_found_or_method))
+        .wrap(from_fn(fallback::nul_in_path))
         .wrap(from_fn(idempotency::middleware))
         .wrap(from_fn(rate_limit::middleware))
         .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))

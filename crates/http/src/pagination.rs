@@ -84,14 +84,17 @@ pub fn encode(key: &str, order: Order) -> String {
     URL_SAFE_NO_PAD.encode(format!("{}:{key}", order.tag()))
 }
 
+/// A page token this list did not make (400).
+pub fn bad_token() -> ApiError {
+    ApiError::bad_parameter(
+        "page_token",
+        ViolationCode::InvalidValue,
+        "not a page token of this list and order; pass next_page_token back as it was given",
+    )
+}
+
 fn decode(token: &str, order: ListOrder) -> Result<String, ApiError> {
-    let bad = || {
-        ApiError::bad_parameter(
-            "page_token",
-            ViolationCode::InvalidValue,
-            "not a page token of this list and order; pass next_page_token back as it was given",
-        )
-    };
+    let bad = bad_token;
     let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
     let text = String::from_utf8(raw).map_err(|_| bad())?;
     let (tag, key) = text.split_once(':').ok_or_else(bad)?;

@@ -7,16 +7,17 @@ use crate::{
     admin, applications, attributes, catalog, drafts, health, notifications, pricing_templates, products, service_flows,
 };
 
+/// Routes are matched in this order: the catalog, the busiest reads, comes first.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::healthz).service(health::readyz).service(
         scope::scope("/v1")
+            .configure(catalog::configure)
             .configure(service_flows::configure)
             .configure(drafts::configure)
             .configure(attributes::configure)
             .configure(pricing_templates::configure)
             .configure(applications::configure)
             .configure(products::configure)
-            .configure(catalog::configure)
             .configure(notifications::configure)
             .configure(admin::configure),
     );

@@ -1,17 +1,22 @@
 //! Applications: submissions under review. Seller reads are scoped by `seller_id`; the reviewer
 //! queue reads across sellers; a decision is a conditional update on the status (taken exactly once).
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::prelude::*;
-use shelf_domain::DraftKind;
-use shelf_domain::application::{Application, ApplicationStatus, HistoryEntry, Snapshot};
+use std::collections::BTreeSet;
 
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use shelf_domain::application::{Application, ApplicationStatus, HistoryEntry, Snapshot};
+use shelf_domain::{Draft, DraftKind};
+
+use crate::drafts::DraftRow;
+use crate::notifications::{ReceiverColumns, Receivers, pick_receivers};
 use crate::page::keyset;
-use crate::schema::applications as apps;
+use crate::schema::{account_contacts, applications as apps, drafts, notification_settings, settings};
+use crate::settings::{HOLIDAYS, parse_holidays};
 use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, to_db_time, to_json};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = apps)]
+#[diesel(table_name = apps, treat_none_as_default_value = false)]
 pub struct ApplicationRow {
     pub id: String,
     pub seller_id: String,
@@ -101,22 +106,63 @@ pub fn insert(conn: &mut DbConnection, new: NewApplication<'_>) -> Result<Applic
     row.try_into()
 }
 
-/// How many applications the seller submitted in `[from, to)`.
-pub fn count_submitted_between(
+/// What a submission needs to know, read in one query: the seller's draft, the holiday calendar,
+/// and how many applications the seller submitted in `[from, to)` (the marketplace day).
+pub struct SubmissionContext {
+    pub draft: Draft,
+    pub holidays: BTreeSet<NaiveDate>,
+    pub submitted_today: i64,
+}
+
+pub fn submission_context(
     conn: &mut DbConnection,
     seller_id: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<i64> {
-    Ok(apps::table
+    draft_id: &str,
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+) -> Result<SubmissionContext> {
+    let holidays = settings::table.filter(settings::name.eq(HOLIDAYS)).select(settings::value).single_value();
+    let submitted_today = apps::table
         .filter(apps::seller_id.eq(seller_id))
         .filter(apps::submitted_at.ge(to_db_time(from)).and(apps::submitted_at.lt(to_db_time(to))))
         .count()
-        .get_result(conn)?)
+        .single_value();
+    let row: Option<(DraftRow, Option<String>, Option<i64>)> = drafts::table
+        .filter(drafts::seller_id.eq(seller_id).and(drafts::id.eq(draft_id)))
+        .select((DraftRow::as_select(), holidays, submitted_today))
+        .first(conn)
+        .optional()?;
+    let (draft, holidays, submitted_today) = row.ok_or(Error::NotFound)?;
+    Ok(SubmissionContext {
+        draft: draft.try_into()?,
+        holidays: holidays.as_deref().map(parse_holidays).transpose()?.unwrap_or_default(),
+        submitted_today: submitted_today.unwrap_or(0),
+    })
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Application> {
     apps::table.find(id).select(ApplicationRow::as_select()).first(conn).optional()?.ok_or(Error::NotFound)?.try_into()
+}
+
+/// An application to decide and who will hear about the decision (its seller's receivers), in one query.
+pub fn get_for_decision(conn: &mut DbConnection, id: &str) -> Result<(Application, Receivers)> {
+    let own_settings = notification_settings::table.filter(notification_settings::seller_id.eq(apps::seller_id));
+    let own_contacts = account_contacts::table.filter(account_contacts::account_id.eq(apps::seller_id));
+    let row: Option<(ApplicationRow, ReceiverColumns)> = apps::table
+        .find(id)
+        .select((
+            ApplicationRow::as_select(),
+            (
+                own_settings.select(notification_settings::emails).single_value(),
+                own_settings.select(notification_settings::phones).single_value(),
+                own_settings.select(notification_settings::version).single_value(),
+                own_contacts.select(account_contacts::email).single_value(),
+                own_contacts.select(account_contacts::phone).single_value(),
+            ),
+        ))
+        .first(conn)
+        .optional()?;
+    let (application, receivers) = row.ok_or(Error::NotFound)?;
+    Ok((application.try_into()?, pick_receivers(receivers)?))
 }
 
 pub fn get_for_seller(conn: &mut DbConnection, seller_id: &str, id: &str) -> Result<Application> {
@@ -192,7 +238,7 @@ pub fn decide(conn: &mut DbConnection, current: &Application, decision: Decision
     let mut history = current.history.clone();
     history.push(HistoryEntry { status: decision.status, at: decision.at, by: decision.by.to_owned() });
     let target = apps::table.filter(apps::id.eq(&current.id).and(apps::status.eq(ApplicationStatus::Pending.as_str())));
-    let changed = diesel::update(target)
+    let decided: Option<ApplicationRow> = diesel::update(target)
         .set((
             apps::status.eq(decision.status.as_str()),
             apps::decided_at.eq(Some(to_db_time(decision.at))),
@@ -200,11 +246,10 @@ pub fn decide(conn: &mut DbConnection, current: &Application, decision: Decision
             apps::history.eq(to_json(&history)?),
             apps::product_id.eq(decision.product_id.or(current.product_id.as_deref())),
         ))
-        .execute(conn)?;
-    if changed == 0 {
-        return Err(Error::Conflict("the application was already decided".into()));
-    }
-    get(conn, &current.id)
+        .returning(apps::all_columns)
+        .get_result(conn)
+        .optional()?;
+    decided.ok_or_else(|| Error::Conflict("the application was already decided".into()))?.try_into()
 }
 
 /// The latest approved application of a product (whose snapshot the live product came from).

@@ -9,7 +9,7 @@ use crate::schema::drafts;
 use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = drafts)]
+#[diesel(table_name = drafts, treat_none_as_default_value = false)]
 pub struct DraftRow {
     pub id: String,
     pub seller_id: String,
@@ -197,27 +197,21 @@ pub fn transition(
 ) -> Result<Draft> {
     let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
     let target = drafts::table.filter(drafts::id.eq(id).and(drafts::state.eq_any(from)));
-    let updated: Option<DraftRow> = diesel::update(target)
-        .set((
-            drafts::state.eq(to.as_str()),
-            drafts::version.eq(drafts::version + 1),
-            drafts::updated_at.eq(to_db_time(now())),
-        ))
-        .returning(drafts::all_columns)
-        .get_result(conn)
-        .optional()?;
-    let Some(row) = updated else {
-        return Err(Error::Conflict("the draft is not in a state that allows this".into()));
+    let changes = (
+        drafts::state.eq(to.as_str()),
+        drafts::version.eq(drafts::version + 1),
+        drafts::updated_at.eq(to_db_time(now())),
+    );
+    // One statement either way: a release's draft learns its product as it closes.
+    let updated: Option<DraftRow> = match product_id {
+        Some(product_id) => diesel::update(target)
+            .set((changes, drafts::product_id.eq(product_id)))
+            .returning(drafts::all_columns)
+            .get_result(conn)
+            .optional()?,
+        None => diesel::update(target).set(changes).returning(drafts::all_columns).get_result(conn).optional()?,
     };
-    if let Some(product_id) = product_id {
-        diesel::update(drafts::table.find(id)).set(drafts::product_id.eq(product_id)).execute(conn)?;
-        return get_by_id(conn, id);
-    }
-    row.try_into()
-}
-
-fn get_by_id(conn: &mut DbConnection, id: &str) -> Result<Draft> {
-    drafts::table.find(id).select(DraftRow::as_select()).first(conn).optional()?.ok_or(Error::NotFound)?.try_into()
+    updated.ok_or_else(|| Error::Conflict("the draft is not in a state that allows this".into()))?.try_into()
 }
 
 /// How many drafts the seller has open (not closed).

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use shelf_domain::content::Attachments;
 use shelf_domain::files::MAX_REQUEST_TEMPLATES;
 
@@ -26,19 +25,22 @@ impl BlobStore for DatabaseBlobs {
         if exists {
             return Ok(());
         }
-        let inserted = diesel::insert_into(blobs::table)
-            .values((
-                blobs::sha256.eq(sha256),
-                blobs::size.eq(bytes.len() as i64),
-                blobs::data.eq(bytes),
-                blobs::created_at.eq(to_db_time(now())),
-            ))
-            .execute(conn);
-        match inserted {
-            // The same bytes stored by someone else meanwhile: content-addressed, so that is fine.
-            Ok(_) | Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(()),
-            Err(e) => Err(e.into()),
-        }
+        let row = (
+            blobs::sha256.eq(sha256),
+            blobs::size.eq(bytes.len() as i64),
+            blobs::data.eq(bytes),
+            blobs::created_at.eq(to_db_time(now())),
+        );
+        // The same bytes stored by someone else meanwhile is fine (content-addressed). A unique
+        // violation would abort a PostgreSQL transaction, so the insert must not raise one.
+        // diesel's multi-backend has no upsert: the statement is built for the connection's backend.
+        match conn {
+            DbConnection::Sqlite(c) => {
+                diesel::insert_into(blobs::table).values(row).on_conflict_do_nothing().execute(c)?
+            }
+            DbConnection::Pg(c) => diesel::insert_into(blobs::table).values(row).on_conflict_do_nothing().execute(c)?,
+        };
+        Ok(())
     }
 
     fn get(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>> {
@@ -200,10 +202,19 @@ pub fn remove(conn: &mut DbConnection, seller_id: &str, draft_id: &str, kind: Fi
 /// What the release-requirement check needs to know about a draft's files.
 pub fn attachments(conn: &mut DbConnection, draft_id: &str) -> Result<Attachments> {
     let kinds: Vec<String> = files::table.filter(files::draft_id.eq(draft_id)).select(files::kind).load(conn)?;
-    Ok(Attachments {
-        has_logo: kinds.iter().any(|k| k == FileKind::Logo.as_str()),
-        request_templates: kinds.iter().filter(|k| *k == FileKind::RequestTemplate.as_str()).count(),
-    })
+    Ok(attachments_of_kinds(kinds.iter().map(String::as_str)))
+}
+
+/// What these files of a draft give its release check.
+pub fn attachments_of(rows: &[FileRow]) -> Attachments {
+    attachments_of_kinds(rows.iter().map(|f| f.kind.as_str()))
+}
+
+fn attachments_of_kinds<'a>(kinds: impl Iterator<Item = &'a str> + Clone) -> Attachments {
+    Attachments {
+        has_logo: kinds.clone().any(|k| k == FileKind::Logo.as_str()),
+        request_templates: kinds.filter(|k| *k == FileKind::RequestTemplate.as_str()).count(),
+    }
 }
 
 /// The files of a draft with their hashes (a submission's snapshot names files by hash).

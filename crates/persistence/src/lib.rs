@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod attributes;
+pub mod bulk;
 pub mod drafts;
 pub mod files;
 pub mod idempotency;
@@ -147,10 +148,18 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(size.max(1))
             .min_idle(Some(1))
+            // A broken connection is found by `has_broken` when it is returned; testing each one on
+            // checkout would cost a round trip per request.
+            .test_on_check_out(false)
             .connection_timeout(Duration::from_secs(5))
             .build(Manager(target))
             .map_err(|e| Error::Unavailable(e.to_string()))?;
         Ok(Db { pool, backend, writer: Arc::new(Mutex::new(())) })
+    }
+
+    /// The most connections the pool opens.
+    pub fn max_connections(&self) -> u32 {
+        self.pool.max_size()
     }
 
     pub fn backend(&self) -> Backend {

@@ -8,9 +8,9 @@ use shelf_domain::product::{Product, ProductStatus, Removed};
 
 use crate::page::keyset;
 use crate::schema::products;
-use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time, to_json};
+use crate::{DbConnection, Error, Order, Page, Paged, Result, from_db_time, new_id, now, to_db_time, to_json};
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = products)]
 pub struct ProductRow {
     pub id: String,
@@ -23,6 +23,41 @@ pub struct ProductRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = products, treat_none_as_default_value = false)]
+pub struct NewProductRow {
+    pub id: String,
+    pub seller_id: String,
+    pub status: String,
+    pub delivery_method: Option<String>,
+    pub search_text: String,
+    pub content: String,
+    pub removed: String,
+    pub catalog_entry: String,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl NewProductRow {
+    /// The row of a product as it is now (its catalog entry rendered from it).
+    pub fn of(product: &Product) -> Result<NewProductRow> {
+        Ok(NewProductRow {
+            id: product.id.clone(),
+            seller_id: product.seller_id.clone(),
+            status: product.status.as_str().to_owned(),
+            delivery_method: method_text(&product.content),
+            search_text: search_text(&product.content),
+            content: to_json(&product.content)?,
+            removed: to_json(&product.removed)?,
+            catalog_entry: to_json(&product.catalog_entry())?,
+            version: product.version,
+            created_at: to_db_time(product.created_at),
+            updated_at: to_db_time(product.updated_at),
+        })
+    }
 }
 
 impl TryFrom<ProductRow> for Product {
@@ -49,25 +84,27 @@ fn search_text(content: &DraftContent) -> String {
 }
 
 fn method_text(content: &DraftContent) -> Option<String> {
-    content.delivery_method.and_then(|m| serde_json::to_value(m).ok()).and_then(|v| v.as_str().map(str::to_owned))
+    content.delivery_method.map(|m| m.as_str().to_owned())
 }
 
 pub fn insert(conn: &mut DbConnection, seller_id: &str, content: &DraftContent) -> Result<Product> {
-    let at = to_db_time(now());
-    let row = ProductRow {
+    let product = new_product(seller_id, content.clone(), now());
+    diesel::insert_into(products::table).values(NewProductRow::of(&product)?).execute(conn)?;
+    Ok(product)
+}
+
+/// A product just released from `content`.
+pub fn new_product(seller_id: &str, content: DraftContent, at: chrono::DateTime<chrono::Utc>) -> Product {
+    Product {
         id: new_id(),
         seller_id: seller_id.to_owned(),
-        status: ProductStatus::for_content(content).as_str().to_owned(),
-        delivery_method: method_text(content),
-        search_text: search_text(content),
-        content: to_json(content)?,
-        removed: to_json(&Removed::default())?,
+        status: ProductStatus::for_content(&content),
+        content,
+        removed: Removed::default(),
         version: 1,
         created_at: at,
         updated_at: at,
-    };
-    diesel::insert_into(products::table).values(&row).execute(conn)?;
-    row.try_into()
+    }
 }
 
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Product> {
@@ -98,24 +135,129 @@ pub fn list_for_seller(
     page.finish(rows, |r| r.id.clone()).try_map(Product::try_from)
 }
 
-/// Listed products (on sale), optionally searched and filtered.
-pub fn catalog(
-    conn: &mut DbConnection,
-    q: Option<&str>,
-    delivery_method: Option<DeliveryMethod>,
-    page: &Page,
-) -> Result<Paged<Product>> {
-    let mut query = products::table.filter(products::status.eq(ProductStatus::OnSale.as_str())).into_boxed();
-    if let Some(q) = q {
-        query = query.filter(products::search_text.like(crate::drafts::like_contains(q)).escape('\\'));
+/// A product's catalog entry as stored: what `GET /v1/catalog/products/{id}` serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    pub id: String,
+    pub status: ProductStatus,
+    pub version: i64,
+    /// The rendered JSON of the product as offered.
+    pub json: String,
+}
+
+#[derive(Debug, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = products)]
+struct EntryRow {
+    id: String,
+    seq: i64,
+    status: String,
+    version: i64,
+    catalog_entry: String,
+}
+
+impl EntryRow {
+    /// Rows written before entries were stored (an empty entry) are rendered on read.
+    fn into_entry(self, conn: &mut DbConnection) -> Result<CatalogEntry> {
+        let status = self.status.parse().map_err(|e| Error::Corrupt(format!("product {}: status: {e}", self.id)))?;
+        let json = match self.catalog_entry.is_empty() {
+            true => to_json(&get(conn, &self.id)?.catalog_entry())?,
+            false => self.catalog_entry,
+        };
+        Ok(CatalogEntry { id: self.id, status, version: self.version, json })
     }
-    if let Some(method) =
-        delivery_method.and_then(|m| serde_json::to_value(m).ok()).and_then(|v| v.as_str().map(str::to_owned))
+}
+
+/// A product's catalog entry (any status: the caller decides what a discontinued one means).
+pub fn catalog_entry(conn: &mut DbConnection, id: &str) -> Result<CatalogEntry> {
+    let row = products::table.find(id).select(EntryRow::as_select()).first(conn).optional()?.ok_or(Error::NotFound)?;
+    row.into_entry(conn)
+}
+
+/// What the catalog list asks for: an optional search and delivery method, a page after a listing
+/// position (`seq`).
+#[derive(Debug, Clone, Default)]
+pub struct CatalogQuery<'a> {
+    pub q: Option<&'a str>,
+    pub delivery_method: Option<DeliveryMethod>,
+    pub limit: u32,
+    pub after: Option<i64>,
+    pub order: Order,
+}
+
+/// The shortest search SQLite's trigram index serves; shorter ones scan the listing in order.
+const TRIGRAM: usize = 3;
+
+/// Listed products (on sale), newest listing first unless asked otherwise, optionally searched
+/// (name and summary contain `q`, case-insensitively) and filtered. Keyset on the listing sequence:
+/// constant cost per page at any depth. Returns the entries and the position after the page.
+pub fn catalog(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Paged<CatalogEntry>> {
+    let method = query.delivery_method.map(|m| m.as_str());
+    let fetch = i64::from(query.limit) + 1;
+    let needle = query.q.map(str::to_lowercase);
+    let rows = if let (DbConnection::Sqlite(c), Some(needle)) = (&mut *conn, &needle)
+        && needle.chars().count() >= TRIGRAM
     {
-        query = query.filter(products::delivery_method.eq(method));
-    }
-    let rows = keyset!(query, products::id, page).select(ProductRow::as_select()).load(conn)?;
-    page.finish(rows, |r| r.id.clone()).try_map(Product::try_from)
+        search_sqlite(c, needle, method, query.after, query.order, fetch)?
+    } else {
+        let mut rows = products::table.filter(products::status.eq(ProductStatus::OnSale.as_str())).into_boxed();
+        if let Some(needle) = &needle {
+            rows = rows.filter(products::search_text.like(crate::drafts::like_contains(needle)).escape('\\'));
+        }
+        if let Some(method) = method {
+            rows = rows.filter(products::delivery_method.eq(method));
+        }
+        rows = match (query.order, query.after) {
+            (Order::NewestFirst, Some(after)) => rows.filter(products::seq.lt(after)).order(products::seq.desc()),
+            (Order::NewestFirst, None) => rows.order(products::seq.desc()),
+            (Order::OldestFirst, Some(after)) => rows.filter(products::seq.gt(after)).order(products::seq.asc()),
+            (Order::OldestFirst, None) => rows.order(products::seq.asc()),
+        };
+        rows.limit(fetch).select(EntryRow::as_select()).load(conn)?
+    };
+    let page = Page { limit: query.limit, after: None, order: query.order };
+    let paged = page.finish(rows, |r| r.seq.to_string());
+    let next_after = paged.next_after;
+    let items = paged.items.into_iter().map(|r| r.into_entry(conn)).collect::<Result<_>>()?;
+    Ok(Paged { items, next_after })
+}
+
+/// The FTS5 trigram index answers the search in listing order (its rowid is the product's seq),
+/// so a page stops after `fetch` matches however many products match. The needle is one phrase:
+/// its trigrams, one after another.
+fn search_sqlite(
+    conn: &mut diesel::SqliteConnection,
+    needle: &str,
+    method: Option<&str>,
+    after: Option<i64>,
+    order: Order,
+    fetch: i64,
+) -> Result<Vec<EntryRow>> {
+    use diesel::sql_types::{BigInt, Text};
+    let (cmp, dir) = match order {
+        Order::NewestFirst => ("<", "DESC"),
+        Order::OldestFirst => (">", "ASC"),
+    };
+    let sql = format!(
+        "SELECT p.id, p.seq, p.status, p.version, p.catalog_entry FROM products p WHERE p.seq IN \
+         (SELECT rowid FROM catalog_search WHERE catalog_search MATCH ? AND (? = '' OR delivery_method = ?) \
+         AND rowid {cmp} ? ORDER BY rowid {dir} LIMIT ?) ORDER BY p.seq {dir}"
+    );
+    let boundary = after.unwrap_or(match order {
+        Order::NewestFirst => i64::MAX,
+        Order::OldestFirst => i64::MIN,
+    });
+    Ok(diesel::sql_query(sql)
+        .bind::<Text, _>(phrase(needle))
+        .bind::<Text, _>(method.unwrap_or(""))
+        .bind::<Text, _>(method.unwrap_or(""))
+        .bind::<BigInt, _>(boundary)
+        .bind::<BigInt, _>(fetch)
+        .load(conn)?)
+}
+
+/// `needle` as one FTS5 phrase (quotes doubled), matched literally.
+fn phrase(needle: &str) -> String {
+    format!("\"{}\"", needle.replace('"', "\"\""))
 }
 
 /// Replaces the live content (an approved modification); the status follows `public_sales` unless
@@ -145,20 +287,41 @@ fn save(
     content: &DraftContent,
     removed: &Removed,
 ) -> Result<Product> {
+    let saved = Product {
+        status,
+        content: content.clone(),
+        removed: removed.clone(),
+        version: product.version + 1,
+        updated_at: now(),
+        ..product.clone()
+    };
+    let row = NewProductRow::of(&saved)?;
     let target = products::table.filter(products::id.eq(&product.id).and(products::version.eq(product.version)));
     let changed = diesel::update(target)
         .set((
-            products::status.eq(status.as_str()),
-            products::delivery_method.eq(method_text(content)),
-            products::search_text.eq(search_text(content)),
-            products::content.eq(to_json(content)?),
-            products::removed.eq(to_json(removed)?),
-            products::version.eq(product.version + 1),
-            products::updated_at.eq(to_db_time(now())),
+            products::status.eq(row.status),
+            products::delivery_method.eq(row.delivery_method),
+            products::search_text.eq(row.search_text),
+            products::content.eq(row.content),
+            products::removed.eq(row.removed),
+            products::catalog_entry.eq(row.catalog_entry),
+            products::version.eq(row.version),
+            products::updated_at.eq(row.updated_at),
         ))
         .execute(conn)?;
     if changed == 0 {
         return Err(Error::Conflict("the product changed meanwhile; try again".into()));
     }
-    get(conn, &product.id)
+    Ok(saved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phrase;
+
+    #[test]
+    fn a_needle_is_one_literal_phrase() {
+        assert_eq!(phrase("kafka"), r#""kafka""#);
+        assert_eq!(phrase(r#"say "hi" OR x*"#), r#""say ""hi"" OR x*""#);
+    }
 }

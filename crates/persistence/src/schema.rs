@@ -116,6 +116,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        catalog_entry -> Text,
+        seq -> BigInt,
     }
 }
 
@@ -169,13 +171,17 @@ diesel::table! {
 }
 
 diesel::table! {
-    events (cursor) {
-        cursor -> BigInt,
+    events (seq) {
+        cursor -> Nullable<BigInt>,
         seller_id -> Text,
         event_type -> Text,
         at -> Timestamp,
         application_id -> Nullable<Text>,
         product_id -> Nullable<Text>,
         draft_id -> Nullable<Text>,
+        seq -> BigInt,
     }
 }
+
+// Subqueries: a submission's context and a decision's receivers (`applications`).
+diesel::allow_tables_to_appear_in_same_query!(applications, drafts, settings, notification_settings, account_contacts);

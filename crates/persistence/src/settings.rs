@@ -8,7 +8,11 @@ use diesel::prelude::*;
 use crate::schema::settings;
 use crate::{DbConnection, Error, Result, now, to_db_time};
 
-const HOLIDAYS: &str = "holidays";
+pub(crate) const HOLIDAYS: &str = "holidays";
+
+pub(crate) fn parse_holidays(value: &str) -> Result<BTreeSet<NaiveDate>> {
+    serde_json::from_str(value).map_err(|e| Error::Corrupt(format!("holidays: {e}")))
+}
 
 /// The holiday calendar and its version (0 before it was ever set).
 pub fn holidays(conn: &mut DbConnection) -> Result<(BTreeSet<NaiveDate>, i64)> {
@@ -19,10 +23,7 @@ pub fn holidays(conn: &mut DbConnection) -> Result<(BTreeSet<NaiveDate>, i64)> {
         .optional()?;
     match row {
         None => Ok((BTreeSet::new(), 0)),
-        Some((value, version)) => {
-            let dates = serde_json::from_str(&value).map_err(|e| Error::Corrupt(format!("holidays: {e}")))?;
-            Ok((dates, version))
-        }
+        Some((value, version)) => Ok((parse_holidays(&value)?, version)),
     }
 }
 

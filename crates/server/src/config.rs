@@ -57,6 +57,8 @@ pub struct Config {
     pub mail_from: Option<String>,
     /// `SHELF_SMS_WEBHOOK_URL`: notification SMS are POSTed here as JSON.
     pub sms_webhook_url: Option<String>,
+    /// Memory for catalog entries served without a database read (`SHELF_CATALOG_CACHE_MB`, default 24; 0: off).
+    pub catalog_cache_mb: usize,
 }
 
 fn var(name: &'static str) -> Option<String> {
@@ -113,6 +115,7 @@ impl Config {
             smtp_url: var("SHELF_SMTP_URL"),
             mail_from: var("SHELF_MAIL_FROM"),
             sms_webhook_url: var("SHELF_SMS_WEBHOOK_URL"),
+            catalog_cache_mb: parse("SHELF_CATALOG_CACHE_MB", "a number of MiB")?.unwrap_or(24),
         })
     }
 }

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use actix_web::{HttpServer, web};
 use shelf_domain::Role;
+use shelf_http::catalog::cache::CatalogCache;
 use shelf_http::rate_limit::RateLimits;
 use shelf_http::{AppState, Authenticator, Claims, KeySource, Limits};
-use shelf_persistence::Db;
+use shelf_persistence::{Db, notifications};
 
 pub use config::{Config, ConfigError, JwtKey};
 
@@ -27,6 +28,8 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
         limits: Limits { json_body_bytes: config.json_body_bytes },
         marketplace_offset_seconds: config.marketplace_offset_seconds,
         rate_limits: RateLimits::new(config.rate_limit_per_minute, config.anonymous_rate_limit_per_minute),
+        // Entries live as long as the catalog's Cache-Control lets any cache keep them.
+        catalog_cache: CatalogCache::new(config.catalog_cache_mb << 20, Duration::from_secs(60)),
     }))
 }
 
@@ -57,10 +60,14 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let state = state(&config, db.clone())?;
     let api = Arc::new(shelf_http::openapi());
     let cors = config.cors_origins.clone();
-    let server = HttpServer::new(move || shelf_http::app(state.clone(), api.clone(), cors.clone()))
+    let app_state = state.clone();
+    let server = HttpServer::new(move || shelf_http::app(app_state.clone(), api.clone(), cors.clone()))
         .bind(&config.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?
-        .shutdown_timeout(30);
+        .shutdown_timeout(30)
+        // Blocking work is database work: more threads than connections would only wait for one
+        // (and each thread costs memory).
+        .worker_max_blocking_threads(db.max_connections() as usize);
     let addr = server.addrs().first().copied().map(|a| a.to_string()).unwrap_or(config.bind.clone());
     log::info!("shelf listening on http://{addr} ({:?} database)", db.backend());
     if let JwtKey::Generated(secret) = &config.jwt_key {
@@ -72,6 +79,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         config.sms_webhook_url.as_deref(),
     )?;
     actix_web::rt::spawn(outbox::run(db.clone(), Arc::new(delivery), Duration::from_millis(500)));
+    actix_web::rt::spawn(follow_events(db.clone(), state.clone()));
     actix_web::rt::spawn(purge_idempotency_keys(db));
     server.run().await.map_err(|e| e.to_string())
 }
@@ -85,6 +93,38 @@ fn print_demo_tokens(secret: &[u8], addr: &str) {
         println!("\nSwagger UI: http://{addr}/swagger-ui/  (Authorize, then paste a token)");
         println!("Demo seller token (24 h):\n  {seller}");
         println!("Demo reviewer token (24 h):\n  {reviewer}\n");
+    }
+}
+
+/// Every quarter second: numbers committed events for the feed (PostgreSQL; readers also do it
+/// first), and drops the cached catalog entries of products that changed, whichever instance
+/// changed them.
+async fn follow_events(db: Db, state: web::Data<AppState>) {
+    let mut every = actix_web::rt::time::interval(Duration::from_millis(250));
+    let mut cursor = None;
+    loop {
+        every.tick().await;
+        let db = db.clone();
+        let seen = cursor;
+        let followed = web::block(move || -> Result<_, shelf_persistence::Error> {
+            notifications::sequence_committed_events(&db)?;
+            db.read(|c| match seen {
+                None => Ok((notifications::last_cursor(c)?, Vec::new())),
+                Some(after) => {
+                    let changed = notifications::product_events_after(c, after, 1000)?;
+                    Ok((changed.last().map_or(after, |(at, _)| *at), changed))
+                }
+            })
+        })
+        .await;
+        match followed {
+            Ok(Ok((last, changed))) => {
+                changed.iter().for_each(|(_, product_id)| state.catalog_cache.invalidate(product_id));
+                cursor = Some(last);
+            }
+            Ok(Err(e)) => log::warn!("following events failed: {e}"),
+            Err(e) => log::warn!("following events failed: {e}"),
+        }
     }
 }
 

@@ -36,6 +36,20 @@ pub enum DeliveryMethod {
     Hardware,
 }
 
+impl DeliveryMethod {
+    /// The wire name (as serialised).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryMethod::Image => "image",
+            DeliveryMethod::Saas => "saas",
+            DeliveryMethod::License => "license",
+            DeliveryMethod::ProfessionalService => "professional_service",
+            DeliveryMethod::ConsultingService => "consulting_service",
+            DeliveryMethod::Hardware => "hardware",
+        }
+    }
+}
+
 /// Average delivery period bounds (whole calendar days) and the band outside which a warning is given.
 pub const AVG_DELIVERY_DAYS_MIN: u32 = 1;
 pub const AVG_DELIVERY_DAYS_MAX: u32 = 365;
@@ -230,6 +244,14 @@ fn check_avg_delivery_days(days: u32) -> Vec<Violation> {
 pub(crate) mod tests {
     use super::*;
     use crate::violation::Severity;
+
+    #[test]
+    fn delivery_method_names_are_their_wire_names() {
+        use DeliveryMethod::*;
+        for m in [Image, Saas, License, ProfessionalService, ConsultingService, Hardware] {
+            assert_eq!(serde_json::to_value(m).unwrap(), serde_json::json!(m.as_str()));
+        }
+    }
 
     pub fn complete() -> DraftContent {
         serde_json::from_value(serde_json::json!({

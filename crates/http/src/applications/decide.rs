@@ -10,7 +10,7 @@ use shelf_domain::notification::EventType;
 use shelf_domain::product::ProductStatus;
 use shelf_persistence::notifications::{self, Subject};
 
-use super::{ApplicationResponse, application_event, notify_decision};
+use super::{ApplicationResponse, application_event, application_subject, notify_decision};
 use crate::auth::Reviewer;
 use crate::extract::JsonBody;
 use crate::problem::{ApiError, FieldError};
@@ -42,7 +42,7 @@ pub async fn approve(
     let db = state.db.clone();
     let application = blocking(move || {
         db.write(|c| {
-            let current = applications::get(c, &id)?;
+            let (current, receivers) = applications::get_for_decision(c, &id)?;
             if current.status != ApplicationStatus::Pending {
                 return Err(ApiError::Conflict(format!("the application is already {}", current.status.as_str())));
             }
@@ -63,8 +63,7 @@ pub async fn approve(
             };
             let decided = applications::decide(c, &current, decision)?;
             drafts::transition(c, &current.draft_id, &[DraftState::InReview], DraftState::Closed, Some(&product.id))?;
-            notify_decision(c, &decided)?;
-            application_event(c, &decided, EventType::ApplicationApproved)?;
+            notify_decision(c, &decided, &receivers)?;
             let product_event = match (current.kind, product.status) {
                 (DraftKind::Release, ProductStatus::OnSale) => EventType::ProductListed,
                 (_, ProductStatus::Hidden) => EventType::ProductHidden,
@@ -75,11 +74,15 @@ pub async fn approve(
                 product_id: Some(&product.id),
                 draft_id: Some(&decided.draft_id),
             };
-            notifications::append_event(c, &decided.seller_id, product_event, subject)?;
+            let events = [(EventType::ApplicationApproved, application_subject(&decided)), (product_event, subject)];
+            notifications::append_events(c, &decided.seller_id, &events)?;
             Ok::<_, ApiError>(decided)
         })
     })
     .await?;
+    if let Some(product_id) = &application.product_id {
+        state.catalog_cache.invalidate(product_id);
+    }
     Ok(HttpResponse::Ok().json(ApplicationResponse::new(application, now())))
 }
 
@@ -134,7 +137,7 @@ pub async fn reject(
     let db = state.db.clone();
     let application = blocking(move || {
         db.write(|c| {
-            let current = applications::get(c, &id)?;
+            let (current, receivers) = applications::get_for_decision(c, &id)?;
             let decision = Decision {
                 status: ApplicationStatus::Rejected,
                 by: &reviewer.id,
@@ -144,7 +147,7 @@ pub async fn reject(
             };
             let decided = applications::decide(c, &current, decision)?;
             drafts::transition(c, &current.draft_id, &[DraftState::InReview], DraftState::Rejected, None)?;
-            notify_decision(c, &decided)?;
+            notify_decision(c, &decided, &receivers)?;
             application_event(c, &decided, EventType::ApplicationRejected)?;
             Ok::<_, ApiError>(decided)
         })

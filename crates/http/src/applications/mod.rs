@@ -29,15 +29,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub(crate) fn notify_decision(
     c: &mut shelf_persistence::DbConnection,
     application: &Application,
+    (emails, phones): &notifications::Receivers,
 ) -> Result<(), shelf_persistence::Error> {
     let name = application.snapshot.content.name.as_deref().unwrap_or("");
     let (subject, body) = decision_message(name, application.status, application.reason.as_deref());
     notifications::add_message(c, &application.seller_id, Some(&application.id), &subject, &body)?;
-    let (emails, phones) = notifications::receivers(c, &application.seller_id)?;
-    for email in &emails {
+    for email in emails {
         notifications::enqueue(c, Channel::Email, email, &subject, &body)?;
     }
-    for phone in &phones {
+    for phone in phones {
         notifications::enqueue(c, Channel::Sms, phone, &subject, &subject)?;
     }
     Ok(())
@@ -48,13 +48,17 @@ pub(crate) fn application_event(
     c: &mut shelf_persistence::DbConnection,
     application: &Application,
     event: EventType,
-) -> Result<i64, shelf_persistence::Error> {
-    let subject = Subject {
+) -> Result<(), shelf_persistence::Error> {
+    notifications::append_event(c, &application.seller_id, event, application_subject(application))
+}
+
+/// What an application event is about.
+pub(crate) fn application_subject(application: &Application) -> Subject<'_> {
+    Subject {
         application_id: Some(&application.id),
         product_id: application.product_id.as_deref(),
         draft_id: Some(&application.draft_id),
-    };
-    notifications::append_event(c, &application.seller_id, event, subject)
+    }
 }
 
 /// An application as the API returns it.

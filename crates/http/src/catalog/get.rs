@@ -1,7 +1,9 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use shelf_persistence::products;
 
-use super::{CatalogProduct, offered, respond_cached};
+use shelf_domain::product::{CatalogProduct, ProductStatus};
+
+use super::respond_cached;
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
 
@@ -23,7 +25,17 @@ pub async fn get(
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let db = state.db.clone();
-    let product = offered(blocking(move || Ok(db.read(|c| products::get(c, &id))?)).await?)?;
-    Ok(respond_cached(&req, &product))
+    let entry = match state.catalog_cache.get(&id) {
+        Some(entry) => entry,
+        None => {
+            let (db, id) = (state.db.clone(), id.into_inner());
+            let products::CatalogEntry { id, status, version, json } =
+                blocking(move || Ok(db.read(|c| products::catalog_entry(c, &id))?)).await?;
+            state.catalog_cache.put(&id, status, version, json.into())
+        }
+    };
+    if entry.status == ProductStatus::Discontinued {
+        return Err(ApiError::Gone("the product was removed from the catalog".into()));
+    }
+    Ok(respond_cached(&req, crate::etag::etag(entry.version), super::PRODUCT_CACHE_CONTROL, entry.json.clone()))
 }

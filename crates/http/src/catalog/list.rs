@@ -1,11 +1,11 @@
-use actix_web::http::header::{CACHE_CONTROL, ETAG, IF_NONE_MATCH};
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shelf_domain::content::DeliveryMethod;
-use shelf_persistence::products;
+use shelf_domain::product::CatalogProduct;
+use shelf_persistence::products::{self, CatalogQuery};
 use utoipa::{IntoParams, ToSchema};
 
-use super::CatalogProduct;
+use super::respond_cached;
 use crate::extract::Query;
 use crate::pagination::{self, ListOrder};
 use crate::problem::ApiError;
@@ -28,7 +28,9 @@ pub struct CatalogParams {
     pub order: Option<ListOrder>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+/// A page of listed products.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
 pub struct CatalogList {
     pub items: Vec<CatalogProduct>,
     /// Pass as `page_token` for the next page; null on the last.
@@ -53,22 +55,55 @@ pub async fn list(
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let page = pagination::page(params.limit, params.page_token.as_deref(), params.order)?;
-    let (db, query_page) = (state.db.clone(), page.clone());
+    let after = page.after.as_deref().map(|a| a.parse::<i64>().map_err(|_| pagination::bad_token())).transpose()?;
+    let (db, order) = (state.db.clone(), page.order);
     let paged = blocking(move || {
-        Ok(db.read(|c| products::catalog(c, params.q.as_deref(), params.delivery_method, &query_page))?)
+        let query = CatalogQuery {
+            q: params.q.as_deref(),
+            delivery_method: params.delivery_method,
+            limit: page.limit,
+            after,
+            order,
+        };
+        Ok(db.read(|c| products::catalog(c, &query))?)
     })
     .await?;
-    let next_page_token = pagination::next_token(&paged, &page);
-    let items = paged.items.iter().map(CatalogProduct::from).collect();
-    let body = serde_json::to_vec(&CatalogList { items, next_page_token }).map_err(ApiError::internal)?;
-    // A page is identified by its bytes: a client that has them gets 304.
-    let etag = format!("W/\"{}\"", &sha256_hex(&body)[..32]);
-    let fresh = req
-        .headers()
-        .get(IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let mut builder = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
-    builder.insert_header((CACHE_CONTROL, "public, max-age=30")).insert_header((ETAG, etag));
-    Ok(if fresh { builder.finish() } else { builder.content_type("application/json").body(body) })
+    let next_page_token = paged.next_after.as_deref().map(|key| pagination::encode(key, order));
+    // A page is identified by what is on it (each product at its version) and where it leads: a
+    // client that has it gets 304. Hashing these is cheaper than hashing the page's bytes.
+    let mut identity = String::with_capacity(paged.items.len() * 48 + 64);
+    for entry in &paged.items {
+        identity.push_str(&format!("{}:{};", entry.id, entry.version));
+    }
+    identity.push_str(next_page_token.as_deref().unwrap_or(""));
+    let etag = format!("W/\"{}\"", &sha256_hex(identity.as_bytes())[..32]);
+    if super::is_fresh(&req, &etag) {
+        return Ok(respond_cached(&req, etag, super::PAGE_CACHE_CONTROL, ""));
+    }
+    let body = page_body(paged.items.iter().map(|e| e.json.as_str()), next_page_token.as_deref());
+    Ok(respond_cached(&req, etag, super::PAGE_CACHE_CONTROL, body))
+}
+
+/// `{"items": [...], "next_page_token": ...}` from entries that are JSON already (no re-parsing).
+fn page_body<'a>(entries: impl Iterator<Item = &'a str> + Clone, next_page_token: Option<&str>) -> String {
+    let mut body = String::with_capacity(entries.clone().map(|e| e.len() + 1).sum::<usize>() + 96);
+    body.push_str("{\"items\":[");
+    for (i, entry) in entries.enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(entry);
+    }
+    body.push_str("],\"next_page_token\":");
+    // Tokens are URL-safe base64: nothing to escape.
+    match next_page_token {
+        Some(token) => {
+            body.push('"');
+            body.push_str(token);
+            body.push('"');
+        }
+        None => body.push_str("null"),
+    }
+    body.push('}');
+    body
 }

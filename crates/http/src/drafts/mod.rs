@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use shelf_domain::content::TemplateRef;
 use shelf_domain::pricing::template::PricingTemplateBody;
 use shelf_domain::product::check_modification;
-use shelf_persistence::{files, pricing_templates, products};
+use shelf_persistence::{pricing_templates, products};
 
 use crate::etag::set_etag;
 
@@ -86,9 +86,12 @@ fn prepare(db: &shelf_persistence::Db, seller_id: &str, content: &mut DraftConte
 
 /// The release-requirement check of a stored draft: the content rules, its files, the templates it
 /// names and, for a modification, the rules against the live product. Returns the templates too.
+/// The release-requirement check of a draft with these attachments (and, for a modification, against
+/// the live product). Returns the violations and the pricing templates the content names.
 fn release_check(
     c: &mut shelf_persistence::DbConnection,
     draft: &Draft,
+    attachments: shelf_domain::content::Attachments,
 ) -> Result<(Vec<shelf_domain::Violation>, BTreeMap<String, PricingTemplateBody>), shelf_persistence::Error> {
     let ids = draft.content.price_template_ids();
     let templates: BTreeMap<String, PricingTemplateBody> =
@@ -100,7 +103,6 @@ fn release_check(
         .iter()
         .map(|(id, t)| (id.clone(), TemplateRef { currency: t.currency.clone(), price: t.price.clone() }))
         .collect();
-    let attachments = files::attachments(c, &draft.id)?;
     let mut violations = draft.content.check(attachments, &refs);
     if let Some(product_id) = &draft.product_id {
         let live = products::get_for_seller(c, &draft.seller_id, product_id)?;

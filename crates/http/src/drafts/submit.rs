@@ -5,7 +5,7 @@ use shelf_domain::application::{Snapshot, SnapshotFile};
 use shelf_domain::calendar::{Calendar, EXTENDED_REVIEW_FROM};
 use shelf_domain::{DraftState, Violation};
 use shelf_persistence::applications::{self, NewApplication};
-use shelf_persistence::{drafts, files, now, settings};
+use shelf_persistence::{drafts, files, now};
 
 use super::release_check;
 use shelf_domain::notification::EventType;
@@ -44,26 +44,27 @@ pub async fn submit(
     let offset = state.marketplace_offset_seconds;
     let application = blocking(move || {
         db.write(|c| {
-            let draft = drafts::get_for_seller(c, &seller.id, &id)?;
+            let calendar = Calendar::new(offset, Default::default())
+                .ok_or_else(|| ApiError::internal("bad marketplace offset"))?;
+            let submitted_at = now();
+            let context = applications::submission_context(c, &seller.id, &id, calendar.day_bounds(submitted_at))?;
+            let draft = context.draft;
             if !draft.state.is_editable() {
                 return Err(ApiError::Conflict(format!(
                     "the draft is {} and cannot be submitted",
                     draft.state.as_str()
                 )));
             }
-            let (violations, templates) = release_check(c, &draft)?;
+            let draft_files = files::all_of_draft(c, &draft.id)?;
+            let (violations, templates) = release_check(c, &draft, files::attachments_of(&draft_files))?;
             let errors: Vec<Violation> = violations.into_iter().filter(Violation::is_error).collect();
             if !errors.is_empty() {
                 return Err(ApiError::invalid("", errors));
             }
-            let (holidays, _) = settings::holidays(c)?;
             let calendar =
-                Calendar::new(offset, holidays).ok_or_else(|| ApiError::internal("bad marketplace offset"))?;
-            let submitted_at = now();
-            let (day_start, day_end) = calendar.day_bounds(submitted_at);
-            let earlier_today = applications::count_submitted_between(c, &seller.id, day_start, day_end)?;
-            let extended_review = earlier_today + 1 >= i64::from(EXTENDED_REVIEW_FROM);
-            let snapshot_files = files::all_of_draft(c, &draft.id)?
+                Calendar::new(offset, context.holidays).ok_or_else(|| ApiError::internal("bad marketplace offset"))?;
+            let extended_review = context.submitted_today + 1 >= i64::from(EXTENDED_REVIEW_FROM);
+            let snapshot_files = draft_files
                 .into_iter()
                 .map(|f| SnapshotFile {
                     kind: f.kind,

@@ -44,7 +44,8 @@ pub async fn validate(
     let violations = blocking(move || {
         Ok(db.read(|c| {
             let draft = drafts::get_for_seller(c, &seller.id, &id)?;
-            release_check(c, &draft).map(|(violations, _)| violations)
+            let attachments = shelf_persistence::files::attachments(c, &draft.id)?;
+            release_check(c, &draft, attachments).map(|(violations, _)| violations)
         })?)
     })
     .await?;

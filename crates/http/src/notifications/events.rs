@@ -75,8 +75,12 @@ pub async fn list(
         ));
     }
     let db = state.db.clone();
-    let rows =
-        blocking(move || Ok(db.read(|c| notifications::events_after(c, &seller.id, after, i64::from(limit)))?)).await?;
+    let rows = blocking(move || {
+        // Number what has committed so far first (PostgreSQL), so a reader sees its own changes.
+        notifications::sequence_committed_events(&db)?;
+        Ok(db.read(|c| notifications::events_after(c, &seller.id, after, i64::from(limit)))?)
+    })
+    .await?;
     let next_cursor = rows.last().map_or(after, |r| r.cursor);
     let items = rows
         .into_iter()

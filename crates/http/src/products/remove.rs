@@ -43,6 +43,7 @@ async fn change(
         })
     })
     .await?;
+    state.catalog_cache.invalidate(&product.id);
     Ok(respond(product))
 }
 

@@ -1,0 +1,71 @@
+"""Prints bench/run.sh's results as one table with ratios to GET /healthz, then the targets."""
+import sys
+from collections import OrderedDict
+
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
+groups = OrderedDict()
+for row in rows:
+    row += [""] * (6 - len(row))
+    groups.setdefault(row[0], []).append(row[1:6])
+
+
+def num(text):
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def find(size, prefix, column):
+    for label, *values in groups.get(size, []):
+        if label.startswith(prefix):
+            return num(values[column])
+    return None
+
+
+print()
+print(f"| {'products':>9} | {'scenario':<38} | {'req/s':>8} | {'p50 ms':>7} | {'p99 ms':>7} | {'errors':>6} "
+      f"| {'req/s ÷ healthz':>15} | {'p99 ÷ healthz':>13} |")
+print(f"|{'-' * 11}|{'-' * 40}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 8}|{'-' * 17}|{'-' * 15}|")
+for size, items in groups.items():
+    ceiling_rps, ceiling_p99 = find(size, "GET /healthz", 0), find(size, "GET /healthz", 2)
+    for label, rps, p50, p99, errors in items:
+        r_rps = f"{num(rps) / ceiling_rps:.2f}" if num(rps) and ceiling_rps and p50 else ""
+        r_p99 = f"{num(p99) / ceiling_p99:.2f}" if num(p99) and ceiling_p99 else ""
+        print(f"| {size:>9} | {label:<38} | {rps:>8} | {p50:>7} | {p99:>7} | {errors:>6} | {r_rps:>15} | {r_p99:>13} |")
+
+sizes = [s for s in groups if s.isdigit()]
+print("\ntargets")
+
+
+def check(name, value, limit, better="<="):
+    if value is None:
+        print(f"  {name}: not measured")
+        return
+    ok = value <= limit if better == "<=" else value >= limit
+    print(f"  {'met ' if ok else 'MISS'} {name}: {value:.2f} (target {better} {limit})")
+
+
+for size in sizes:
+    h_rps, h_p99 = find(size, "GET /healthz", 0), find(size, "GET /healthz", 2)
+    by_id_rps, by_id_p99 = find(size, "GET catalog product", 0), find(size, "GET catalog product", 2)
+    if h_rps and by_id_rps:
+        check(f"{size}: catalog by id req/s ÷ healthz", by_id_rps / h_rps, 0.6, ">=")
+        check(f"{size}: catalog by id p99 ÷ healthz p99", by_id_p99 / h_p99, 2.0)
+    check(f"{size}: peak RSS MiB", find(size, "peak RSS", 0), 100)
+    check(f"{size}: start-up ms", find(size, "start-up", 0), 1000)
+if len(sizes) >= 2:
+    small, large = sizes[0], sizes[-1]
+    for prefix in ["GET catalog list, first", "GET catalog list, page", "GET review queue"]:
+        a, b = find(small, prefix, 2), find(large, prefix, 2)
+        if a and b:
+            check(f"{prefix} p99 at {large} ÷ at {small}", b / a, 1.5)
+    first = find(large, "GET catalog list, first", 2)
+    for prefix in ["GET catalog ?q=kafka", "GET catalog ?q=gringotts", "GET catalog ?q= (no match)"]:
+        q = find(large, prefix, 2)
+        if q and first:
+            check(f"{prefix} p99 ÷ first page p99 at {large}", q / first, 3.0)
+releases, tps = find("pg", "submit + approve", 0), find("pg", "pgbench", 0)
+if releases and tps:
+    check("releases/s ÷ pgbench tps", releases / tps, 0.3, ">=")
+check("PostgreSQL run peak RSS MiB", find("pg", "peak RSS", 0), 100)
