@@ -38,6 +38,10 @@ impl Instance {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                // Shown with the test's output when it fails.
+                if line.contains(" WARN ") || line.contains(" ERROR ") {
+                    eprintln!("instance: {line}");
+                }
                 if let Some(rest) = line.split("listening on http://").nth(1) {
                     let _ = tx.send(rest.split(' ').next().unwrap_or("").to_owned());
                 }

@@ -57,6 +57,9 @@ pub fn open_db(config: &Config) -> Result<Db, String> {
 /// Serves until SIGTERM or Ctrl-C, then drains in-flight requests.
 pub async fn serve(config: Config) -> Result<(), String> {
     let db = open_db(&config)?;
+    // Where following other instances' changes starts: taken before anything is cached, so no change
+    // after it can be missed.
+    let events_seen = db.read(notifications::last_cursor).map_err(|e| format!("cannot read the event feed: {e}"))?;
     let state = state(&config, db.clone())?;
     let api = Arc::new(shelf_http::openapi());
     let cors = config.cors_origins.clone();
@@ -79,7 +82,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         config.sms_webhook_url.as_deref(),
     )?;
     actix_web::rt::spawn(outbox::run(db.clone(), Arc::new(delivery), Duration::from_millis(500)));
-    actix_web::rt::spawn(follow_events(db.clone(), state.clone()));
+    actix_web::rt::spawn(follow_events(db.clone(), state.clone(), events_seen));
     actix_web::rt::spawn(purge_idempotency_keys(db));
     server.run().await.map_err(|e| e.to_string())
 }
@@ -99,28 +102,21 @@ fn print_demo_tokens(secret: &[u8], addr: &str) {
 /// Every quarter second: numbers committed events for the feed (PostgreSQL; readers also do it
 /// first), and drops the cached catalog entries of products that changed, whichever instance
 /// changed them.
-async fn follow_events(db: Db, state: web::Data<AppState>) {
+async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64) {
     let mut every = actix_web::rt::time::interval(Duration::from_millis(250));
-    let mut cursor = None;
     loop {
         every.tick().await;
         let db = db.clone();
-        let seen = cursor;
+        let after = cursor;
         let followed = web::block(move || -> Result<_, shelf_persistence::Error> {
             notifications::sequence_committed_events(&db)?;
-            db.read(|c| match seen {
-                None => Ok((notifications::last_cursor(c)?, Vec::new())),
-                Some(after) => {
-                    let changed = notifications::product_events_after(c, after, 1000)?;
-                    Ok((changed.last().map_or(after, |(at, _)| *at), changed))
-                }
-            })
+            db.read(|c| notifications::product_events_after(c, after, 1000))
         })
         .await;
         match followed {
-            Ok(Ok((last, changed))) => {
+            Ok(Ok(changed)) => {
                 changed.iter().for_each(|(_, product_id)| state.catalog_cache.invalidate(product_id));
-                cursor = Some(last);
+                cursor = changed.last().map_or(cursor, |(at, _)| *at);
             }
             Ok(Err(e)) => log::warn!("following events failed: {e}"),
             Err(e) => log::warn!("following events failed: {e}"),

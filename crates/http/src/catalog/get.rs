@@ -28,10 +28,10 @@ pub async fn get(
     let entry = match state.catalog_cache.get(&id) {
         Some(entry) => entry,
         None => {
-            let (db, id) = (state.db.clone(), id.into_inner());
+            let (db, id, ticket) = (state.db.clone(), id.into_inner(), state.catalog_cache.ticket());
             let products::CatalogEntry { id, status, version, json } =
                 blocking(move || Ok(db.read(|c| products::catalog_entry(c, &id))?)).await?;
-            state.catalog_cache.put(&id, status, version, json.into())
+            state.catalog_cache.put(ticket, &id, status, version, json.into())
         }
     };
     if entry.status == ProductStatus::Discontinued {
