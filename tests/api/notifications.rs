@@ -240,3 +240,23 @@ async fn sms_notifications_are_posted_to_the_webhook() {
     assert_eq!(sms["to"], "+86 755 0000 0000");
     assert!(sms["text"].as_str().unwrap().starts_with("Approved"));
 }
+
+#[actix_web::test]
+async fn the_contacts_of_the_latest_submission_receive_the_decision() {
+    let app = TestApp::spawn().await;
+    let first = seller_with_contacts("seller-a");
+    app.listed_product(&first).await;
+    let ttl = std::time::Duration::from_secs(3600);
+    let moved =
+        shelf_server::token(SECRET, "seller-a", Role::Seller, ttl, Some("new-address@example.com".into()), None)
+            .unwrap();
+    app.listed_product(&moved).await;
+    let (url, received) = smtp_listener();
+    let delivery = Delivery::new(Some(&url), None, None).unwrap();
+    // The first decision: an email and an SMS; the second: one email to the new address only.
+    assert_eq!(outbox::run_once(&app.db, &delivery).await.unwrap(), 3);
+    let mails = received.lock().unwrap().clone();
+    assert_eq!(mails.len(), 2);
+    assert!(mails.iter().any(|m| m.contains("new-address@example.com")), "{mails:?}");
+    assert_eq!(mails.iter().filter(|m| m.contains("seller-a@example.com")).count(), 1, "{mails:?}");
+}

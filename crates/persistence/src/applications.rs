@@ -103,15 +103,34 @@ pub fn insert(conn: &mut DbConnection, new: NewApplication<'_>) -> Result<Applic
         history: to_json(&history)?,
     };
     diesel::insert_into(apps::table).values(&row).execute(conn)?;
-    row.try_into()
+    // What was written, without parsing the snapshot back.
+    Ok(Application {
+        id: row.id,
+        seller_id: row.seller_id,
+        draft_id: row.draft_id,
+        product_id: row.product_id,
+        kind: new.kind,
+        status: ApplicationStatus::Pending,
+        delivery_method: new.snapshot.content.delivery_method,
+        submitted_at: from_db_time(row.submitted_at),
+        due_at: from_db_time(row.due_at),
+        extended_review: row.extended_review,
+        decided_at: None,
+        reason: None,
+        snapshot: new.snapshot.clone(),
+        history,
+    })
 }
 
 /// What a submission needs to know, read in one query: the seller's draft, the holiday calendar,
-/// and how many applications the seller submitted in `[from, to)` (the marketplace day).
+/// how many applications the seller submitted in `[from, to)` (the marketplace day), and the
+/// seller's remembered contacts.
 pub struct SubmissionContext {
     pub draft: Draft,
     pub holidays: BTreeSet<NaiveDate>,
     pub submitted_today: i64,
+    /// The seller's remembered contacts (email, phone), when any were remembered.
+    pub contacts: Option<(Option<String>, Option<String>)>,
 }
 
 pub fn submission_context(
@@ -126,16 +145,24 @@ pub fn submission_context(
         .filter(apps::submitted_at.ge(to_db_time(from)).and(apps::submitted_at.lt(to_db_time(to))))
         .count()
         .single_value();
-    let row: Option<(DraftRow, Option<String>, Option<i64>)> = drafts::table
+    let contacts = account_contacts::table.filter(account_contacts::account_id.eq(seller_id));
+    let contact_columns = (
+        contacts.select(account_contacts::account_id).single_value(),
+        contacts.select(account_contacts::email).single_value(),
+        contacts.select(account_contacts::phone).single_value(),
+    );
+    type Contacts = (Option<String>, Option<String>, Option<String>);
+    let row: Option<(DraftRow, Option<String>, Option<i64>, Contacts)> = drafts::table
         .filter(drafts::seller_id.eq(seller_id).and(drafts::id.eq(draft_id)))
-        .select((DraftRow::as_select(), holidays, submitted_today))
+        .select((DraftRow::as_select(), holidays, submitted_today, contact_columns))
         .first(conn)
         .optional()?;
-    let (draft, holidays, submitted_today) = row.ok_or(Error::NotFound)?;
+    let (draft, holidays, submitted_today, (remembered, email, phone)) = row.ok_or(Error::NotFound)?;
     Ok(SubmissionContext {
         draft: draft.try_into()?,
         holidays: holidays.as_deref().map(parse_holidays).transpose()?.unwrap_or_default(),
         submitted_today: submitted_today.unwrap_or(0),
+        contacts: remembered.map(|_| (email, phone)),
     })
 }
 
@@ -237,19 +264,30 @@ pub struct Decision<'a> {
 pub fn decide(conn: &mut DbConnection, current: &Application, decision: Decision<'_>) -> Result<Application> {
     let mut history = current.history.clone();
     history.push(HistoryEntry { status: decision.status, at: decision.at, by: decision.by.to_owned() });
+    let product_id = decision.product_id.or(current.product_id.as_deref());
+    let decided_at = to_db_time(decision.at);
     let target = apps::table.filter(apps::id.eq(&current.id).and(apps::status.eq(ApplicationStatus::Pending.as_str())));
-    let decided: Option<ApplicationRow> = diesel::update(target)
+    let changed = diesel::update(target)
         .set((
             apps::status.eq(decision.status.as_str()),
-            apps::decided_at.eq(Some(to_db_time(decision.at))),
+            apps::decided_at.eq(Some(decided_at)),
             apps::reason.eq(decision.reason),
             apps::history.eq(to_json(&history)?),
-            apps::product_id.eq(decision.product_id.or(current.product_id.as_deref())),
+            apps::product_id.eq(product_id),
         ))
-        .returning(apps::all_columns)
-        .get_result(conn)
-        .optional()?;
-    decided.ok_or_else(|| Error::Conflict("the application was already decided".into()))?.try_into()
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(Error::Conflict("the application was already decided".into()));
+    }
+    // What was written, without reading the snapshot back.
+    Ok(Application {
+        status: decision.status,
+        decided_at: Some(from_db_time(decided_at)),
+        reason: decision.reason.map(str::to_owned),
+        product_id: product_id.map(str::to_owned),
+        history,
+        ..current.clone()
+    })
 }
 
 /// The latest approved application of a product (whose snapshot the live product came from).

@@ -194,7 +194,7 @@ pub fn transition(
     from: &[DraftState],
     to: DraftState,
     product_id: Option<&str>,
-) -> Result<Draft> {
+) -> Result<()> {
     let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
     let target = drafts::table.filter(drafts::id.eq(id).and(drafts::state.eq_any(from)));
     let changes = (
@@ -202,16 +202,16 @@ pub fn transition(
         drafts::version.eq(drafts::version + 1),
         drafts::updated_at.eq(to_db_time(now())),
     );
-    // One statement either way: a release's draft learns its product as it closes.
-    let updated: Option<DraftRow> = match product_id {
-        Some(product_id) => diesel::update(target)
-            .set((changes, drafts::product_id.eq(product_id)))
-            .returning(drafts::all_columns)
-            .get_result(conn)
-            .optional()?,
-        None => diesel::update(target).set(changes).returning(drafts::all_columns).get_result(conn).optional()?,
+    // One statement either way: a release's draft learns its product as it closes. Nothing is
+    // returned: the callers have the draft already (and its content is the bulk of the row).
+    let updated = match product_id {
+        Some(product_id) => diesel::update(target).set((changes, drafts::product_id.eq(product_id))).execute(conn)?,
+        None => diesel::update(target).set(changes).execute(conn)?,
     };
-    updated.ok_or_else(|| Error::Conflict("the draft is not in a state that allows this".into()))?.try_into()
+    match updated {
+        0 => Err(Error::Conflict("the draft is not in a state that allows this".into())),
+        _ => Ok(()),
+    }
 }
 
 /// How many drafts the seller has open (not closed).

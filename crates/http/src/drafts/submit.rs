@@ -76,7 +76,10 @@ pub async fn submit(
                 .collect();
             let snapshot = Snapshot::freeze(draft.content.clone(), snapshot_files, templates);
             drafts::transition(c, &draft.id, &[DraftState::Editing, DraftState::Rejected], DraftState::InReview, None)?;
-            notifications::remember_contacts(c, &seller.id, seller.email.as_deref(), seller.phone.as_deref())?;
+            let contacts = (seller.email.clone(), seller.phone.clone());
+            if context.contacts.as_ref() != Some(&contacts) {
+                notifications::remember_contacts(c, &seller.id, contacts.0.as_deref(), contacts.1.as_deref())?;
+            }
             let application = applications::insert(
                 c,
                 NewApplication {
