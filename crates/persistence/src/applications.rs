@@ -123,12 +123,13 @@ pub fn insert(conn: &mut DbConnection, new: NewApplication<'_>) -> Result<Applic
 }
 
 /// What a submission needs to know, read in one query: the seller's draft, the holiday calendar,
-/// how many applications the seller submitted in `[from, to)` (the marketplace day), and the
-/// seller's remembered contacts.
+/// whether this submission is at least the `extended_from`th of the seller's marketplace day
+/// `[from, to)`, and the seller's remembered contacts.
 pub struct SubmissionContext {
     pub draft: Draft,
     pub holidays: BTreeSet<NaiveDate>,
-    pub submitted_today: i64,
+    /// This submission is at least the `extended_from`th of the seller's day.
+    pub extended_review: bool,
     /// The seller's remembered contacts (email, phone), when any were remembered.
     pub contacts: Option<(Option<String>, Option<String>)>,
 }
@@ -138,12 +139,19 @@ pub fn submission_context(
     seller_id: &str,
     draft_id: &str,
     (from, to): (DateTime<Utc>, DateTime<Utc>),
+    extended_from: u32,
 ) -> Result<SubmissionContext> {
     let holidays = settings::table.filter(settings::name.eq(HOLIDAYS)).select(settings::value).single_value();
-    let submitted_today = apps::table
+    // Whether the seller already has `earlier` submissions today: the one at that position, if any
+    // (reads at most that many index entries, however many the seller submitted).
+    let earlier = i64::from(extended_from.max(1) - 1);
+    let reached = apps::table
         .filter(apps::seller_id.eq(seller_id))
         .filter(apps::submitted_at.ge(to_db_time(from)).and(apps::submitted_at.lt(to_db_time(to))))
-        .count()
+        .order(apps::submitted_at.asc())
+        .select(apps::id)
+        .offset((earlier - 1).max(0))
+        .limit(1)
         .single_value();
     let contacts = account_contacts::table.filter(account_contacts::account_id.eq(seller_id));
     let contact_columns = (
@@ -152,16 +160,16 @@ pub fn submission_context(
         contacts.select(account_contacts::phone).single_value(),
     );
     type Contacts = (Option<String>, Option<String>, Option<String>);
-    let row: Option<(DraftRow, Option<String>, Option<i64>, Contacts)> = drafts::table
+    let row: Option<(DraftRow, Option<String>, Option<String>, Contacts)> = drafts::table
         .filter(drafts::seller_id.eq(seller_id).and(drafts::id.eq(draft_id)))
-        .select((DraftRow::as_select(), holidays, submitted_today, contact_columns))
+        .select((DraftRow::as_select(), holidays, reached, contact_columns))
         .first(conn)
         .optional()?;
-    let (draft, holidays, submitted_today, (remembered, email, phone)) = row.ok_or(Error::NotFound)?;
+    let (draft, holidays, reached, (remembered, email, phone)) = row.ok_or(Error::NotFound)?;
     Ok(SubmissionContext {
         draft: draft.try_into()?,
         holidays: holidays.as_deref().map(parse_holidays).transpose()?.unwrap_or_default(),
-        submitted_today: submitted_today.unwrap_or(0),
+        extended_review: earlier == 0 || reached.is_some(),
         contacts: remembered.map(|_| (email, phone)),
     })
 }

@@ -1,4 +1,3 @@
-DROP INDEX events_unsequenced_idx;
 DROP INDEX events_cursor_idx;
 DELETE FROM events WHERE cursor IS NULL;
 ALTER TABLE events DROP CONSTRAINT events_pkey;

@@ -18,4 +18,3 @@ DROP TABLE events;
 ALTER TABLE events_new RENAME TO events;
 CREATE UNIQUE INDEX events_cursor_idx ON events (cursor);
 CREATE INDEX events_seller_idx ON events (seller_id, cursor);
-CREATE INDEX events_unsequenced_idx ON events (seq) WHERE cursor IS NULL;

@@ -47,7 +47,13 @@ pub async fn submit(
             let calendar = Calendar::new(offset, Default::default())
                 .ok_or_else(|| ApiError::internal("bad marketplace offset"))?;
             let submitted_at = now();
-            let context = applications::submission_context(c, &seller.id, &id, calendar.day_bounds(submitted_at))?;
+            let context = applications::submission_context(
+                c,
+                &seller.id,
+                &id,
+                calendar.day_bounds(submitted_at),
+                EXTENDED_REVIEW_FROM,
+            )?;
             let draft = context.draft;
             if !draft.state.is_editable() {
                 return Err(ApiError::Conflict(format!(
@@ -63,7 +69,7 @@ pub async fn submit(
             }
             let calendar =
                 Calendar::new(offset, context.holidays).ok_or_else(|| ApiError::internal("bad marketplace offset"))?;
-            let extended_review = context.submitted_today + 1 >= i64::from(EXTENDED_REVIEW_FROM);
+            let extended_review = context.extended_review;
             let snapshot_files = draft_files
                 .into_iter()
                 .map(|f| SnapshotFile {
