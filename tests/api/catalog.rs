@@ -2,6 +2,7 @@ use actix_web::http::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{Body, TestApp};
+use shelf_persistence::products;
 
 fn id(v: &Value) -> &str {
     v["id"].as_str().unwrap()
@@ -275,4 +276,28 @@ async fn a_nul_character_in_a_drafts_text_is_a_422_naming_the_field_and_stores_n
     let p = r.problem(status);
     assert!(p.to_string().contains("name"), "{p}");
     assert_eq!(app.get(&path, Some(&token)).await.json()["content"]["name"], "Kafka Migration Service");
+}
+
+#[actix_web::test]
+async fn search_finds_the_same_products_after_the_search_index_is_merged() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let mut kafka = Vec::new();
+    for name in ["Kafka Migration Service", "Kafka Tuning Service", "Pulsar Migration Service"] {
+        let product = app.listed_product_with(&token, named(name, "Moves streams between clusters.")).await;
+        if name.starts_with("Kafka") {
+            kafka.insert(0, id(&product).to_owned());
+        }
+    }
+    let before = all_pages(&app, "/v1/catalog/products?q=kafka&limit=1").await;
+    assert_eq!(before, kafka);
+    let sqlite = !crate::helpers::is_postgres();
+    // Each product came in its own transaction: SQLite's index has segments to merge (PostgreSQL none).
+    let merged = app.db.write(|c| products::merge_search_index(c, 1)).unwrap();
+    assert_eq!(merged, sqlite);
+    while app.db.write(|c| products::merge_search_index(c, 1)).unwrap() {}
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=kafka&limit=1").await, kafka);
+    app.db.write(products::optimize_search_index).unwrap();
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=kafka&limit=1").await, kafka);
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=migration").await.len(), 2);
 }

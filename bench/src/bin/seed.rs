@@ -120,6 +120,8 @@ fn main() -> Result<(), Error> {
     }
     generator.join().expect("the generator thread");
     while shelf_persistence::notifications::sequence_committed_events(&db)? > 0 {}
+    // A bulk load ends with its search index in one segment, as a running server's merging leaves it.
+    db.write(shelf_persistence::products::optimize_search_index)?;
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
         "seeded {written} products and {queued} pending submissions in {seconds:.1}s ({:.0} products/s)",

@@ -255,6 +255,33 @@ fn search_sqlite(
         .load(conn)?)
 }
 
+/// Merges segments of SQLite's search index, about `pages` pages of work (FTS5 `merge` with a
+/// negative budget: segments of every level, toward one). The triggers grow the index a segment per
+/// transaction and FTS5 keeps a few per level, so a search reads many; merged, the same search
+/// reads one (at a million products: `kafka` 0.26 → 0.10 ms, a common-trigram pair 1.13 → 0.36 ms).
+/// Returns whether there was anything to merge; nothing to do on PostgreSQL (GIN keeps itself).
+pub fn merge_search_index(conn: &mut DbConnection, pages: u32) -> Result<bool> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::BigInt;
+    let DbConnection::Sqlite(c) = conn else {
+        return Ok(false);
+    };
+    let changes = |c: &mut diesel::SqliteConnection| diesel::select(sql::<BigInt>("total_changes()")).get_result(c);
+    let before: i64 = changes(c)?;
+    diesel::sql_query(format!("INSERT INTO catalog_search(catalog_search, rank) VALUES('merge', -{})", pages.max(1)))
+        .execute(c)?;
+    // FTS5's own test: fewer than two changes means there was nothing left to merge.
+    Ok(changes(c)? - before >= 2)
+}
+
+/// Merges SQLite's search index into one segment (FTS5 `optimize`): for a bulk load, once at its end.
+pub fn optimize_search_index(conn: &mut DbConnection) -> Result<()> {
+    if let DbConnection::Sqlite(c) = conn {
+        diesel::sql_query("INSERT INTO catalog_search(catalog_search) VALUES('optimize')").execute(c)?;
+    }
+    Ok(())
+}
+
 /// `needle` as one FTS5 phrase (quotes doubled), matched literally.
 fn phrase(needle: &str) -> String {
     format!("\"{}\"", needle.replace('"', "\"\""))

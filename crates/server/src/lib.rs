@@ -11,7 +11,7 @@ use shelf_domain::Role;
 use shelf_http::catalog::cache::CatalogCache;
 use shelf_http::rate_limit::RateLimits;
 use shelf_http::{AppState, Authenticator, Claims, KeySource, Limits};
-use shelf_persistence::{Db, notifications};
+use shelf_persistence::{Db, notifications, products};
 
 pub use config::{Config, ConfigError, JwtKey};
 
@@ -83,6 +83,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     )?;
     actix_web::rt::spawn(outbox::run(db.clone(), Arc::new(delivery), Duration::from_millis(500)));
     actix_web::rt::spawn(follow_events(db.clone(), state.clone(), events_seen));
+    actix_web::rt::spawn(merge_search_index(db.clone()));
     actix_web::rt::spawn(purge_idempotency_keys(db));
     server.run().await.map_err(|e| e.to_string())
 }
@@ -120,6 +121,47 @@ async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64) {
             }
             Ok(Err(e)) => log::warn!("following events failed: {e}"),
             Err(e) => log::warn!("following events failed: {e}"),
+        }
+    }
+}
+
+/// Every ten minutes on SQLite, when anything happened since the last time: merges the catalog's
+/// search index toward one segment, a slice at a time (short write transactions that writers
+/// interleave with), so searches keep reading few segments however the catalog grew. A whole merge
+/// at a million products is about 2 s of work. Nothing on PostgreSQL (GIN keeps itself).
+async fn merge_search_index(db: Db) {
+    const PAGES_PER_SLICE: u32 = 256;
+    const SLICES_PER_RUN: u32 = 1000;
+    if db.backend() != shelf_persistence::Backend::Sqlite {
+        return;
+    }
+    let mut every = actix_web::rt::time::interval(Duration::from_secs(600));
+    let mut merged_at = None;
+    loop {
+        every.tick().await;
+        let last = db.clone();
+        let cursor = match web::block(move || last.read(notifications::last_cursor)).await {
+            Ok(Ok(cursor)) => cursor,
+            _ => continue,
+        };
+        if merged_at == Some(cursor) {
+            continue;
+        }
+        merged_at = Some(cursor);
+        for _ in 0..SLICES_PER_RUN {
+            let db = db.clone();
+            match web::block(move || db.write(|c| products::merge_search_index(c, PAGES_PER_SLICE))).await {
+                Ok(Ok(true)) => {}
+                Ok(Ok(false)) => break,
+                Ok(Err(e)) => {
+                    log::warn!("merging the search index failed: {e}");
+                    break;
+                }
+                Err(e) => {
+                    log::warn!("merging the search index failed: {e}");
+                    break;
+                }
+            }
         }
     }
 }
