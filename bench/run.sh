@@ -4,7 +4,7 @@
 # the same run. See bench/README.md.
 #
 # Env: SIZES ("10000 100000": listed products per catalog run; the README's figures add 1000000),
-#      DURATION (6s per scenario), CONNECTIONS (64), THREADS (2), PORT (18181),
+#      DURATION (6s per scenario, after WARMUP 2s of the same load, not counted), CONNECTIONS (64), THREADS (2), PORT (18181),
 #      BENCH_DIR (target/bench: seeded databases are kept there and reused),
 #      BENCH_PG_URL (postgres://postgres@127.0.0.1:5432: the releases scenario; "" skips it),
 #      PG_OPTIONS (?sslmode=disable: both shelf and pgbench talk to PostgreSQL on loopback without TLS),
@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"10000 100000"}
 DURATION=${DURATION:-6s}
+WARMUP=${WARMUP:-2s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18181}
@@ -60,6 +61,7 @@ scenario() { # label size script-or-"" url [wrk args...]
   local lua="$BENCH_DIR/run.lua"
   cat "bench/wrk/${script:-static_get.lua}" bench/wrk/report.lua >"$lua"
   local line
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$lua" "$@" "$url" >/dev/null
   line=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$lua" "$@" "$url" | awk '/^RESULT/ {print $2, $3, $4, $5}')
   echo -e "$size\t$label\t${line// /	}" >>"$results"
   printf '  %-34s %s\n' "$label" "$line"
