@@ -80,12 +80,7 @@ pub struct NewApplication<'a> {
 pub fn insert(conn: &mut DbConnection, new: NewApplication<'_>) -> Result<Application> {
     let history =
         vec![HistoryEntry { status: ApplicationStatus::Pending, at: new.submitted_at, by: new.seller_id.to_owned() }];
-    let delivery_method = new
-        .snapshot
-        .content
-        .delivery_method
-        .and_then(|m| serde_json::to_value(m).ok())
-        .and_then(|v| v.as_str().map(str::to_owned));
+    let delivery_method = new.snapshot.content.delivery_method.map(|m| m.as_str().to_owned());
     let row = ApplicationRow {
         id: new_id(),
         seller_id: new.seller_id.to_owned(),

@@ -79,10 +79,7 @@ fn take(next: &mut Option<i64>) -> Option<i64> {
 macro_rules! insert_all {
     ($conn:expr, $table:expr, $rows:expr) => {
         for chunk in $rows.chunks(CHUNK) {
-            match &mut *$conn {
-                DbConnection::Sqlite(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-                DbConnection::Pg(c) => diesel::insert_into($table).values(chunk).execute(c)?,
-            };
+            crate::on_backend!(&mut *$conn, |c| diesel::insert_into($table).values(chunk).execute(c)?);
         }
     };
 }

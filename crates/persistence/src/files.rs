@@ -33,13 +33,10 @@ impl BlobStore for DatabaseBlobs {
         );
         // The same bytes stored by someone else meanwhile is fine (content-addressed). A unique
         // violation would abort a PostgreSQL transaction, so the insert must not raise one.
-        // diesel's multi-backend has no upsert: the statement is built for the connection's backend.
-        match conn {
-            DbConnection::Sqlite(c) => {
-                diesel::insert_into(blobs::table).values(row).on_conflict_do_nothing().execute(c)?
-            }
-            DbConnection::Pg(c) => diesel::insert_into(blobs::table).values(row).on_conflict_do_nothing().execute(c)?,
-        };
+        crate::on_backend!(conn, |c| diesel::insert_into(blobs::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?);
         Ok(())
     }
 

@@ -35,6 +35,18 @@ const MIGRATION_LOCK_KEY: i64 = 0x5348_454c_465f_4d49; // "SHELF_MI"
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
                               PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
 
+/// Runs `$body` with `$c` bound to the backend's own connection: for what diesel's multi-backend
+/// cannot build (multi-row inserts, `ON CONFLICT`). The statement is still written once.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::DbConnection::Sqlite($c) => $body,
+            $crate::DbConnection::Pg($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 /// One connection to either database; every query in this crate is written once against it.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

@@ -87,12 +87,13 @@ pub fn settings_of(conn: &mut DbConnection, seller_id: &str) -> Result<(Vec<Stri
         .optional()?;
     match row {
         None => Ok((Vec::new(), Vec::new(), 0)),
-        Some((emails, phones, version)) => {
-            let parse =
-                |s: &str| serde_json::from_str(s).map_err(|e| Error::Corrupt(format!("notification settings: {e}")));
-            Ok((parse(&emails)?, parse(&phones)?, version))
-        }
+        Some((emails, phones, version)) => Ok((parse_receivers(&emails)?, parse_receivers(&phones)?, version)),
     }
+}
+
+/// A stored list of emails or phones.
+fn parse_receivers(stored: &str) -> Result<Vec<String>> {
+    serde_json::from_str(stored).map_err(|e| Error::Corrupt(format!("notification settings: {e}")))
 }
 
 /// Replaces the receivers if still at `expected_version`; returns the new version.
@@ -164,10 +165,7 @@ pub(crate) type ReceiverColumns = (Option<String>, Option<String>, Option<i64>, 
 /// The settings' receivers once set (version > 0), else the seller's own contacts.
 pub(crate) fn pick_receivers((emails, phones, version, email, phone): ReceiverColumns) -> Result<Receivers> {
     if version.unwrap_or(0) > 0 {
-        let parse = |s: Option<String>| -> Result<Vec<String>> {
-            serde_json::from_str(s.as_deref().unwrap_or("[]"))
-                .map_err(|e| Error::Corrupt(format!("notification settings: {e}")))
-        };
+        let parse = |s: Option<String>| parse_receivers(s.as_deref().unwrap_or("[]"));
         return Ok((parse(emails)?, parse(phones)?));
     }
     Ok((email.into_iter().collect(), phone.into_iter().collect()))
@@ -339,11 +337,7 @@ pub fn append_events(conn: &mut DbConnection, seller_id: &str, events: &[(EventT
             draft_id: subject.draft_id.map(str::to_owned),
         })
         .collect();
-    // diesel's multi-backend has no multi-row insert: the statement is built for the connection's backend.
-    match conn {
-        DbConnection::Sqlite(c) => diesel::insert_into(events::table).values(&rows).execute(c)?,
-        DbConnection::Pg(c) => diesel::insert_into(events::table).values(&rows).execute(c)?,
-    };
+    crate::on_backend!(conn, |c| diesel::insert_into(events::table).values(&rows).execute(c)?);
     Ok(())
 }
 
@@ -352,10 +346,7 @@ pub fn append_events(conn: &mut DbConnection, seller_id: &str, events: &[(EventT
 pub(crate) fn next_cursors(conn: &mut DbConnection) -> Result<Option<i64>> {
     match conn {
         DbConnection::Pg(_) => Ok(None),
-        DbConnection::Sqlite(_) => {
-            let last: Option<i64> = events::table.select(diesel::dsl::max(events::cursor)).first(conn)?;
-            Ok(Some(last.unwrap_or(0) + 1))
-        }
+        DbConnection::Sqlite(_) => Ok(Some(last_cursor(conn)? + 1)),
     }
 }
 

@@ -1,3 +1,5 @@
+use std::fmt::Write;
+
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Deserialize;
 use shelf_domain::content::DeliveryMethod;
@@ -73,7 +75,7 @@ pub async fn list(
     // client that has it gets 304. Hashing these is cheaper than hashing the page's bytes.
     let mut identity = String::with_capacity(paged.items.len() * 48 + 64);
     for entry in &paged.items {
-        identity.push_str(&format!("{}:{};", entry.id, entry.version));
+        let _ = write!(identity, "{}:{};", entry.id, entry.version);
     }
     identity.push_str(next_page_token.as_deref().unwrap_or(""));
     let etag = format!("W/\"{}\"", &sha256_hex(identity.as_bytes())[..32]);
