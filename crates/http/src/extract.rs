@@ -120,7 +120,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
 /// Converts an already-parsed JSON value into `T`, with the same errors as `parse_json`;
 /// pointers are prefixed with `prefix`.
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -> Result<T, ApiError> {
-    refuse_misplaced_arrays(&value, &mut prefix.to_owned()).map_err(unprocessable)?;
+    refuse_bad_shapes(&value, &mut prefix.to_owned()).map_err(unprocessable)?;
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().clone();
         unprocessable(field_error(prefix, &path, &strip_position(&e.into_inner().to_string())))
@@ -132,8 +132,9 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -
 const ARRAY_MEMBERS: &[&str] =
     &["highlights", "specifications", "attributes", "values", "skus", "tiers", "dates", "emails", "phones"];
 
-/// Also refuses NUL characters in strings and member names.
-fn refuse_misplaced_arrays(value: &serde_json::Value, pointer: &mut String) -> Result<(), FieldError> {
+/// Refuses what a body's types would take apart silently or no store can keep: arrays outside
+/// `ARRAY_MEMBERS`, and NUL characters in strings and member names.
+fn refuse_bad_shapes(value: &serde_json::Value, pointer: &mut String) -> Result<(), FieldError> {
     use serde_json::Value;
     let misplaced = |pointer: &str| {
         FieldError::at_pointer(
@@ -161,12 +162,12 @@ fn refuse_misplaced_arrays(value: &serde_json::Value, pointer: &mut String) -> R
                             if item.is_array() {
                                 return Err(misplaced(pointer));
                             }
-                            refuse_misplaced_arrays(item, pointer)?;
+                            refuse_bad_shapes(item, pointer)?;
                             pointer.truncate(len);
                         }
                     }
                     Value::Array(_) => return Err(misplaced(pointer)),
-                    _ => refuse_misplaced_arrays(member, pointer)?,
+                    _ => refuse_bad_shapes(member, pointer)?,
                 }
                 pointer.truncate(len);
             }

@@ -107,20 +107,14 @@ async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64) {
     let mut every = actix_web::rt::time::interval(Duration::from_millis(250));
     loop {
         every.tick().await;
-        let db = db.clone();
-        let after = cursor;
-        let followed = web::block(move || -> Result<_, shelf_persistence::Error> {
+        let (db, after) = (db.clone(), cursor);
+        let followed = background("following events", move || {
             notifications::sequence_committed_events(&db)?;
             db.read(|c| notifications::product_events_after(c, after, 1000))
-        })
-        .await;
-        match followed {
-            Ok(Ok(changed)) => {
-                changed.iter().for_each(|(_, product_id)| state.catalog_cache.invalidate(product_id));
-                cursor = changed.last().map_or(cursor, |(at, _)| *at);
-            }
-            Ok(Err(e)) => log::warn!("following events failed: {e}"),
-            Err(e) => log::warn!("following events failed: {e}"),
+        });
+        if let Some(changed) = followed.await {
+            changed.iter().for_each(|(_, product_id)| state.catalog_cache.invalidate(product_id));
+            cursor = changed.last().map_or(cursor, |(at, _)| *at);
         }
     }
 }
@@ -140,9 +134,9 @@ async fn merge_search_index(db: Db) {
     loop {
         every.tick().await;
         let last = db.clone();
-        let cursor = match web::block(move || last.read(notifications::last_cursor)).await {
-            Ok(Ok(cursor)) => cursor,
-            _ => continue,
+        let Some(cursor) = background("reading the event feed", move || last.read(notifications::last_cursor)).await
+        else {
+            continue;
         };
         if merged_at == Some(cursor) {
             continue;
@@ -150,17 +144,11 @@ async fn merge_search_index(db: Db) {
         merged_at = Some(cursor);
         for _ in 0..SLICES_PER_RUN {
             let db = db.clone();
-            match web::block(move || db.write(|c| products::merge_search_index(c, PAGES_PER_SLICE))).await {
-                Ok(Ok(true)) => {}
-                Ok(Ok(false)) => break,
-                Ok(Err(e)) => {
-                    log::warn!("merging the search index failed: {e}");
-                    break;
-                }
-                Err(e) => {
-                    log::warn!("merging the search index failed: {e}");
-                    break;
-                }
+            let merged = background("merging the search index", move || {
+                db.write(|c| products::merge_search_index(c, PAGES_PER_SLICE))
+            });
+            if merged.await != Some(true) {
+                break;
             }
         }
     }
@@ -172,15 +160,30 @@ async fn purge_idempotency_keys(db: Db) {
     loop {
         every.tick().await;
         let db = db.clone();
-        match web::block(move || {
+        let purged = background("purging idempotency keys", move || {
             db.write(|c| shelf_persistence::idempotency::purge_expired(c, shelf_persistence::now()))
-        })
-        .await
-        {
-            Ok(Ok(n)) if n > 0 => log::info!("purged {n} expired idempotency keys"),
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => log::warn!("purging idempotency keys failed: {e}"),
-            Err(e) => log::warn!("purging idempotency keys failed: {e}"),
+        });
+        if let Some(n) = purged.await.filter(|n| *n > 0) {
+            log::info!("purged {n} expired idempotency keys");
+        }
+    }
+}
+
+/// Database work of a background task, off the async workers; a failure is logged as `what`
+/// failing and gives `None` (the task tries again on its next tick).
+async fn background<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> Result<T, shelf_persistence::Error> + Send + 'static,
+) -> Option<T> {
+    match web::block(work).await {
+        Ok(Ok(value)) => Some(value),
+        Ok(Err(e)) => {
+            log::warn!("{what} failed: {e}");
+            None
+        }
+        Err(e) => {
+            log::warn!("{what} failed: {e}");
+            None
         }
     }
 }

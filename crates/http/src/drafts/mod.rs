@@ -84,8 +84,6 @@ fn prepare(db: &shelf_persistence::Db, seller_id: &str, content: &mut DraftConte
     content.prepare_for_save(&catalogue).map_err(|v| crate::ApiError::invalid("/content", v))
 }
 
-/// The release-requirement check of a stored draft: the content rules, its files, the templates it
-/// names and, for a modification, the rules against the live product. Returns the templates too.
 /// The release-requirement check of a draft with these attachments (and, for a modification, against
 /// the live product). Returns the violations and the pricing templates the content names.
 fn release_check(
