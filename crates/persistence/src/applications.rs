@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use shelf_domain::application::{Application, ApplicationStatus, HistoryEntry, Snapshot};
 use shelf_domain::{Draft, DraftKind};
 
+use crate::KeepPrepared;
 use crate::drafts::DraftRow;
 use crate::notifications::{ReceiverColumns, Receivers, pick_receivers};
 use crate::page::keyset;
@@ -270,15 +271,17 @@ pub fn decide(conn: &mut DbConnection, current: &Application, decision: Decision
     let product_id = decision.product_id.or(current.product_id.as_deref());
     let decided_at = to_db_time(decision.at);
     let target = apps::table.filter(apps::id.eq(&current.id).and(apps::status.eq(ApplicationStatus::Pending.as_str())));
-    let changed = diesel::update(target)
+    let history_json = to_json(&history)?;
+    let changed = crate::on_backend!(conn, |c| diesel::update(target)
         .set((
             apps::status.eq(decision.status.as_str()),
             apps::decided_at.eq(Some(decided_at)),
             apps::reason.eq(decision.reason),
-            apps::history.eq(to_json(&history)?),
+            apps::history.eq(&history_json),
             apps::product_id.eq(product_id),
         ))
-        .execute(conn)?;
+        .prepared()
+        .execute(c)?);
     if changed == 0 {
         return Err(Error::Conflict("the application was already decided".into()));
     }

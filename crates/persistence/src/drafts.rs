@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use shelf_domain::{Draft, DraftContent, DraftKind, DraftState};
 
+use crate::KeepPrepared;
 use crate::page::keyset;
 use crate::schema::drafts;
 use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time};
@@ -205,8 +206,11 @@ pub fn transition(
     // One statement either way: a release's draft learns its product as it closes. Nothing is
     // returned: the callers have the draft already (and its content is the bulk of the row).
     let updated = match product_id {
-        Some(product_id) => diesel::update(target).set((changes, drafts::product_id.eq(product_id))).execute(conn)?,
-        None => diesel::update(target).set(changes).execute(conn)?,
+        Some(product_id) => crate::on_backend!(conn, |c| diesel::update(target)
+            .set((changes, drafts::product_id.eq(product_id)))
+            .prepared()
+            .execute(c)?),
+        None => crate::on_backend!(conn, |c| diesel::update(target).set(changes).prepared().execute(c)?),
     };
     match updated {
         0 => Err(Error::Conflict("the draft is not in a state that allows this".into())),

@@ -9,6 +9,7 @@ pub mod files;
 pub mod idempotency;
 pub mod notifications;
 pub mod page;
+mod prepared;
 pub mod pricing_templates;
 pub mod products;
 pub mod schema;
@@ -25,6 +26,7 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 pub use diesel::result as diesel_result;
 pub use page::{Order, Page, Paged};
+pub(crate) use prepared::KeepPrepared;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
@@ -146,17 +148,14 @@ pub struct Db {
 }
 
 impl Db {
-    /// Opens a pool of `pool_size` connections (default: 8 on SQLite, 16 on PostgreSQL).
+    /// Opens a pool of `pool_size` connections (default: `default_pool_size`).
     pub fn open(url: &str, pool_size: Option<u32>) -> Result<Db> {
         let target = Target::parse(url)?;
         let backend = match target {
             Target::Postgres(_) => Backend::Postgres,
             Target::Sqlite(_) => Backend::Sqlite,
         };
-        let size = pool_size.unwrap_or(match backend {
-            Backend::Sqlite => 8,
-            Backend::Postgres => 16,
-        });
+        let size = pool_size.unwrap_or_else(|| default_pool_size(backend));
         let pool = r2d2::Pool::builder()
             .max_size(size.max(1))
             .min_idle(Some(1))
@@ -228,6 +227,17 @@ impl Db {
     }
 }
 
+/// Connections per core: SQLite reads are CPU work on pages the OS already holds, so connections
+/// beyond a couple per core only queue on each other; a PostgreSQL connection also waits on the
+/// network and on commits. Measured in bench/README.md (2 cores: 4 and 8 beat 8 and 16).
+fn default_pool_size(backend: Backend) -> u32 {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+    match backend {
+        Backend::Sqlite => 2 * cores,
+        Backend::Postgres => 4 * cores,
+    }
+}
+
 /// The current time at the precision both databases store (microseconds), rounded to milliseconds
 /// so that what is returned equals what is read back.
 pub fn now() -> DateTime<Utc> {
@@ -265,6 +275,27 @@ mod tests {
         assert!(matches!(Target::parse("sqlite:///tmp/x.db"), Ok(Target::Sqlite(p)) if p == "/tmp/x.db"));
         assert!(matches!(Target::parse("mysql://h/db"), Err(Error::Config(_))));
         assert!(matches!(Target::parse(""), Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn the_bundled_sqlite_is_built_for_many_threads() {
+        // .cargo/config.toml sets these; a build without them is several times slower on the
+        // catalog's reads (bench/README.md).
+        let db = Db::open(":memory:", Some(1)).expect("in-memory SQLite");
+        let options: Vec<String> = db
+            .read(|c| {
+                #[derive(QueryableByName)]
+                struct CompileOption {
+                    #[diesel(sql_type = diesel::sql_types::Text)]
+                    compile_options: String,
+                }
+                let rows: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options").load(c)?;
+                Ok(rows.into_iter().map(|r| r.compile_options).collect())
+            })
+            .expect("compile options");
+        assert!(options.iter().any(|o| o == "ENABLE_QPSG"), "{options:?}");
+        assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+        assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
     }
 
     #[test]

@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use shelf_domain::notification::{Channel, EventType, MAX_DELIVERY_ATTEMPTS, retry_delay_seconds};
 
+use crate::KeepPrepared;
 use crate::page::keyset;
 use crate::schema::{account_contacts as contacts, events, messages, notification_settings as settings, outbox};
 use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time, to_json};
@@ -337,7 +338,12 @@ pub fn append_events(conn: &mut DbConnection, seller_id: &str, events: &[(EventT
             draft_id: subject.draft_id.map(str::to_owned),
         })
         .collect();
-    crate::on_backend!(conn, |c| diesel::insert_into(events::table).values(&rows).execute(c)?);
+    let insert = diesel::insert_into(events::table).values(&rows);
+    // diesel builds the multi-row insert its own way on SQLite; PostgreSQL's is one statement to keep.
+    match conn {
+        DbConnection::Pg(c) => insert.prepared().execute(c)?,
+        DbConnection::Sqlite(c) => insert.execute(c)?,
+    };
     Ok(())
 }
 
@@ -370,13 +376,14 @@ pub fn sequence_events(conn: &mut DbConnection) -> Result<usize> {
     let DbConnection::Pg(pg) = conn else {
         return Ok(0);
     };
-    diesel::sql_query(format!("SELECT pg_advisory_xact_lock({SEQUENCER_LOCK_KEY})")).execute(pg)?;
+    diesel::sql_query(format!("SELECT pg_advisory_xact_lock({SEQUENCER_LOCK_KEY})")).prepared().execute(pg)?;
     Ok(diesel::sql_query(
         "UPDATE events SET cursor = numbered.cursor FROM ( \
            SELECT seq, (SELECT COALESCE(MAX(cursor), 0) FROM events) + ROW_NUMBER() OVER (ORDER BY seq) AS cursor \
            FROM events WHERE cursor IS NULL ORDER BY seq LIMIT 10000) AS numbered \
          WHERE events.seq = numbered.seq",
     )
+    .prepared()
     .execute(pg)?)
 }
 

@@ -6,6 +6,7 @@ use shelf_domain::DraftContent;
 use shelf_domain::content::DeliveryMethod;
 use shelf_domain::product::{Product, ProductStatus, Removed};
 
+use crate::KeepPrepared;
 use crate::page::keyset;
 use crate::schema::products;
 use crate::{DbConnection, Error, Order, Page, Paged, Result, from_db_time, new_id, now, to_db_time, to_json};
@@ -252,6 +253,7 @@ fn search_sqlite(
         .bind::<Text, _>(method.unwrap_or(""))
         .bind::<BigInt, _>(boundary)
         .bind::<BigInt, _>(fetch)
+        .prepared()
         .load(conn)?)
 }
 
@@ -324,18 +326,19 @@ fn save(
     };
     let row = NewProductRow::of(&saved)?;
     let target = products::table.filter(products::id.eq(&product.id).and(products::version.eq(product.version)));
-    let changed = diesel::update(target)
+    let changed = crate::on_backend!(conn, |c| diesel::update(target)
         .set((
-            products::status.eq(row.status),
-            products::delivery_method.eq(row.delivery_method),
-            products::search_text.eq(row.search_text),
-            products::content.eq(row.content),
-            products::removed.eq(row.removed),
-            products::catalog_entry.eq(row.catalog_entry),
+            products::status.eq(&row.status),
+            products::delivery_method.eq(&row.delivery_method),
+            products::search_text.eq(&row.search_text),
+            products::content.eq(&row.content),
+            products::removed.eq(&row.removed),
+            products::catalog_entry.eq(&row.catalog_entry),
             products::version.eq(row.version),
             products::updated_at.eq(row.updated_at),
         ))
-        .execute(conn)?;
+        .prepared()
+        .execute(c)?);
     if changed == 0 {
         return Err(Error::Conflict("the product changed meanwhile; try again".into()));
     }
