@@ -4,7 +4,8 @@
 
 Writes OUT_DIR/quotes.txt (one "<product id> <quote request JSON>" per line, for products that
 offer a quotable SKU) and OUT_DIR/deep_token (the page token DEPTH pages into the catalog, or as
-deep as it goes), and prints the depth reached.
+deep as it goes), and prints the depth reached. Fails when a search scenario's needle finds nothing
+(a broken search index would otherwise be measured as a fast one).
 """
 import json
 import random
@@ -56,6 +57,10 @@ def main():
         token, reached = page["next_page_token"], reached + 1
     with open(f"{out_dir}/deep_token", "w") as out:
         out.write(token or "")
+    for needle in ["kafka", "gringotts redis"]:
+        found = get(base, "/v1/catalog/products?q=" + urllib.parse.quote(needle))["items"]
+        if not found:
+            sys.exit(f"the search for {needle!r} found nothing: is the search index broken?")
     print(reached)
 
 

@@ -222,9 +222,9 @@ pub fn catalog(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Page
     Ok(Paged { items, next_after })
 }
 
-/// The FTS5 trigram index answers the search in listing order (its rowid is the product's seq),
-/// so a page stops after `fetch` matches however many products match. The needle is one phrase:
-/// its trigrams, one after another.
+/// The FTS5 trigram index answers the search in listing order (its rowid is the product's seq
+/// negated, so that newest first is its forward order), so a page stops after `fetch` matches
+/// however many products match. The needle is one phrase: its trigrams, one after another.
 fn search_sqlite(
     conn: &mut diesel::SqliteConnection,
     needle: &str,
@@ -234,19 +234,17 @@ fn search_sqlite(
     fetch: i64,
 ) -> Result<Vec<EntryRow>> {
     use diesel::sql_types::{BigInt, Text};
-    let (cmp, dir) = match order {
-        Order::NewestFirst => ("<", "DESC"),
-        Order::OldestFirst => (">", "ASC"),
+    // Positions in the index: rowid = -seq.
+    let (cmp, index_dir, dir, start) = match order {
+        Order::NewestFirst => (">", "ASC", "DESC", i64::MIN),
+        Order::OldestFirst => ("<", "DESC", "ASC", i64::MAX),
     };
     let sql = format!(
         "SELECT p.id, p.seq, p.status, p.version, p.catalog_entry FROM products p WHERE p.seq IN \
-         (SELECT rowid FROM catalog_search WHERE catalog_search MATCH ? AND (? = '' OR delivery_method = ?) \
-         AND rowid {cmp} ? ORDER BY rowid {dir} LIMIT ?) ORDER BY p.seq {dir}"
+         (SELECT -rowid FROM catalog_search WHERE catalog_search MATCH ? AND (? = '' OR delivery_method = ?) \
+         AND rowid {cmp} ? ORDER BY rowid {index_dir} LIMIT ?) ORDER BY p.seq {dir}"
     );
-    let boundary = after.unwrap_or(match order {
-        Order::NewestFirst => i64::MAX,
-        Order::OldestFirst => i64::MIN,
-    });
+    let boundary = after.map_or(start, i64::saturating_neg);
     Ok(diesel::sql_query(sql)
         .bind::<Text, _>(phrase(needle))
         .bind::<Text, _>(method.unwrap_or(""))
