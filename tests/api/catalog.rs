@@ -183,6 +183,29 @@ async fn search_finds_substrings_of_name_or_summary_in_listing_order_across_page
 }
 
 #[actix_web::test]
+async fn lookups_by_id_at_once_each_get_their_own_product_or_a_404() {
+    // No cache: every lookup goes to the batched readers, the same id twice in a batch among them.
+    let app = TestApp::spawn_with(|config| config.catalog_cache_mb = 0).await;
+    let token = app.seller("seller-a");
+    let mut ids = Vec::new();
+    for name in ["Kafka Cluster Migration", "Redis Health Check", "Data Lake Assessment"] {
+        ids.push(id(&app.listed_product_with(&token, named(name, "What it does.")).await).to_owned());
+    }
+    let missing = "01a00000-0000-7000-8000-000000000000".to_owned();
+    let wanted: Vec<&String> = (0..60).map(|i| if i % 10 == 9 { &missing } else { &ids[i % 3] }).collect();
+    let paths: Vec<String> = wanted.iter().map(|id| format!("/v1/catalog/products/{id}")).collect();
+    let lookups = paths.iter().map(|path| app.get(path, None));
+    for (wanted, response) in wanted.iter().zip(futures_util::future::join_all(lookups).await) {
+        if *wanted == &missing {
+            response.problem(404);
+        } else {
+            response.assert_status(200);
+            assert_eq!(response.json()["id"], wanted.as_str());
+        }
+    }
+}
+
+#[actix_web::test]
 async fn search_takes_quotes_and_wildcards_literally() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");

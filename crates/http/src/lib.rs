@@ -70,6 +70,8 @@ pub struct AppState {
     pub rate_limits: rate_limit::RateLimits,
     /// Catalog entries served without a database read.
     pub catalog_cache: catalog::cache::CatalogCache,
+    /// Catalog entries read by id, in batches.
+    pub catalog_reader: catalog::reader::EntryReader,
 }
 
 /// Hex SHA-256 of `bytes` (file hashes, idempotency fingerprints).

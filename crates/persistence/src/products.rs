@@ -168,10 +168,15 @@ impl EntryRow {
     }
 }
 
-/// A product's catalog entry (any status: the caller decides what a discontinued one means).
-pub fn catalog_entry(conn: &mut DbConnection, id: &str) -> Result<CatalogEntry> {
-    let row = products::table.find(id).select(EntryRow::as_select()).first(conn).optional()?.ok_or(Error::NotFound)?;
-    row.into_entry(conn)
+/// The catalog entries of `ids` (any status), in one statement; ids with no product are left out.
+/// The statement is kept prepared per number of ids (a few dozen shapes at most).
+pub fn catalog_entries(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<CatalogEntry>> {
+    let rows: Vec<EntryRow> = crate::on_backend!(conn, |c| products::table
+        .filter(products::id.eq_any(ids))
+        .select(EntryRow::as_select())
+        .prepared()
+        .load(c)?);
+    rows.into_iter().map(|row| row.into_entry(conn)).collect()
 }
 
 /// What the catalog list asks for: an optional search and delivery method, a page after a listing

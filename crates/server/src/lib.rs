@@ -9,6 +9,7 @@ use std::time::Duration;
 use actix_web::{HttpServer, web};
 use shelf_domain::Role;
 use shelf_http::catalog::cache::CatalogCache;
+use shelf_http::catalog::reader::EntryReader;
 use shelf_http::rate_limit::RateLimits;
 use shelf_http::{AppState, Authenticator, Claims, KeySource, Limits};
 use shelf_persistence::{Db, notifications, products};
@@ -23,14 +24,22 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
     };
     let auth = Authenticator::new(source, config.jwt_issuer.as_deref(), config.jwt_audience.as_deref())?;
     Ok(web::Data::new(AppState {
-        db,
+        db: db.clone(),
         auth,
         limits: Limits { json_body_bytes: config.json_body_bytes },
         marketplace_offset_seconds: config.marketplace_offset_seconds,
         rate_limits: RateLimits::new(config.rate_limit_per_minute, config.anonymous_rate_limit_per_minute),
         // Entries live as long as the catalog's Cache-Control lets any cache keep them.
         catalog_cache: CatalogCache::new(config.catalog_cache_mb << 20, Duration::from_secs(60)),
+        catalog_reader: EntryReader::start(db.clone(), catalog_readers())
+            .map_err(|e| format!("cannot start the catalog readers: {e}"))?,
     }))
+}
+
+/// Catalog reader threads: one per two cores (each answers a whole batch of lookups per statement;
+/// on two cores, two readers only split the batches in half: bench/README.md).
+fn catalog_readers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get() / 2).max(1)
 }
 
 /// An HS256 token for `sub` with `role`, valid for `ttl`.

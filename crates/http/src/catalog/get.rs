@@ -4,8 +4,8 @@ use shelf_persistence::products;
 use shelf_domain::product::{CatalogProduct, ProductStatus};
 
 use super::respond_cached;
+use crate::AppState;
 use crate::problem::ApiError;
-use crate::{AppState, blocking};
 
 /// Gets a product by its URL, hidden ones too.
 #[utoipa::path(
@@ -28,9 +28,9 @@ pub async fn get(
     let entry = match state.catalog_cache.get(&id) {
         Some(entry) => entry,
         None => {
-            let (db, id, ticket) = (state.db.clone(), id.into_inner(), state.catalog_cache.ticket());
+            let ticket = state.catalog_cache.ticket();
             let products::CatalogEntry { id, status, version, json } =
-                blocking(move || Ok(db.read(|c| products::catalog_entry(c, &id))?)).await?;
+                state.catalog_reader.get(id.into_inner()).await?;
             state.catalog_cache.put(ticket, &id, status, version, json.into())
         }
     };

@@ -4,6 +4,7 @@ pub mod cache;
 mod get;
 mod list;
 mod quote;
+pub mod reader;
 
 use actix_web::http::header::{CACHE_CONTROL, ETAG, HeaderValue, IF_NONE_MATCH};
 use actix_web::web::Bytes;
