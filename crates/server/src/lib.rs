@@ -73,13 +73,16 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let api = Arc::new(shelf_http::openapi());
     let cors = config.cors_origins.clone();
     let app_state = state.clone();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let server = HttpServer::new(move || shelf_http::app(app_state.clone(), api.clone(), cors.clone()))
         .bind(&config.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?
         .shutdown_timeout(30)
-        // Blocking work is database work: more threads than connections would only wait for one
-        // (and each thread costs memory).
-        .worker_max_blocking_threads(db.max_connections() as usize);
+        .workers(workers)
+        // Blocking work is database work, and each worker has a blocking pool of its own: together
+        // they have as many threads as there are connections (more would only queue for one, and
+        // contend on the pool's lock: bench/README.md).
+        .worker_max_blocking_threads((db.max_connections() as usize).div_ceil(workers));
     let addr = server.addrs().first().copied().map(|a| a.to_string()).unwrap_or(config.bind.clone());
     log::info!("shelf listening on http://{addr} ({:?} database)", db.backend());
     if let JwtKey::Generated(secret) = &config.jwt_key {
