@@ -3,7 +3,7 @@
 # connections on loopback, one table with every figure and its ratio to GET /healthz measured in
 # the same run. See bench/README.md.
 #
-# Env: SIZES ("10000 100000": listed products per catalog run; the README's figures add 1000000),
+# Env: SIZES ("10000 100000": listed products per catalog run, "" for none; the README's figures add 1000000),
 #      DURATION (6s per scenario, after WARMUP 2s of the same load, not counted), CONNECTIONS (64), THREADS (2), PORT (18181),
 #      BENCH_DIR (target/bench: seeded databases are kept there and reused),
 #      BENCH_PG_URL (postgres://postgres@127.0.0.1:5432: the releases scenario; "" skips it),
@@ -11,7 +11,7 @@
 #      RELEASE_SECONDS (10).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SIZES=${SIZES:-"10000 100000"}
+SIZES=${SIZES-"10000 100000"}
 DURATION=${DURATION:-6s}
 WARMUP=${WARMUP:-2s}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -102,7 +102,7 @@ if [ -n "$BENCH_PG_URL" ]; then
   start_server "$BENCH_PG_URL/$releases_db$PG_OPTIONS" "$BENCH_DIR/server-pg.log"
   echo "PostgreSQL releases: ready in ${startup_ms} ms"
   line=$(./target/release/shelf-load --base "$base" --clients "$CONNECTIONS" --seconds "$RELEASE_SECONDS" \
-    --drafts-per-client 150 --secret "$SHELF_JWT_SECRET")
+    --drafts-per-client 300 --secret "$SHELF_JWT_SECRET")
   echo "  $line"
   echo -e "pg\tsubmit + approve (releases/s)\t${line// /	}" >>"$results"
   echo -e "pg\tpeak RSS MiB\t$(rss_mib)\t\t\t" >>"$results"
