@@ -4,6 +4,11 @@
 //! never for `UPDATE`, multi-row `INSERT` or `sql_query`. Ours are fixed in shape (the same SQL text
 //! for the same shape of call), so the connection's cache, keyed by that text, may keep them: the
 //! database parses and plans each once per connection instead of on every release.
+//!
+//! Only for a whole statement (its bind parameters are numbered from the first), run on the
+//! backend's own connection (`on_backend!`). Telling diesel's passes apart uses `AstPassHelper`,
+//! the API diesel's own `MultiConnection` derive is built on (doc-hidden; diesel is pinned by
+//! Cargo.lock, and the release tests on PostgreSQL run through it).
 
 use diesel::QueryResult;
 use diesel::backend::Backend;

@@ -23,16 +23,17 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
         JwtKey::PublicKeyPem(_, pem) => KeySource::Rs256PublicPem(pem),
     };
     let auth = Authenticator::new(source, config.jwt_issuer.as_deref(), config.jwt_audience.as_deref())?;
+    let catalog_reader = EntryReader::start(db.clone(), catalog_readers())
+        .map_err(|e| format!("cannot start the catalog readers: {e}"))?;
     Ok(web::Data::new(AppState {
-        db: db.clone(),
+        db,
         auth,
         limits: Limits { json_body_bytes: config.json_body_bytes },
         marketplace_offset_seconds: config.marketplace_offset_seconds,
         rate_limits: RateLimits::new(config.rate_limit_per_minute, config.anonymous_rate_limit_per_minute),
         // Entries live as long as the catalog's Cache-Control lets any cache keep them.
         catalog_cache: CatalogCache::new(config.catalog_cache_mb << 20, Duration::from_secs(60)),
-        catalog_reader: EntryReader::start(db.clone(), catalog_readers())
-            .map_err(|e| format!("cannot start the catalog readers: {e}"))?,
+        catalog_reader,
     }))
 }
 
