@@ -155,3 +155,39 @@ async fn rs256_with_a_public_key_accepts_rs256_and_refuses_hs256() {
     assert_401(&drafts_status(&app, &hs(Algorithm::HS256, &public, &seller_claims())).await);
     assert_401(&drafts_status(&app, &hs(Algorithm::HS256, SECRET, &seller_claims())).await);
 }
+
+#[actix_web::test]
+async fn without_a_token_a_secured_operation_is_401_whatever_else_is_wrong_with_the_request() {
+    use crate::helpers::Body;
+    use actix_web::http::Method;
+    let app = TestApp::spawn().await;
+    let bad_key: &[(&str, &str)] = &[("Idempotency-Key", "has spaces in it")];
+    let json = |bytes: &[u8]| Body::Raw("application/json", bytes.to_vec());
+    let responses = [
+        app.call(Method::POST, "/v1/drafts", None, bad_key, json(b"{not json")).await,
+        app.call(Method::POST, "/v1/drafts/x/submit", None, bad_key, Body::None).await,
+        app.call(Method::PATCH, "/v1/drafts/x", None, &[], Body::Raw("text/plain", b"no If-Match".to_vec())).await,
+        app.call(Method::PUT, "/v1/drafts/x/logo", None, &[], Body::Raw("image/gif", b"GIF89a".to_vec())).await,
+        app.call(Method::GET, "/v1/drafts?limit=0&unknown=1", None, &[], Body::None).await,
+    ];
+    for res in responses {
+        assert_401(&res);
+    }
+}
+
+#[actix_web::test]
+async fn a_role_the_operation_does_not_serve_is_403_before_its_body_or_headers_are_read() {
+    use crate::helpers::Body;
+    use actix_web::http::Method;
+    let app = TestApp::spawn().await;
+    let reviewer = hs(Algorithm::HS256, SECRET, &json!({"sub": "r", "role": "reviewer", "exp": exp_in(3600)}));
+    let seller = hs(Algorithm::HS256, SECRET, &seller_claims());
+    let bad_key: &[(&str, &str)] = &[("Idempotency-Key", "has spaces in it")];
+    let json = |bytes: &[u8]| Body::Raw("application/json", bytes.to_vec());
+    let res = app.call(Method::POST, "/v1/drafts", Some(&reviewer), bad_key, json(b"{")).await;
+    assert!(res.problem(403)["detail"].as_str().unwrap().contains("seller"));
+    app.call(Method::PATCH, "/v1/drafts/x", Some(&reviewer), &[], Body::None).await.problem(403);
+    let res = app.call(Method::POST, "/v1/applications/x/reject", Some(&seller), &[], json(b"[")).await;
+    assert!(res.problem(403)["detail"].as_str().unwrap().contains("reviewer"));
+    app.call(Method::PUT, "/v1/admin/holidays", Some(&seller), &[], Body::None).await.problem(403);
+}

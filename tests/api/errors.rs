@@ -229,3 +229,38 @@ async fn a_seller_keeps_a_bounded_number_of_drafts_templates_and_attributes() {
     }
     app.post("/v1/drafts", Some(&app.seller("seller-b")), &json!({})).await.assert_status(201);
 }
+
+#[actix_web::test]
+async fn an_average_delivery_period_outside_1_to_365_days_is_refused_at_save() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    for days in [0, 366] {
+        let body = json!({"content": {"avg_delivery_days": days}});
+        let problem = app.post("/v1/drafts", Some(&token), &body).await.problem(422);
+        assert_eq!(problem["errors"][0]["pointer"], "/content/avg_delivery_days", "{days}");
+        assert_eq!(problem["errors"][0]["code"], "invalid_value", "{days}");
+    }
+    for days in [1, 365] {
+        app.post("/v1/drafts", Some(&token), &json!({"content": {"avg_delivery_days": days}})).await.assert_status(201);
+    }
+}
+
+#[actix_web::test]
+async fn a_patch_no_version_could_take_is_422_even_with_a_stale_if_match() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({"name": "Draft"})).await;
+    let path = format!("/v1/drafts/{}", draft["id"].as_str().unwrap());
+    let problem =
+        app.patch(&path, &token, Some("\"9\""), &json!({"content": {"public_sales": "yes"}})).await.problem(422);
+    assert_eq!(problem["errors"][0]["pointer"], "/content/public_sales");
+    let problem = app.patch(&path, &token, Some("\"9\""), &json!({"content": null})).await.problem(422);
+    assert_eq!(problem["errors"][0]["pointer"], "/content", "the content itself cannot be removed");
+    app.patch(&path, &token, Some("\"9\""), &json!({"content": {"public_sales": true}})).await.problem(412);
+    let attribute = app
+        .create("/v1/attributes", &token, json!({"code": "edition", "name": "Edition", "type": "enumeration"}))
+        .await;
+    let path = format!("/v1/attributes/{}", attribute["id"].as_str().unwrap());
+    app.patch(&path, &token, Some("\"9\""), &json!({"type": "colour"})).await.problem(422);
+    app.patch(&path, &token, Some("\"9\""), &json!({"name": "Tier"})).await.problem(412);
+}

@@ -125,3 +125,14 @@ async fn validate_accepts_an_idempotency_key_too() {
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.json(), first.json());
 }
+
+#[actix_web::test]
+async fn a_key_with_spaces_or_control_characters_is_400_as_documented() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    for key in ["two words", "tab\there"] {
+        let problem = post_with_key(&app, &token, key, &json!({})).await.problem(400);
+        assert_eq!(problem["errors"][0]["parameter"], "Idempotency-Key", "{key:?}");
+    }
+    post_with_key(&app, &token, "visible-ASCII_only.~!", &json!({})).await.assert_status(201);
+}

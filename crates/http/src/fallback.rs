@@ -1,42 +1,120 @@
-//! What no route answers: 405 with `Allow` when the path exists under another method, else 404.
-//! The route table is read from the OpenAPI document, so it always matches the handlers.
+//! The route table read from the OpenAPI document (so it always matches the handlers), and what it
+//! answers before and after routing: authentication first for secured operations, 405 with `Allow` when
+//! the path exists under another method, else 404.
 
-use actix_web::body::MessageBody;
+use std::collections::HashMap;
+
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, web};
+use shelf_domain::Role;
 use utoipa::openapi::OpenApi;
+use utoipa::openapi::path::{Operation, PathItem};
 
+use crate::auth::account_of;
 use crate::problem::ApiError;
 
-pub struct RouteTable(Vec<(ResourceDef, Vec<String>)>);
+/// Who may call an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Access {
+    Anonymous,
+    /// Authenticated, with one of these roles (empty: any role).
+    Roles(Vec<Role>),
+}
+
+struct Route {
+    def: ResourceDef,
+    methods: Vec<(Method, Access)>,
+}
+
+/// Routes grouped by their first two path segments (`/v1/drafts`), so a lookup tries a handful.
+pub struct RouteTable(HashMap<String, Vec<Route>>);
 
 impl RouteTable {
     pub fn from_openapi(api: &OpenApi) -> Self {
-        let routes = api
-            .paths
-            .paths
-            .iter()
-            .map(|(path, item)| {
-                let methods = [
-                    ("GET", item.get.is_some()),
-                    ("PUT", item.put.is_some()),
-                    ("POST", item.post.is_some()),
-                    ("DELETE", item.delete.is_some()),
-                    ("PATCH", item.patch.is_some()),
-                ];
-                let allow = methods.iter().filter(|(_, present)| *present).map(|(m, _)| (*m).to_owned()).collect();
-                (ResourceDef::new(path.as_str()), allow)
-            })
-            .collect();
-        RouteTable(routes)
+        let mut table: HashMap<String, Vec<Route>> = HashMap::new();
+        for (path, item) in &api.paths.paths {
+            let methods = operations(item).map(|(method, op)| (method, access(api, op))).collect();
+            table
+                .entry(prefix(path).to_owned())
+                .or_default()
+                .push(Route { def: ResourceDef::new(path.as_str()), methods });
+        }
+        RouteTable(table)
+    }
+
+    fn route(&self, path: &str) -> Option<&Route> {
+        self.0.get(prefix(path))?.iter().find(|r| r.def.is_match(path))
     }
 }
 
+fn operations(item: &PathItem) -> impl Iterator<Item = (Method, &Operation)> {
+    [
+        (Method::GET, &item.get),
+        (Method::PUT, &item.put),
+        (Method::POST, &item.post),
+        (Method::DELETE, &item.delete),
+        (Method::PATCH, &item.patch),
+    ]
+    .into_iter()
+    .filter_map(|(method, op)| Some((method, op.as_ref()?)))
+}
+
+/// An operation's security requirement, or the document's: its scopes are the roles it serves.
+fn access(api: &OpenApi, op: &Operation) -> Access {
+    let requirements = op.security.as_ref().or(api.security.as_ref());
+    let Some(requirement) = requirements.and_then(|r| r.first()) else { return Access::Anonymous };
+    let value = serde_json::to_value(requirement).unwrap_or_default();
+    let Some(scopes) = value.as_object().and_then(|o| o.values().next()).and_then(|s| s.as_array()) else {
+        return Access::Anonymous;
+    };
+    Access::Roles(scopes.iter().filter_map(|s| s.as_str()?.parse().ok()).collect())
+}
+
+/// `/v1/drafts/x/logo` → `/v1/drafts`; `/healthz` → `/healthz`.
+fn prefix(path: &str) -> &str {
+    let mut slashes = path.match_indices('/').map(|(i, _)| i).skip(2);
+    match slashes.next() {
+        Some(end) => &path[..end],
+        None => path,
+    }
+}
+
+/// A secured operation checks the caller first: no valid token is 401 and a role the operation does not
+/// serve is 403, whatever else is wrong with the request (an anonymous caller learns nothing about it).
+pub async fn authenticate_first(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let access = req.app_data::<web::Data<RouteTable>>().and_then(|table| {
+        let route = table.route(req.path())?;
+        route.methods.iter().find(|(m, _)| m == req.method()).map(|(_, access)| access.clone())
+    });
+    if let Some(Access::Roles(roles)) = access {
+        match account_of(req.request()) {
+            Err(e) => return Ok(req.error_response(e)),
+            Ok(account) if !roles.is_empty() && !roles.contains(&account.role) => {
+                let served: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                let e = ApiError::Forbidden(format!(
+                    "this operation is for the {} role; yours is {}",
+                    served.join(" or "),
+                    account.role.as_str()
+                ));
+                return Ok(req.error_response(e));
+            }
+            Ok(_) => {}
+        }
+    }
+    next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+}
+
 pub async fn not_found_or_method(req: HttpRequest, table: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
-    let path = req.path();
-    match table.0.iter().find(|(def, _)| def.is_match(path)) {
-        Some((_, allow)) => Err(ApiError::MethodNotAllowed { allow: allow.clone() }),
+    match table.route(req.path()) {
+        Some(route) => Err(ApiError::MethodNotAllowed {
+            allow: route.methods.iter().map(|(m, _)| m.as_str().to_owned()).collect(),
+        }),
         None => Err(ApiError::NotFound),
     }
 }
@@ -52,4 +130,17 @@ pub async fn nul_in_path(
         return Err(ApiError::NotFound.into());
     }
     next.call(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix;
+
+    #[test]
+    fn the_prefix_is_the_first_two_segments() {
+        assert_eq!(prefix("/v1/drafts/x/logo"), "/v1/drafts");
+        assert_eq!(prefix("/v1/drafts"), "/v1/drafts");
+        assert_eq!(prefix("/healthz"), "/healthz");
+        assert_eq!(prefix("/"), "/");
+    }
 }

@@ -16,7 +16,7 @@ pub struct Health {
 }
 
 /// The process is alive.
-#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = Health)))]
+#[utoipa::path(operation_id = "getHealth", tag = "health", responses((status = 200, description = "Alive", body = Health)))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health { status: "ok" })
@@ -24,6 +24,7 @@ pub async fn healthz() -> HttpResponse {
 
 /// The database is reachable.
 #[utoipa::path(
+    operation_id = "getReadiness",
     tag = "health",
     responses(
         (status = 200, description = "Ready", body = Health),

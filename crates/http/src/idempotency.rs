@@ -16,6 +16,8 @@ use crate::extract::read_limited;
 use crate::problem::ApiError;
 
 pub const HEADER: HeaderName = HeaderName::from_static("idempotency-key");
+/// The header's name as documented.
+pub const HEADER_NAME: &str = "Idempotency-Key";
 pub const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 pub const MAX_KEY_CHARS: usize = 255;
 pub const TTL_HOURS: i64 = 24;
@@ -134,7 +136,10 @@ async fn finish<B: MessageBody + 'static>(
 }
 
 fn valid_key(value: &HeaderValue) -> Result<String, ApiError> {
-    let key = value.to_str().ok().filter(|k| (1..=MAX_KEY_CHARS).contains(&k.len()));
+    let key = value
+        .to_str()
+        .ok()
+        .filter(|k| (1..=MAX_KEY_CHARS).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()));
     key.map(str::to_owned).ok_or_else(|| {
         ApiError::bad_parameter(
             "Idempotency-Key",

@@ -117,6 +117,7 @@ pub fn app(
         .default_service(web::to(fallback::not_found_or_method))
         .wrap(from_fn(fallback::nul_in_path))
         .wrap(from_fn(idempotency::middleware))
+        .wrap(from_fn(fallback::authenticate_first))
         .wrap(from_fn(rate_limit::middleware))
         .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
         .wrap(from_fn(no_store_when_authenticated))

@@ -1,11 +1,14 @@
-//! The OpenAPI document: metadata, tags, the bearer-JWT scheme, and the problem+json body on every
-//! error response.
+//! The OpenAPI document: metadata, tags, the bearer-JWT scheme, and the finishing pass that gives every
+//! operation what the handlers' annotations cannot say once for all: problem+json error bodies, the
+//! headers every client needs, binary bodies as binary, tagged unions with a discriminator, merge-patch
+//! request schemas, and links from what a create operation made to what can be done with it.
 
-use utoipa::openapi::path::Operation;
+use serde_json::{Map, Value, json};
+use utoipa::openapi::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi as _};
 
+use crate::idempotency;
 use crate::problem::{FieldError, Problem};
 
 pub const BEARER: &str = "bearer_jwt";
@@ -17,7 +20,10 @@ pub const BEARER: &str = "bearer_jwt";
         description = "The seller side of a cloud marketplace: write a product as a draft, check it against the \
                        release requirements, submit it for review and see it listed.\n\n\
                        Errors are RFC 9457 `application/problem+json`. Changes need `If-Match` with the ETag; \
-                       every POST accepts `Idempotency-Key`. Lists are keyset-paginated with `page_token`.",
+                       every POST accepts `Idempotency-Key`. Lists are keyset-paginated with `page_token`. \
+                       A secured operation answers 401 without a valid token and 403 for a role its security \
+                       requirement does not name (the requirement's scopes are the roles), before it reads \
+                       anything else of the request.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     tags(
@@ -50,7 +56,8 @@ impl Modify for BearerScheme {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some(
-                        "A JWT with `sub`, `role` (seller, reviewer or admin) and `exp`; `shelf token` makes one.",
+                        "A JWT with `sub`, `role` (seller, reviewer or admin) and `exp`; `shelf token` makes one. \
+                         An operation's requirement lists the roles it serves.",
                     ))
                     .build(),
             ),
@@ -63,53 +70,394 @@ pub fn base() -> OpenApi {
     ApiDoc::openapi()
 }
 
-/// Gives every error response the problem+json body, every operation its 500 and every write its 429.
-pub fn finish(mut api: OpenApi) -> OpenApi {
-    for item in api.paths.paths.values_mut() {
-        if let Some(op) = &mut item.get {
-            add_problem_bodies(op, false);
-        }
-        if let Some(op) = &mut item.post {
-            add_idempotency_responses(op);
-        }
-        for op in [&mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
-            add_problem_bodies(op, true);
+/// Media types whose bodies are JSON documents described by a schema; every other one is bytes.
+const JSON_MEDIA_TYPES: [&str; 4] =
+    ["application/json", "application/merge-patch+json", "application/problem+json", "multipart/form-data"];
+
+/// The finishing pass over the document the handlers' annotations built.
+pub fn finish(api: OpenApi) -> OpenApi {
+    let mut doc = serde_json::to_value(&api).expect("an OpenAPI document serialises");
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for (method, op) in item.iter_mut() {
+                let Some(op) = op.as_object_mut() else { continue };
+                finish_operation(method, op);
+            }
         }
     }
-    api
+    integer_formats(&mut doc);
+    tagged_unions(&mut doc);
+    merge_patch_bodies(&mut doc);
+    links(&mut doc);
+    serde_json::from_value(doc).expect("the finished document is an OpenAPI document")
 }
 
-/// What `Idempotency-Key` can answer on any POST.
-fn add_idempotency_responses(op: &mut Operation) {
-    for (status, description) in [
-        ("400", "A malformed request or Idempotency-Key"),
-        ("409", "A request with this Idempotency-Key is still being processed"),
-        ("422", "This Idempotency-Key was used with a different request"),
-    ] {
-        op.responses
-            .responses
-            .entry(status.into())
-            .or_insert_with(|| RefOr::T(ResponseBuilder::new().description(description).build()));
+fn finish_operation(method: &str, op: &mut Map<String, Value>) {
+    let secured = op.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty());
+    let parameters = op.entry("parameters").or_insert_with(|| json!([]));
+    if let Some(parameters) = parameters.as_array_mut() {
+        parameters.retain(|p| p["name"] != idempotency::HEADER_NAME);
+        // A header is text or absent, never `null`; an empty If-Match or If-None-Match just matches nothing.
+        for p in parameters.iter_mut().filter(|p| p["in"] == "header") {
+            p["schema"] = json!({"type": "string"});
+        }
+        if method == "post" {
+            parameters.push(idempotency_key_parameter());
+        }
     }
-}
-
-fn add_problem_bodies(op: &mut Operation, write: bool) {
-    let problem = || ContentBuilder::new().schema(Some(RefOr::Ref(Ref::from_schema_name("Problem")))).build();
+    if op["parameters"].as_array().is_some_and(Vec::is_empty) {
+        op.remove("parameters");
+    }
+    if let Some(body) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")).and_then(Value::as_object_mut) {
+        binary_contents(body);
+    }
+    let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { return };
+    let write = method != "get";
+    let mut add = |status: &str, description: &str| {
+        responses.entry(status).or_insert_with(|| json!({"description": description}));
+    };
+    if secured {
+        add("401", "Missing or bad token");
+        add("403", "The token's role is not one this operation serves");
+    }
+    if method == "post" {
+        add("400", "A malformed request or Idempotency-Key");
+        add("409", "A request with this Idempotency-Key is still being processed");
+        add("422", "This Idempotency-Key was used with a different request");
+    }
     if write {
-        op.responses.responses.entry("429".into()).or_insert_with(|| {
-            RefOr::T(ResponseBuilder::new().description("Too many requests; `Retry-After` says when to retry").build())
-        });
+        add("429", "Too many requests; `Retry-After` says when to retry");
     }
-    op.responses.responses.entry("500".into()).or_insert_with(|| {
-        RefOr::T(ResponseBuilder::new().description("Internal error; the body names the request id").build())
-    });
-    for (status, response) in op.responses.responses.iter_mut() {
-        if status.as_str() < "400" {
+    add("500", "Internal error; the body names the request id");
+    for (status, response) in responses.iter_mut() {
+        let Some(response) = response.as_object_mut() else { continue };
+        let headers = response.entry("headers").or_insert_with(|| json!({}));
+        let Some(headers) = headers.as_object_mut() else { continue };
+        headers.insert("X-Request-Id".into(), header("The request's id (a plain incoming one is kept); logs name it"));
+        let success = status.starts_with('2');
+        if success && method == "post" {
+            headers.insert(
+                "Idempotent-Replayed".into(),
+                json!({"description": "`true` when this is the stored response to an earlier request with the same \
+                                       Idempotency-Key", "schema": {"type": "string", "enum": ["true"]}}),
+            );
+        }
+        if (success || status == "304") && method == "get" {
+            headers.entry("Cache-Control").or_insert_with(|| {
+                header("`no-store` for an authenticated request; public catalog reads say how long they may be kept")
+            });
+        }
+        if status == "429" {
+            headers.insert(
+                "Retry-After".into(),
+                json!({"description": "Seconds until a request would be accepted",
+                       "schema": {"type": "integer", "minimum": 1}}),
+            );
+        }
+        if status.as_str() >= "400" {
+            response.insert(
+                "content".into(),
+                json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}),
+            );
+        } else if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
+            binary_contents(content);
+        }
+    }
+}
+
+fn header(description: &str) -> Value {
+    json!({"description": description, "schema": {"type": "string"}})
+}
+
+/// `Idempotency-Key`, as every POST takes it.
+fn idempotency_key_parameter() -> Value {
+    json!({
+        "name": idempotency::HEADER_NAME,
+        "in": "header",
+        "required": false,
+        "description": "Makes a retry safe: the same key and request within 24 h return the first response \
+                        (with `Idempotent-Replayed: true`) without acting again; the same key with another \
+                        request is 422. 1..255 visible ASCII characters.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": idempotency::MAX_KEY_CHARS,
+                   "pattern": "^[!-~]+$"},
+    })
+}
+
+/// Unsigned integers keep the format names the OpenAPI format registry gives them (`uint32`, `uint64`);
+/// utoipa spells them `u-int32`, `u-int64`.
+fn integer_formats(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(format)) = map.get_mut("format")
+                && let Some(bits) = format.strip_prefix("u-int")
+            {
+                *format = format!("uint{bits}");
+            }
+            map.values_mut().for_each(integer_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(integer_formats),
+        _ => {}
+    }
+}
+
+/// Bytes are `string`/`binary` with their media type, never an array of integers.
+fn binary_contents(content: &mut Map<String, Value>) {
+    for (media_type, body) in content.iter_mut() {
+        if JSON_MEDIA_TYPES.contains(&media_type.as_str()) {
             continue;
         }
-        if let RefOr::T(response) = response {
-            response.content.clear();
-            response.content.insert("application/problem+json".into(), RefOr::T(problem()));
+        body["schema"] = json!({"type": "string", "format": "binary", "contentMediaType": media_type});
+    }
+}
+
+struct Union {
+    name: &'static str,
+    stem: &'static str,
+    variants: Vec<(String, String)>,
+}
+
+/// Internally tagged enums (`Price`) and the templates that flatten them become a `oneOf` of named, complete
+/// objects with a discriminator, so that every generator gets one type per variant and no `allOf` over a
+/// `oneOf`.
+fn tagged_unions(doc: &mut Value) {
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    let Some(variants) = schemas.get("Price").and_then(|p| p["oneOf"].as_array()).cloned() else { return };
+    let extra = |name: &str, schemas: &Map<String, Value>| -> (Map<String, Value>, Vec<Value>) {
+        let part = schemas[name]["allOf"].as_array().and_then(|parts| parts.get(1)).cloned().unwrap_or_default();
+        (
+            part["properties"].as_object().cloned().unwrap_or_default(),
+            part["required"].as_array().cloned().unwrap_or_default(),
+        )
+    };
+    let (template_props, template_required) = extra("PricingTemplateBody", schemas);
+    let (response_props, response_required) = extra("PricingTemplateResponse", schemas);
+    // Each union's component name, the stem its variants are named by, and its (model, variant) pairs.
+    let mut unions = [
+        Union { name: "Price", stem: "Price", variants: vec![] },
+        Union { name: "PricingTemplateBody", stem: "PricingTemplate", variants: vec![] },
+        Union { name: "PricingTemplateResponse", stem: "PricingTemplateResponse", variants: vec![] },
+    ];
+    for variant in variants {
+        let Some(model) = variant.pointer("/properties/model/enum/0").and_then(Value::as_str) else { continue };
+        let model = model.to_owned();
+        let title = model[..1].to_uppercase() + &model[1..];
+        let mut price = variant.clone();
+        price["additionalProperties"] = json!(false);
+        let mut required = vec![json!("model")];
+        required.extend(price["required"].as_array().into_iter().flatten().filter(|r| *r != "model").cloned());
+        price["required"] = json!(required);
+        let mut template = price.clone();
+        let mut response = price.clone();
+        for (schema, props, required) in [
+            (&mut template, vec![&template_props], vec![&template_required]),
+            (&mut response, vec![&template_props, &response_props], vec![&template_required, &response_required]),
+        ] {
+            for props in props {
+                for (k, v) in props {
+                    schema["properties"][k] = v.clone();
+                }
+            }
+            if let Some(list) = schema["required"].as_array_mut() {
+                list.extend(required.into_iter().flatten().cloned());
+            }
+            schema.as_object_mut().map(|o| o.remove("description"));
         }
+        response.as_object_mut().map(|o| o.remove("additionalProperties"));
+        for (union, schema) in unions.iter_mut().zip([price, template, response]) {
+            let name = format!("{title}{}", union.stem);
+            schemas.insert(name.clone(), schema);
+            union.variants.push((model.clone(), name));
+        }
+    }
+    for Union { name: union, variants: names, .. } in unions {
+        let description = schemas.get(union).and_then(|s| s.get("description")).cloned();
+        let mut schema = json!({
+            "oneOf": names.iter().map(|(_, n)| json!({"$ref": format!("#/components/schemas/{n}")})).collect::<Vec<_>>(),
+            "discriminator": {
+                "propertyName": "model",
+                "mapping": names.iter().map(|(m, n)| (m.clone(), json!(format!("#/components/schemas/{n}"))))
+                    .collect::<Map<_, _>>(),
+            },
+        });
+        if let Some(description) = description {
+            schema["description"] = description;
+        }
+        schemas.insert(union.to_owned(), schema);
+    }
+}
+
+/// A merge patch (RFC 7396) of a resource is not the resource: every member is optional, a member that
+/// may be absent may be `null` (which removes it), and one that must stay may not. Each PATCH whose body
+/// names a resource schema gets a `<Name>Patch` schema built that way.
+fn merge_patch_bodies(doc: &mut Value) {
+    let mut wanted = Vec::new();
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            let Some(schema) = item.pointer_mut("/patch/requestBody/content/application~1merge-patch+json/schema")
+            else {
+                continue;
+            };
+            let Some(name) = schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) else {
+                continue;
+            };
+            if name.ends_with("Request") {
+                continue; // already a patch document (UpdateDraftRequest)
+            }
+            let name = name.to_owned();
+            *schema = json!({"$ref": format!("#/components/schemas/{}", patch_name(&name))});
+            wanted.push(name);
+        }
+    }
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    for name in wanted {
+        let variants: Vec<Value> = match schemas[&name]["oneOf"].as_array() {
+            Some(refs) => refs
+                .iter()
+                .filter_map(|r| r["$ref"].as_str()?.strip_prefix("#/components/schemas/"))
+                .map(|n| schemas[n].clone())
+                .collect(),
+            None => vec![schemas[&name].clone()],
+        };
+        // A member every variant requires can be changed but not removed; any other may be `null`.
+        let required_by_all = |member: &str| {
+            variants.iter().all(|v| v["required"].as_array().is_some_and(|r| r.contains(&json!(member))))
+        };
+        let mut properties = Map::new();
+        for variant in &variants {
+            for (member, schema) in variant["properties"].as_object().into_iter().flatten() {
+                let schema = if required_by_all(member) { schema.clone() } else { nullable(schema.clone()) };
+                properties.entry(member.clone()).or_insert(schema);
+            }
+        }
+        if let Some(model) = properties.get_mut("model") {
+            let models: Vec<Value> =
+                variants.iter().filter_map(|v| v.pointer("/properties/model/enum/0").cloned()).collect();
+            *model = json!({"type": "string", "enum": models,
+                            "description": "Changing the model replaces the price: send its members with it"});
+        }
+        schemas.insert(
+            patch_name(&name),
+            json!({
+                "type": "object",
+                "description": format!("A JSON Merge Patch (RFC 7396) of {name}: members to change; `null` removes \
+                                        an optional member"),
+                "properties": properties,
+                "additionalProperties": false,
+            }),
+        );
+    }
+}
+
+/// `PricingTemplateBody` → `PricingTemplatePatch`, `CatalogueAttribute` → `CatalogueAttributePatch`.
+fn patch_name(resource: &str) -> String {
+    format!("{}Patch", resource.trim_end_matches("Body"))
+}
+
+/// The schema, or `null`.
+fn nullable(schema: Value) -> Value {
+    match &schema["type"] {
+        Value::String(t) if t != "null" => {
+            let mut s = schema.clone();
+            s["type"] = json!([t, "null"]);
+            s
+        }
+        Value::Array(types) if types.contains(&json!("null")) => schema,
+        _ if schema
+            .get("oneOf")
+            .is_some_and(|o| o.as_array().is_some_and(|o| o.contains(&json!({"type": "null"})))) =>
+        {
+            schema
+        }
+        _ => json!({"oneOf": [schema, {"type": "null"}]}),
+    }
+}
+
+/// Links from one operation's response to the operations that take what it made.
+struct Links {
+    from: &'static str,
+    status: &'static str,
+    to: Vec<(&'static str, Value)>,
+}
+
+/// What a create (or decide) operation's response leads to; each link is named by its target.
+fn link_table() -> Vec<Links> {
+    let id = json!({"id": "$response.body#/id"});
+    let id_if_match = json!({"id": "$response.body#/id", "header.If-Match": "$response.header.ETag"});
+    let draft = || {
+        vec![
+            ("getDraft", id.clone()),
+            ("updateDraft", id_if_match.clone()),
+            ("deleteDraft", id_if_match.clone()),
+            ("validateDraft", id.clone()),
+            ("submitDraft", id.clone()),
+            ("putDraftLogo", id.clone()),
+            ("getDraftLogo", id.clone()),
+            ("uploadDraftRequestTemplate", id.clone()),
+            ("listDraftRequestTemplates", id.clone()),
+        ]
+    };
+    let product = json!({"id": "$response.body#/product_id"});
+    let file = json!({"id": "$request.path.id", "file_id": "$response.body#/id"});
+    vec![
+        Links { from: "createDraft", status: "201", to: draft() },
+        Links { from: "createProductDraft", status: "201", to: draft() },
+        Links {
+            from: "submitDraft",
+            status: "201",
+            to: vec![
+                ("getApplication", id.clone()),
+                ("withdrawApplication", id.clone()),
+                ("approveApplication", id.clone()),
+                ("rejectApplication", id.clone()),
+            ],
+        },
+        Links {
+            from: "approveApplication",
+            status: "200",
+            to: vec![
+                ("getProduct", product.clone()),
+                ("getCatalogProduct", product.clone()),
+                ("createProductDraft", product.clone()),
+                ("removeProduct", product),
+            ],
+        },
+        Links {
+            from: "uploadDraftRequestTemplate",
+            status: "201",
+            to: vec![("downloadDraftRequestTemplate", file.clone()), ("deleteDraftRequestTemplate", file)],
+        },
+        Links {
+            from: "createPricingTemplate",
+            status: "201",
+            to: vec![
+                ("getPricingTemplate", id.clone()),
+                ("updatePricingTemplate", id_if_match.clone()),
+                ("deletePricingTemplate", id_if_match.clone()),
+                ("quotePricingTemplate", id.clone()),
+            ],
+        },
+        Links {
+            from: "createAttribute",
+            status: "201",
+            to: vec![("getAttribute", id), ("updateAttribute", id_if_match.clone()), ("deleteAttribute", id_if_match)],
+        },
+    ]
+}
+
+fn links(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for Links { from, status, to } in link_table() {
+        let response = paths
+            .values_mut()
+            .filter_map(Value::as_object_mut)
+            .flat_map(|item| item.values_mut())
+            .find(|op| op["operationId"] == from)
+            .and_then(|op| op.pointer_mut(&format!("/responses/{status}")));
+        let Some(response) = response else { panic!("no {status} response of {from} to link from") };
+        response["links"] = to
+            .into_iter()
+            .map(|(target, parameters)| (target.to_owned(), json!({"operationId": target, "parameters": parameters})))
+            .collect::<Map<_, _>>()
+            .into();
     }
 }

@@ -88,9 +88,9 @@ pub struct DraftContent {
     pub highlights: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_flow_template: Option<ServiceFlowTemplateCode>,
-    /// Whole calendar days, 1..365; under 3 or over 180 earns a warning.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = 10, minimum = 0)]
+    /// Whole calendar days, 1..365 (a hard bound, refused at save); under 3 or over 180 earns a warning.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "avg_delivery_days_in_range")]
+    #[schema(example = 10, minimum = 1, maximum = 365)]
     pub avg_delivery_days: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after_sales: Option<AfterSales>,
@@ -213,6 +213,17 @@ fn required_then(out: &mut Vec<Violation>, pointer: &str, value: Option<&str>, c
     match value {
         None => out.push(Violation::required(pointer)),
         Some(v) => out.extend(check(v)),
+    }
+}
+
+/// A period outside 1..365 days is no draft's work in progress: it is refused when saved, like a wrong type.
+fn avg_delivery_days_in_range<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let days = Option::<u32>::deserialize(d)?;
+    match days {
+        Some(n) if !(AVG_DELIVERY_DAYS_MIN..=AVG_DELIVERY_DAYS_MAX).contains(&n) => {
+            Err(serde::de::Error::invalid_value(serde::de::Unexpected::Unsigned(u64::from(n)), &"whole days, 1..365"))
+        }
+        _ => Ok(days),
     }
 }
 

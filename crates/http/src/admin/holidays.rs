@@ -34,13 +34,14 @@ fn respond(dates: &BTreeSet<NaiveDate>, version: i64) -> HttpResponse {
 
 /// The holiday calendar.
 #[utoipa::path(
+    operation_id = "getHolidays",
     tag = "admin",
     responses(
         (status = 200, description = "The holidays, sorted", body = Holidays, headers(("ETag" = String))),
         (status = 401, description = "Missing or bad token"),
         (status = 403, description = "Not an admin"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["admin"]))
 )]
 #[get("/admin/holidays")]
 pub async fn get(state: web::Data<AppState>, _: Admin) -> Result<HttpResponse, ApiError> {
@@ -51,6 +52,7 @@ pub async fn get(state: web::Data<AppState>, _: Admin) -> Result<HttpResponse, A
 
 /// Replaces the holiday calendar.
 #[utoipa::path(
+    operation_id = "putHolidays",
     tag = "admin",
     params(("If-Match" = String, Header, description = "The calendar's current ETag (`\"0\"` before it was ever set)")),
     request_body = Holidays,
@@ -64,7 +66,7 @@ pub async fn get(state: web::Data<AppState>, _: Admin) -> Result<HttpResponse, A
         (status = 422, description = "A malformed date, or too many"),
         (status = 428, description = "If-Match is missing"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["admin"]))
 )]
 #[put("/admin/holidays")]
 pub async fn put(

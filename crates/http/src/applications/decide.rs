@@ -19,10 +19,10 @@ use crate::{AppState, blocking};
 /// Approves a pending application: a release creates the product, a modification replaces its live
 /// content; the draft is closed. Taken exactly once, whoever else decides at the same time.
 #[utoipa::path(
+    operation_id = "approveApplication",
     tag = "review",
     params(
         ("id" = String, Path, description = "Application id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
     ),
     responses(
         (status = 200, description = "The approved application", body = ApplicationResponse),
@@ -31,7 +31,7 @@ use crate::{AppState, blocking};
         (status = 404, description = "No such application"),
         (status = 409, description = "Already decided"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["reviewer"]))
 )]
 #[post("/applications/{id}/approve")]
 pub async fn approve(
@@ -96,10 +96,10 @@ pub struct RejectRequest {
 
 /// Rejects a pending application with a reason; the draft becomes `rejected`, editable and resubmittable.
 #[utoipa::path(
+    operation_id = "rejectApplication",
     tag = "review",
     params(
         ("id" = String, Path, description = "Application id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
     ),
     request_body = RejectRequest,
     responses(
@@ -112,7 +112,7 @@ pub struct RejectRequest {
         (status = 415, description = "Not application/json"),
         (status = 422, description = "The reason is shorter than 10 characters"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["reviewer"]))
 )]
 #[post("/applications/{id}/reject")]
 pub async fn reject(

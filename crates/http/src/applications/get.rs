@@ -9,6 +9,7 @@ use crate::{AppState, blocking};
 
 /// Gets an application: a seller its own, a reviewer any.
 #[utoipa::path(
+    operation_id = "getApplication",
     tag = "applications",
     params(("id" = String, Path, description = "Application id")),
     responses(
@@ -17,7 +18,7 @@ use crate::{AppState, blocking};
         (status = 403, description = "Neither a seller nor a reviewer"),
         (status = 404, description = "No such application (or another seller's)"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller", "reviewer"]))
 )]
 #[get("/applications/{id}")]
 pub async fn get(

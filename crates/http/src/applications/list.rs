@@ -29,6 +29,7 @@ pub struct ListApplicationsParams {
 
 /// Lists the seller's applications, newest first.
 #[utoipa::path(
+    operation_id = "listApplications",
     tag = "applications",
     params(ListApplicationsParams),
     responses(
@@ -37,7 +38,7 @@ pub struct ListApplicationsParams {
         (status = 401, description = "Missing or bad token"),
         (status = 403, description = "Not a seller"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/applications")]
 pub async fn list(

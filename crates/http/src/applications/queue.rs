@@ -31,6 +31,7 @@ pub struct QueueParams {
 
 /// The review queue: applications ordered by due time, earliest first.
 #[utoipa::path(
+    operation_id = "listReviewApplications",
     tag = "review",
     params(QueueParams),
     responses(
@@ -39,7 +40,7 @@ pub struct QueueParams {
         (status = 401, description = "Missing or bad token"),
         (status = 403, description = "Not a reviewer"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["reviewer"]))
 )]
 #[get("/review/applications")]
 pub async fn queue(

@@ -14,10 +14,10 @@ use crate::{AppState, blocking};
 /// Withdraws a pending application (professional services, consulting services and licenses only);
 /// the draft goes back to editing.
 #[utoipa::path(
+    operation_id = "withdrawApplication",
     tag = "applications",
     params(
         ("id" = String, Path, description = "Application id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
     ),
     responses(
         (status = 200, description = "The withdrawn application", body = ApplicationResponse),
@@ -26,7 +26,7 @@ use crate::{AppState, blocking};
         (status = 404, description = "No such application (or another seller's)"),
         (status = 409, description = "Not pending, or its delivery method cannot be withdrawn"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/applications/{id}/withdraw")]
 pub async fn withdraw(

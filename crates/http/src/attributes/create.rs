@@ -12,9 +12,9 @@ use crate::{AppState, blocking};
 
 /// Adds an attribute to the seller's catalogue.
 #[utoipa::path(
+    operation_id = "createAttribute",
     tag = "attributes",
     request_body = CatalogueAttribute,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses(
         (status = 201, description = "Created", body = AttributeResponse,
          headers(("Location" = String), ("ETag" = String))),
@@ -26,7 +26,7 @@ use crate::{AppState, blocking};
         (status = 415, description = "Not application/json"),
         (status = 422, description = "The account keeps too many already, or A broken rule: code format, reserved name, unit"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/attributes")]
 pub async fn create(

@@ -8,6 +8,7 @@ use crate::{AppState, blocking};
 
 /// Deletes a catalogue attribute. Drafts and products that copied it keep their copies.
 #[utoipa::path(
+    operation_id = "deleteAttribute",
     tag = "attributes",
     params(
         ("id" = String, Path, description = "Attribute id"),
@@ -21,7 +22,7 @@ use crate::{AppState, blocking};
         (status = 412, description = "If-Match does not match the current ETag"),
         (status = 428, description = "If-Match is missing"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[delete("/attributes/{id}")]
 pub async fn delete(

@@ -9,6 +9,7 @@ use crate::{AppState, blocking};
 
 /// Gets one of the seller's catalogue attributes.
 #[utoipa::path(
+    operation_id = "getAttribute",
     tag = "attributes",
     params(("id" = String, Path, description = "Attribute id")),
     responses(
@@ -17,7 +18,7 @@ use crate::{AppState, blocking};
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such attribute (or another seller's)"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/attributes/{id}")]
 pub async fn get(

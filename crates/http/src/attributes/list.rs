@@ -19,6 +19,7 @@ pub struct AttributeList {
 
 /// Lists the seller's catalogue attributes, newest first.
 #[utoipa::path(
+    operation_id = "listAttributes",
     tag = "attributes",
     params(PageParams),
     responses(
@@ -27,7 +28,7 @@ pub struct AttributeList {
         (status = 401, description = "Missing or bad token"),
         (status = 403, description = "Not a seller"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/attributes")]
 pub async fn list(

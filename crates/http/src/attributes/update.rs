@@ -12,6 +12,7 @@ use crate::{AppState, blocking, merge_patch};
 
 /// Changes a catalogue attribute with a JSON Merge Patch. Drafts and products keep their copies.
 #[utoipa::path(
+    operation_id = "updateAttribute",
     tag = "attributes",
     params(
         ("id" = String, Path, description = "Attribute id"),
@@ -32,7 +33,7 @@ use crate::{AppState, blocking, merge_patch};
         (status = 422, description = "A broken rule"),
         (status = 428, description = "If-Match is missing"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[patch("/attributes/{id}")]
 pub async fn update(
@@ -45,10 +46,12 @@ pub async fn update(
     let id = id.into_inner();
     let (db, seller_id, attribute_id) = (state.db.clone(), seller.id.clone(), id.clone());
     let current = blocking(move || Ok(db.read(|c| attributes::get_for_seller(c, &seller_id, &attribute_id))?)).await?;
-    let version = if_match.check(current.version)?;
     let mut document = serde_json::to_value(&current.definition).map_err(ApiError::internal)?;
     merge_patch::apply(&mut document, &patch);
-    let definition = checked(from_value(document, "")?)?;
+    // A patch that no version could take (a wrong type, an unknown member) is 422 whatever If-Match says.
+    let parsed = from_value(document, "")?;
+    let version = if_match.check(current.version)?;
+    let definition = checked(parsed)?;
     let db = state.db.clone();
     let attribute =
         blocking(move || Ok(db.write(|c| attributes::update_if_version(c, &seller.id, &id, version, &definition))?))

@@ -9,8 +9,12 @@ use crate::problem::ApiError;
 
 /// Gets a product by its URL, hidden ones too.
 #[utoipa::path(
+    operation_id = "getCatalogProduct",
     tag = "catalog",
-    params(("id" = String, Path, description = "Product id")),
+    params(
+        ("id" = String, Path, description = "Product id"),
+        ("If-None-Match" = Option<String>, Header, description = "ETags of copies the client holds: 304 when one is current"),
+    ),
     responses(
         (status = 200, description = "The product as offered", body = CatalogProduct,
          headers(("ETag" = String), ("Cache-Control" = String))),

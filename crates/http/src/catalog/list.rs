@@ -41,8 +41,12 @@ pub struct CatalogList {
 
 /// Lists the products on sale (hidden and discontinued ones are not listed).
 #[utoipa::path(
+    operation_id = "listCatalogProducts",
     tag = "catalog",
-    params(CatalogParams),
+    params(
+        CatalogParams,
+        ("If-None-Match" = Option<String>, Header, description = "ETags of pages the client holds: 304 when one is current"),
+    ),
     responses(
         (status = 200, description = "A page of listed products", body = CatalogList,
          headers(("ETag" = String), ("Cache-Control" = String))),

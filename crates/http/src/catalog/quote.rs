@@ -21,9 +21,11 @@ pub struct CatalogQuoteRequest {
     /// SKU code.
     pub sku: String,
     /// Units, on the step grid of the specification's quantity attribute.
+    #[schema(minimum = 1)]
     pub quantity: Option<u64>,
     pub period: Period,
     /// 1..120, default 1.
+    #[schema(minimum = 1, maximum = 120)]
     pub periods: Option<u32>,
 }
 
@@ -37,10 +39,10 @@ fn unprocessable(pointer: &str, code: ViolationCode, message: String) -> ApiErro
 /// Quotes a SKU of a product: the same engine as every quote, with the quantity checked against the
 /// specification's quantity attribute (range and step).
 #[utoipa::path(
+    operation_id = "quoteCatalogProduct",
     tag = "catalog",
     params(
         ("id" = String, Path, description = "Product id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Accepted as on every POST"),
     ),
     request_body = CatalogQuoteRequest,
     responses(

@@ -22,9 +22,9 @@ pub struct CreateDraftRequest {
 
 /// Creates a release draft ("Save as Draft").
 #[utoipa::path(
+    operation_id = "createDraft",
     tag = "drafts",
     request_body = CreateDraftRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key and body return the first response")),
     responses(
         (status = 201, description = "Created", body = DraftResponse,
          headers(("Location" = String, description = "The draft's URL"), ("ETag" = String, description = "The draft's version"))),
@@ -36,7 +36,7 @@ pub struct CreateDraftRequest {
         (status = 415, description = "Not application/json"),
         (status = 422, description = "A field has the wrong type or is unknown, or an attribute_id names no catalogue attribute of yours"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/drafts")]
 pub async fn create(

@@ -8,6 +8,7 @@ use crate::{AppState, blocking};
 
 /// Deletes a draft that is editing or rejected.
 #[utoipa::path(
+    operation_id = "deleteDraft",
     tag = "drafts",
     params(
         ("id" = String, Path, description = "Draft id"),
@@ -22,7 +23,7 @@ use crate::{AppState, blocking};
         (status = 412, description = "If-Match does not match the current ETag"),
         (status = 428, description = "If-Match is missing"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[delete("/drafts/{id}")]
 pub async fn delete(

@@ -9,6 +9,7 @@ use crate::{AppState, blocking};
 
 /// Gets one of the seller's drafts.
 #[utoipa::path(
+    operation_id = "getDraft",
     tag = "drafts",
     params(("id" = String, Path, description = "Draft id")),
     responses(
@@ -17,7 +18,7 @@ use crate::{AppState, blocking};
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such draft (or another seller's)"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/drafts/{id}")]
 pub async fn get(

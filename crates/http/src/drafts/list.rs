@@ -40,6 +40,7 @@ pub struct DraftList {
 
 /// Lists the seller's drafts, newest first.
 #[utoipa::path(
+    operation_id = "listDrafts",
     tag = "drafts",
     params(ListDraftsParams),
     responses(
@@ -48,7 +49,7 @@ pub struct DraftList {
         (status = 401, description = "Missing or bad token"),
         (status = 403, description = "Not a seller"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/drafts")]
 pub async fn list(

@@ -24,6 +24,7 @@ pub struct StoredLogo {
 
 /// Sets (or replaces) the draft's logo.
 #[utoipa::path(
+    operation_id = "putDraftLogo",
     tag = "drafts",
     params(("id" = String, Path, description = "Draft id")),
     request_body(content = Vec<u8>, content_type = "image/png", description = "A PNG of exactly 120×120 pixels, at most 5 MB"),
@@ -37,7 +38,7 @@ pub struct StoredLogo {
         (status = 415, description = "Not image/png"),
         (status = 422, description = "Not a readable PNG, or not 120×120"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[put("/drafts/{id}/logo")]
 pub async fn put(
@@ -75,8 +76,12 @@ pub async fn put(
 
 /// Gets the draft's logo: the bytes that were put.
 #[utoipa::path(
+    operation_id = "getDraftLogo",
     tag = "drafts",
-    params(("id" = String, Path, description = "Draft id")),
+    params(
+        ("id" = String, Path, description = "Draft id"),
+        ("If-None-Match" = Option<String>, Header, description = "The logo's ETag the client holds: 304 when it is current"),
+    ),
     responses(
         (status = 200, description = "The logo", content_type = "image/png", body = Vec<u8>, headers(("ETag" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
@@ -84,7 +89,7 @@ pub async fn put(
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such draft (or another seller's), or no logo yet"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/drafts/{id}/logo")]
 pub async fn get(

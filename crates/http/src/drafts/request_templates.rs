@@ -95,10 +95,10 @@ async fn read_file_field(mut form: Multipart) -> Result<(String, Vec<u8>), ApiEr
 
 /// Uploads a request template (multipart/form-data, field `file`).
 #[utoipa::path(
+    operation_id = "uploadDraftRequestTemplate",
     tag = "drafts",
     params(
         ("id" = String, Path, description = "Draft id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
     ),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
@@ -112,7 +112,7 @@ async fn read_file_field(mut form: Multipart) -> Result<(String, Vec<u8>), ApiEr
         (status = 415, description = "Not multipart/form-data"),
         (status = 422, description = "Not an .xls, .xlsx, .doc or .docx file, or its bytes are something else"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/drafts/{id}/request-templates")]
 pub async fn upload(
@@ -149,6 +149,7 @@ pub async fn upload(
 
 /// Lists the draft's request templates, oldest first.
 #[utoipa::path(
+    operation_id = "listDraftRequestTemplates",
     tag = "drafts",
     params(("id" = String, Path, description = "Draft id")),
     responses(
@@ -157,7 +158,7 @@ pub async fn upload(
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such draft (or another seller's)"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/drafts/{id}/request-templates")]
 pub async fn list(
@@ -173,6 +174,7 @@ pub async fn list(
 
 /// Downloads a request template: the bytes that were uploaded, as an attachment.
 #[utoipa::path(
+    operation_id = "downloadDraftRequestTemplate",
     tag = "drafts",
     params(("id" = String, Path, description = "Draft id"), ("file_id" = String, Path, description = "Template id")),
     responses(
@@ -188,7 +190,7 @@ pub async fn list(
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such draft or template (or another seller's)"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/drafts/{id}/request-templates/{file_id}")]
 pub async fn download(
@@ -217,6 +219,7 @@ pub async fn download(
 
 /// Deletes a request template of an editable draft.
 #[utoipa::path(
+    operation_id = "deleteDraftRequestTemplate",
     tag = "drafts",
     params(("id" = String, Path, description = "Draft id"), ("file_id" = String, Path, description = "Template id")),
     responses(
@@ -226,7 +229,7 @@ pub async fn download(
         (status = 404, description = "No such draft or template (or another seller's)"),
         (status = 409, description = "The draft is in review or closed"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[delete("/drafts/{id}/request-templates/{file_id}")]
 pub async fn remove(

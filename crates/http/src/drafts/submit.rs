@@ -19,10 +19,10 @@ use crate::{AppState, blocking};
 /// Submits a draft for review: re-runs the full check, then freezes the content into an application
 /// and puts the draft in review, in one transaction.
 #[utoipa::path(
+    operation_id = "submitDraft",
     tag = "drafts",
     params(
         ("id" = String, Path, description = "Draft id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
     ),
     responses(
         (status = 201, description = "The application", body = ApplicationResponse, headers(("Location" = String))),
@@ -32,7 +32,7 @@ use crate::{AppState, blocking};
         (status = 409, description = "The draft is in review or closed"),
         (status = 422, description = "The draft is not ready: the errors of the release-requirement check"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/drafts/{id}/submit")]
 pub async fn submit(

@@ -16,13 +16,14 @@ use crate::{AppState, blocking, merge_patch};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDraftRequest {
-    /// Members to set; `null` removes a member.
-    #[serde(default)]
+    /// Members to set; `null` removes a member. The content itself cannot be removed (`null` is 422).
+    #[schema(required = false)]
     pub content: DraftContent,
 }
 
 /// Changes a draft with a JSON Merge Patch of `{"content": …}`.
 #[utoipa::path(
+    operation_id = "updateDraft",
     tag = "drafts",
     params(
         ("id" = String, Path, description = "Draft id"),
@@ -43,7 +44,7 @@ pub struct UpdateDraftRequest {
         (status = 422, description = "The patched content has a field of the wrong type or an unknown one"),
         (status = 428, description = "If-Match is missing"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[patch("/drafts/{id}")]
 pub async fn update(
@@ -56,13 +57,14 @@ pub async fn update(
     let id = id.into_inner();
     let (db, seller_id, draft_id) = (state.db.clone(), seller.id.clone(), id.clone());
     let current = blocking(move || Ok(db.read(|c| drafts::get_for_seller(c, &seller_id, &draft_id))?)).await?;
+    let mut document = serde_json::json!({ "content": current.content });
+    merge_patch::apply(&mut document, &patch);
+    // A patch that no version could take (a wrong type, an unknown member) is 422 whatever If-Match says.
+    let UpdateDraftRequest { mut content } = from_value(document, "")?;
     let version = if_match.check(current.version)?;
     if !current.state.is_editable() {
         return Err(ApiError::Conflict(format!("the draft is {} and cannot be changed", current.state.as_str())));
     }
-    let mut document = serde_json::json!({ "content": current.content });
-    merge_patch::apply(&mut document, &patch);
-    let UpdateDraftRequest { mut content } = from_value(document, "")?;
     let db = state.db.clone();
     let draft = blocking(move || {
         prepare(&db, &seller.id, &mut content)?;

@@ -21,10 +21,10 @@ pub struct ValidationReport {
 
 /// Checks a draft against the release requirements, reporting every violation at once.
 #[utoipa::path(
+    operation_id = "validateDraft",
     tag = "drafts",
     params(
         ("id" = String, Path, description = "Draft id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Accepted as on every POST"),
     ),
     responses(
         (status = 200, description = "The report", body = ValidationReport),
@@ -32,7 +32,7 @@ pub struct ValidationReport {
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such draft (or another seller's)"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/drafts/{id}/validate")]
 pub async fn validate(

@@ -46,6 +46,7 @@ pub struct EventParams {
 
 /// The seller's event feed, oldest first after a cursor: poll it instead of scraping.
 #[utoipa::path(
+    operation_id = "listEvents",
     tag = "events",
     params(EventParams),
     responses(
@@ -54,7 +55,7 @@ pub struct EventParams {
         (status = 401, description = "Missing or bad token"),
         (status = 403, description = "Not a seller"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/events")]
 pub async fn list(

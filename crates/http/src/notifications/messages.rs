@@ -62,6 +62,7 @@ pub struct ListMessagesParams {
 
 /// Lists the seller's messages, newest first.
 #[utoipa::path(
+    operation_id = "listMessages",
     tag = "messages",
     params(ListMessagesParams),
     responses(
@@ -70,7 +71,7 @@ pub struct ListMessagesParams {
         (status = 401, description = "Missing or bad token"),
         (status = 403, description = "Not a seller"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/messages")]
 pub async fn list(
@@ -89,10 +90,10 @@ pub async fn list(
 
 /// Marks a message read (repeating it changes nothing).
 #[utoipa::path(
+    operation_id = "readMessage",
     tag = "messages",
     params(
         ("id" = String, Path, description = "Message id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Accepted as on every POST"),
     ),
     responses(
         (status = 200, description = "The message", body = Message),
@@ -100,7 +101,7 @@ pub async fn list(
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such message (or another seller's)"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/messages/{id}/read")]
 pub async fn read(

@@ -31,13 +31,14 @@ fn respond(emails: Vec<String>, phones: Vec<String>, version: i64) -> HttpRespon
 
 /// The seller's notification receivers.
 #[utoipa::path(
+    operation_id = "getNotificationSettings",
     tag = "messages",
     responses(
         (status = 200, description = "The receivers", body = NotificationSettings, headers(("ETag" = String))),
         (status = 401, description = "Missing or bad token"),
         (status = 403, description = "Not a seller"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/notification-settings")]
 pub async fn get(state: web::Data<AppState>, Seller(seller): Seller) -> Result<HttpResponse, ApiError> {
@@ -82,6 +83,7 @@ fn check(body: &NotificationSettings) -> Vec<FieldError> {
 
 /// Replaces the seller's notification receivers.
 #[utoipa::path(
+    operation_id = "putNotificationSettings",
     tag = "messages",
     params(("If-Match" = String, Header, description = "The settings' current ETag (`\"0\"` before they were ever set)")),
     request_body = NotificationSettings,
@@ -95,7 +97,7 @@ fn check(body: &NotificationSettings) -> Vec<FieldError> {
         (status = 422, description = "A malformed email or phone, or too many"),
         (status = 428, description = "If-Match is missing"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[put("/notification-settings")]
 pub async fn put(

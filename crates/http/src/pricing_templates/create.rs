@@ -12,9 +12,9 @@ use crate::{AppState, blocking};
 
 /// Creates a pricing template.
 #[utoipa::path(
+    operation_id = "createPricingTemplate",
     tag = "pricing-templates",
     request_body = PricingTemplateBody,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
     responses(
         (status = 201, description = "Created", body = PricingTemplateResponse,
          headers(("Location" = String), ("ETag" = String))),
@@ -25,7 +25,7 @@ use crate::{AppState, blocking};
         (status = 415, description = "Not application/json"),
         (status = 422, description = "The account keeps too many already, or A broken rule: name, currency, periods, tiers"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/pricing-templates")]
 pub async fn create(

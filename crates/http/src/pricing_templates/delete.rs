@@ -8,6 +8,7 @@ use crate::{AppState, blocking};
 
 /// Deletes a pricing template. Submitted applications keep their copies; drafts that point at it fail validation.
 #[utoipa::path(
+    operation_id = "deletePricingTemplate",
     tag = "pricing-templates",
     params(
         ("id" = String, Path, description = "Pricing template id"),
@@ -21,7 +22,7 @@ use crate::{AppState, blocking};
         (status = 412, description = "If-Match does not match the current ETag"),
         (status = 428, description = "If-Match is missing"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[delete("/pricing-templates/{id}")]
 pub async fn delete(

@@ -9,6 +9,7 @@ use crate::{AppState, blocking};
 
 /// Gets one of the seller's pricing templates.
 #[utoipa::path(
+    operation_id = "getPricingTemplate",
     tag = "pricing-templates",
     params(("id" = String, Path, description = "Pricing template id")),
     responses(
@@ -17,7 +18,7 @@ use crate::{AppState, blocking};
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such pricing template (or another seller's)"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/pricing-templates/{id}")]
 pub async fn get(

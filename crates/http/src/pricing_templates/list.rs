@@ -19,6 +19,7 @@ pub struct PricingTemplateList {
 
 /// Lists the seller's pricing templates, newest first.
 #[utoipa::path(
+    operation_id = "listPricingTemplates",
     tag = "pricing-templates",
     params(PageParams),
     responses(
@@ -27,7 +28,7 @@ pub struct PricingTemplateList {
         (status = 401, description = "Missing or bad token"),
         (status = 403, description = "Not a seller"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/pricing-templates")]
 pub async fn list(

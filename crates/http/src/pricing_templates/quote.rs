@@ -9,10 +9,10 @@ use crate::{AppState, blocking};
 
 /// Quotes a pricing template: the total for a quantity over some periods, line by line.
 #[utoipa::path(
+    operation_id = "quotePricingTemplate",
     tag = "pricing-templates",
     params(
         ("id" = String, Path, description = "Pricing template id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Accepted as on every POST"),
     ),
     request_body = QuoteRequest,
     responses(
@@ -24,7 +24,7 @@ use crate::{AppState, blocking};
         (status = 415, description = "Not application/json"),
         (status = 422, description = "Quantity 0 or missing where needed, periods outside 1..120, a period the price lacks, or a total too large"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/pricing-templates/{id}/quote")]
 pub async fn quote(

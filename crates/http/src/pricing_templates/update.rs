@@ -12,6 +12,7 @@ use crate::{AppState, blocking, merge_patch};
 
 /// Changes a pricing template with a JSON Merge Patch. Submitted applications keep their copies.
 #[utoipa::path(
+    operation_id = "updatePricingTemplate",
     tag = "pricing-templates",
     params(
         ("id" = String, Path, description = "Pricing template id"),
@@ -31,7 +32,7 @@ use crate::{AppState, blocking, merge_patch};
         (status = 422, description = "A broken rule"),
         (status = 428, description = "If-Match is missing"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[patch("/pricing-templates/{id}")]
 pub async fn update(
@@ -45,10 +46,12 @@ pub async fn update(
     let (db, seller_id, template_id) = (state.db.clone(), seller.id.clone(), id.clone());
     let current =
         blocking(move || Ok(db.read(|c| pricing_templates::get_for_seller(c, &seller_id, &template_id))?)).await?;
-    let version = if_match.check(current.version)?;
     let mut document = serde_json::to_value(&current.body).map_err(ApiError::internal)?;
     merge_patch::apply(&mut document, &patch);
-    let body = checked(from_value(document, "")?)?;
+    // A patch that no version could take (a wrong type, an unknown member) is 422 whatever If-Match says.
+    let parsed = from_value(document, "")?;
+    let version = if_match.check(current.version)?;
+    let body = checked(parsed)?;
     let db = state.db.clone();
     let template =
         blocking(move || Ok(db.write(|c| pricing_templates::update_if_version(c, &seller.id, &id, version, &body))?))

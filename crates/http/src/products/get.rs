@@ -8,6 +8,7 @@ use crate::{AppState, blocking};
 
 /// Gets one of the seller's products, discontinued ones too.
 #[utoipa::path(
+    operation_id = "getProduct",
     tag = "products",
     params(("id" = String, Path, description = "Product id")),
     responses(
@@ -16,7 +17,7 @@ use crate::{AppState, blocking};
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such product (or another seller's)"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/products/{id}")]
 pub async fn get(

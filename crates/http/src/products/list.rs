@@ -36,6 +36,7 @@ pub struct ProductList {
 
 /// Lists the seller's products, newest first.
 #[utoipa::path(
+    operation_id = "listProducts",
     tag = "products",
     params(ListProductsParams),
     responses(
@@ -44,7 +45,7 @@ pub struct ProductList {
         (status = 401, description = "Missing or bad token"),
         (status = 403, description = "Not a seller"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[get("/products")]
 pub async fn list(

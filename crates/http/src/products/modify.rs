@@ -12,10 +12,10 @@ use crate::{AppState, blocking};
 
 /// Starts a modification: a draft holding the product's live content and files. At most one is open per product.
 #[utoipa::path(
+    operation_id = "createProductDraft",
     tag = "products",
     params(
         ("id" = String, Path, description = "Product id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
     ),
     responses(
         (status = 201, description = "The modification draft", body = DraftResponse, headers(("Location" = String), ("ETag" = String))),
@@ -24,7 +24,7 @@ use crate::{AppState, blocking};
         (status = 404, description = "No such product (or another seller's)"),
         (status = 409, description = "The product already has an open modification, or is discontinued"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/products/{id}/drafts")]
 pub async fn modify(

@@ -49,10 +49,10 @@ async fn change(
 
 /// Removes the product: discontinued, gone from the catalog, still readable by its seller.
 #[utoipa::path(
+    operation_id = "removeProduct",
     tag = "products",
     params(
         ("id" = String, Path, description = "Product id"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
     ),
     responses(
         (status = 200, description = "The discontinued product", body = ProductResponse),
@@ -60,7 +60,7 @@ async fn change(
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such product (or another seller's)"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/products/{id}/remove")]
 pub async fn remove_product(
@@ -77,11 +77,11 @@ pub async fn remove_product(
 
 /// Removes a specification (discontinued; still in the content, no longer offered).
 #[utoipa::path(
+    operation_id = "removeProductSpecification",
     tag = "products",
     params(
         ("id" = String, Path, description = "Product id"),
         ("key" = String, Path, description = "Specification key"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
     ),
     responses(
         (status = 200, description = "The product", body = ProductResponse),
@@ -89,7 +89,7 @@ pub async fn remove_product(
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such product (or another seller's) or specification"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/products/{id}/specifications/{key}/remove")]
 pub async fn remove_specification(
@@ -111,12 +111,12 @@ pub async fn remove_specification(
 
 /// Removes a SKU; removing the last offered SKU of a specification removes the specification.
 #[utoipa::path(
+    operation_id = "removeProductSku",
     tag = "products",
     params(
         ("id" = String, Path, description = "Product id"),
         ("key" = String, Path, description = "Specification key"),
         ("code" = String, Path, description = "SKU code"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe"),
     ),
     responses(
         (status = 200, description = "The product", body = ProductResponse),
@@ -124,7 +124,7 @@ pub async fn remove_specification(
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such product (or another seller's), specification or SKU"),
     ),
-    security(("bearer_jwt" = []))
+    security(("bearer_jwt" = ["seller"]))
 )]
 #[post("/products/{id}/specifications/{key}/skus/{code}/remove")]
 pub async fn remove_sku(

@@ -5,6 +5,7 @@ use crate::problem::ApiError;
 
 /// Gets one service flow template with its ordered stages.
 #[utoipa::path(
+    operation_id = "getServiceFlowTemplate",
     tag = "reference",
     params(("code" = String, Path, description = "`standard` or `website_building`")),
     responses(

@@ -12,6 +12,7 @@ pub struct ServiceFlowTemplateList {
 
 /// Lists the service flow templates.
 #[utoipa::path(
+    operation_id = "listServiceFlowTemplates",
     tag = "reference",
     responses((status = 200, description = "Every template", body = ServiceFlowTemplateList))
 )]

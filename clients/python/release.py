@@ -1,0 +1,230 @@
+"""A whole release through the client openapi-python-client generates from openapi/openapi.json.
+
+A seller writes a draft, a reviewer approves it, an anonymous visitor finds it in the catalog and gets a
+quote; every response is parsed into its generated model. No hand-written request.
+
+    SHELF_URL=http://127.0.0.1:8080 SHELF_SELLER_TOKEN=... SHELF_REVIEWER_TOKEN=... python3 release.py
+"""
+import io
+import os
+import pathlib
+from http import HTTPStatus
+
+from shelf_client import AuthenticatedClient, Client
+from shelf_client.api.catalog import get_catalog_product, list_catalog_products, quote_catalog_product
+from shelf_client.api.drafts import (
+    create_draft,
+    get_draft_logo,
+    put_draft_logo,
+    submit_draft,
+    update_draft,
+    upload_draft_request_template,
+    validate_draft,
+)
+from shelf_client.api.pricing_templates import create_pricing_template, quote_pricing_template
+from shelf_client.api.review import approve_application, list_review_applications
+from shelf_client.models import (
+    AfterSales,
+    ApplicationList,
+    ApplicationResponse,
+    ApplicationStatus,
+    AttributeType,
+    BillingMode,
+    CatalogList,
+    CatalogProduct,
+    CatalogQuoteRequest,
+    CreateDraftRequest,
+    DeliveryMethod,
+    DraftContent,
+    DraftResponse,
+    FlatPricingTemplate,
+    FlatPricingTemplateModel,
+    LinearPrice,
+    LinearPriceModel,
+    PeriodAmounts,
+    Period,
+    PricingKind,
+    Problem,
+    QuoteRequest,
+    QuoteResponse,
+    RequestTemplate,
+    ServiceFlowTemplateCode,
+    Sku,
+    SkuAttributesType0,
+    SpecAttribute,
+    Specification,
+    StoredLogo,
+    Tier,
+    TieredPricingTemplate,
+    TieredPricingTemplateModel,
+    TieredPricingTemplateResponse,
+    TierMode,
+    UpdateDraftRequest,
+    UploadForm,
+    ValidationReport,
+)
+from shelf_client.types import File, Response
+
+FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def check(condition: bool, what: str) -> None:
+    if not condition:
+        raise SystemExit(f"failed: {what}")
+    print(f"ok - {what}")
+
+
+def parsed(response: Response, model: type, status: HTTPStatus, what: str):
+    """The response's parsed body, which must be of `model` with this status."""
+    if response.status_code != status or not isinstance(response.parsed, model):
+        raise SystemExit(f"failed: {what}: {response.status_code} {response.content[:400]!r}")
+    print(f"ok - {what} ({int(response.status_code)})")
+    return response.parsed
+
+
+def main() -> None:
+    base_url = os.environ["SHELF_URL"]
+    seller = AuthenticatedClient(base_url=base_url, token=os.environ["SHELF_SELLER_TOKEN"])
+    reviewer = AuthenticatedClient(base_url=base_url, token=os.environ["SHELF_REVIEWER_TOKEN"])
+    visitor = Client(base_url=base_url)
+
+    # A reusable price: a tiered pricing template, quoted once.
+    template_body = TieredPricingTemplate(
+        model=TieredPricingTemplateModel.TIERED,
+        mode=TierMode.GRADUATED,
+        name="Person-days, cheaper in bulk",
+        currency="USD",
+        tiers=[
+            Tier(up_to=10, unit_amounts=PeriodAmounts(one_time=50000)),
+            Tier(up_to=None, unit_amounts=PeriodAmounts(one_time=40000)),
+        ],
+    )
+    template = parsed(
+        create_pricing_template.sync_detailed(client=seller, body=template_body),
+        TieredPricingTemplateResponse, HTTPStatus.CREATED, "create a tiered pricing template",
+    )
+    template_quote = parsed(
+        quote_pricing_template.sync_detailed(
+            template.id, client=seller, body=QuoteRequest(quantity=12, period=Period.ONE_TIME)
+        ),
+        QuoteResponse, HTTPStatus.OK, "quote the template",
+    )
+    check(template_quote.total.amount == 10 * 50000 + 2 * 40000, "graduated: ten at 500.00, two at 400.00")
+
+    # The draft: saved, then completed with a merge patch under If-Match.
+    content = DraftContent(
+        delivery_method=DeliveryMethod.PROFESSIONAL_SERVICE,
+        name="Data Migration Supporting Service",
+        version="V1.0",
+        currency="USD",
+        summary="Move your databases to the cloud with zero data loss.",
+        description="We migrate relational databases to managed cloud services. " * 8,
+        highlights=["Zero downtime cut-over", "Certified engineers"],
+        service_flow_template=ServiceFlowTemplateCode.STANDARD,
+        after_sales=AfterSales(email="support@example.com", hotline="+86 755 1234 5678",
+                               hours="09:00-18:00", days="mon-fri", timezone="+08:00"),
+        public_sales=True,
+    )
+    created = create_draft.sync_detailed(client=seller, body=CreateDraftRequest(content=content))
+    draft = parsed(created, DraftResponse, HTTPStatus.CREATED, "save a draft")
+    etag = created.headers["ETag"]
+    check(etag == f'"{draft.version}"', "the ETag is the draft's version")
+    check(created.headers["Location"] == f"/v1/drafts/{draft.id}", "Location names the draft")
+
+    specification = Specification(
+        key="migration",
+        name="Database migration",
+        billing_mode=BillingMode.ONE_TIME,
+        pricing=PricingKind.CUSTOM,
+        attributes=[
+            SpecAttribute(code="edition", name="Edition", type_=AttributeType.ENUMERATION,
+                          values=["basic", "enterprise"]),
+            SpecAttribute(code="person_days", name="Person-days", type_=AttributeType.QUANTITY,
+                          unit="person-day", min_=1, max_=100, step=1),
+        ],
+        skus=[
+            Sku(attributes=SkuAttributesType0.from_dict({"edition": "basic"}),
+                price=LinearPrice(model=LinearPriceModel.LINEAR, unit_amounts=PeriodAmounts(one_time=50000))),
+            Sku(attributes=SkuAttributesType0.from_dict({"edition": "enterprise"}), price_template_id=template.id),
+        ],
+    )
+    patch = UpdateDraftRequest(content=DraftContent(avg_delivery_days=10, specifications=[specification]))
+    patched = parsed(
+        update_draft.sync_detailed(draft.id, client=seller, body=patch, if_match=etag),
+        DraftResponse, HTTPStatus.OK, "complete the draft with a merge patch",
+    )
+    check(patched.version == draft.version + 1, "the patch bumped the version")
+
+    # A stale If-Match is 412, parsed as a problem.
+    stale = update_draft.sync_detailed(
+        draft.id, client=seller, if_match=etag,
+        body=UpdateDraftRequest(content=DraftContent(summary="A change made from an old copy.")),
+    )
+    problem = parsed(stale, Problem, HTTPStatus.PRECONDITION_FAILED, "a stale If-Match")
+    check(problem.status == 412, "a stale If-Match is 412 problem+json")
+
+    # Files: the logo and a request template.
+    logo = (FIXTURES / "logo.png").read_bytes()
+    stored = parsed(
+        put_draft_logo.sync_detailed(draft.id, client=seller, body=File(payload=io.BytesIO(logo))),
+        StoredLogo, HTTPStatus.OK, "put the logo",
+    )
+    check(stored.size == len(logo), "the stored logo has the size sent")
+    downloaded = parsed(get_draft_logo.sync_detailed(draft.id, client=seller), File, HTTPStatus.OK,
+                        "get the logo back")
+    check(downloaded.payload.read() == logo, "the downloaded logo is the one sent")
+    form = File(payload=io.BytesIO((FIXTURES / "order-form.docx").read_bytes()), file_name="Order form.docx")
+    uploaded = parsed(
+        upload_draft_request_template.sync_detailed(draft.id, client=seller, body=UploadForm(file=form)),
+        RequestTemplate, HTTPStatus.CREATED, "upload a request template",
+    )
+    check(uploaded.filename == "Order form.docx", "the template keeps its file name")
+
+    # Release requirements, then submission.
+    report = parsed(validate_draft.sync_detailed(draft.id, client=seller), ValidationReport, HTTPStatus.OK,
+                    "validate")
+    check(report.ready, f"the draft is ready ({[v.to_dict() for v in report.violations]})")
+    application = parsed(submit_draft.sync_detailed(draft.id, client=seller), ApplicationResponse,
+                         HTTPStatus.CREATED, "submit for review")
+    check(application.status == ApplicationStatus.PENDING, "the application is pending")
+
+    # The reviewer's queue and decision.
+    queue = parsed(list_review_applications.sync_detailed(client=reviewer, limit=100), ApplicationList,
+                   HTTPStatus.OK, "read the queue")
+    check(any(a.id == application.id for a in queue.items), "the application is in the reviewer's queue")
+    approved = parsed(approve_application.sync_detailed(application.id, client=reviewer), ApplicationResponse,
+                      HTTPStatus.OK, "approve")
+    check(approved.status == ApplicationStatus.APPROVED and isinstance(approved.product_id, str),
+          "approval created a product")
+    product_id = str(approved.product_id)
+
+    # The anonymous catalog.
+    page = parsed(list_catalog_products.sync_detailed(client=visitor, q="Migration"), CatalogList, HTTPStatus.OK,
+                  "search the catalog")
+    check(any(p.id == product_id for p in page.items), "the product is listed")
+    product = parsed(get_catalog_product.sync_detailed(product_id, client=visitor), CatalogProduct, HTTPStatus.OK,
+                     "read the product")
+    spec = product.content.specifications[0]
+    sku = next(s for s in spec.skus if s.attributes.to_dict().get("edition") == "enterprise")
+    quote = parsed(
+        quote_catalog_product.sync_detailed(
+            product_id, client=visitor,
+            body=CatalogQuoteRequest(specification=spec.key, sku=sku.code, quantity=12, period=Period.ONE_TIME),
+        ),
+        QuoteResponse, HTTPStatus.OK, "quote the enterprise SKU",
+    )
+    check(quote.total.amount == template_quote.total.amount, "the catalog quotes the template's price")
+
+    # A broken rule is 422 with the field named.
+    invalid = create_pricing_template.sync_detailed(
+        client=seller,
+        body=FlatPricingTemplate(model=FlatPricingTemplateModel.FLAT, name="Lower-case currency", currency="usd",
+                                 amounts=PeriodAmounts(month=100)),
+    )
+    problem = parsed(invalid, Problem, HTTPStatus.UNPROCESSABLE_ENTITY, "an invalid currency")
+    check(any(e.pointer == "/currency" for e in problem.errors), "an invalid currency is 422 naming /currency")
+    print("release completed")
+
+
+if __name__ == "__main__":
+    main()
