@@ -260,3 +260,30 @@ async fn the_contacts_of_the_latest_submission_receive_the_decision() {
     assert!(mails.iter().any(|m| m.contains("new-address@example.com")), "{mails:?}");
     assert_eq!(mails.iter().filter(|m| m.contains("seller-a@example.com")).count(), 1, "{mails:?}");
 }
+
+#[actix_web::test]
+async fn receivers_that_would_not_deliver_or_repeat_are_422_at_their_pointer() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let cases = [
+        (json!({"emails": ["x<evil@attacker.example>"], "phones": []}), "/emails/0", "invalid_format"),
+        (json!({"emails": ["a@b,c@d"], "phones": []}), "/emails/0", "invalid_format"),
+        (json!({"emails": ["a@"], "phones": []}), "/emails/0", "invalid_format"),
+        (json!({"emails": ["ops@example.com", "OPS@example.com"], "phones": []}), "/emails/1", "duplicate"),
+        (json!({"emails": [], "phones": ["+86 755 1234 5678", "+86-755-1234-5678"]}), "/phones/1", "duplicate"),
+    ];
+    for (body, pointer, code) in cases {
+        let res = app
+            .call(
+                actix_web::http::Method::PUT,
+                "/v1/notification-settings",
+                Some(&token),
+                &[("If-Match", "\"0\"")],
+                crate::helpers::Body::Json(&body),
+            )
+            .await;
+        let problem = res.problem(422);
+        assert_eq!(problem["errors"][0]["pointer"], pointer, "{body}");
+        assert_eq!(problem["errors"][0]["code"], code, "{body}");
+    }
+}

@@ -5,6 +5,7 @@ pub mod account;
 pub mod application;
 pub mod attribute;
 pub mod calendar;
+pub mod contact;
 pub mod content;
 pub mod draft;
 pub mod files;

@@ -1,26 +1,42 @@
 use actix_web::{HttpResponse, get, put, web};
 use serde::{Deserialize, Serialize};
-use shelf_domain::ViolationCode;
+use shelf_domain::contact::{
+    EMAIL_MAX_CHARS, EMAIL_PATTERN, MAX_RECEIVERS, PHONE_MAX_CHARS, PHONE_PATTERN, check_receivers,
+};
 use shelf_persistence::notifications;
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{Array, ArrayBuilder, ObjectBuilder, Type};
 
 use crate::auth::Seller;
 use crate::etag::{IfMatch, set_etag};
 use crate::extract::JsonBody;
-use crate::problem::{ApiError, FieldError};
+use crate::problem::ApiError;
 use crate::{AppState, blocking};
-
-/// At most this many receivers of each kind.
-const MAX_RECEIVERS: usize = 10;
 
 /// Who hears about review decisions by email and SMS. Empty (never set): the token's own email and phone.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationSettings {
-    #[schema(example = json!(["releases@example.com"]))]
+    /// Email receivers: at most 10, each once.
+    #[schema(schema_with = emails_schema, example = json!(["releases@example.com"]))]
     pub emails: Vec<String>,
-    #[schema(example = json!(["+86 755 1234 5678"]))]
+    /// Phone receivers for SMS: at most 10, each once.
+    #[schema(schema_with = phones_schema, example = json!(["+86 755 1234 5678"]))]
     pub phones: Vec<String>,
+}
+
+/// A receiver list as the domain's rule allows it: `MAX_RECEIVERS` unique items of this pattern.
+fn receivers_schema(pattern: &str, max_chars: usize) -> Array {
+    let item = ObjectBuilder::new().schema_type(Type::String).pattern(Some(pattern)).max_length(Some(max_chars));
+    ArrayBuilder::new().items(item).max_items(Some(MAX_RECEIVERS)).unique_items(true).build()
+}
+
+fn emails_schema() -> Array {
+    receivers_schema(EMAIL_PATTERN, EMAIL_MAX_CHARS)
+}
+
+fn phones_schema() -> Array {
+    receivers_schema(PHONE_PATTERN, PHONE_MAX_CHARS)
 }
 
 fn respond(emails: Vec<String>, phones: Vec<String>, version: i64) -> HttpResponse {
@@ -48,39 +64,6 @@ pub async fn get(state: web::Data<AppState>, Seller(seller): Seller) -> Result<H
     Ok(respond(emails, phones, version))
 }
 
-fn check(body: &NotificationSettings) -> Vec<FieldError> {
-    let mut errors = Vec::new();
-    for (field, values, valid) in [
-        (
-            "emails",
-            &body.emails,
-            (|e: &str| e.contains('@') && !e.contains(char::is_whitespace) && e.len() <= 254) as fn(&str) -> bool,
-        ),
-        ("phones", &body.phones, |p: &str| {
-            let digits = p.chars().filter(char::is_ascii_digit).count();
-            (5..=20).contains(&digits) && p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
-        }),
-    ] {
-        if values.len() > MAX_RECEIVERS {
-            errors.push(FieldError::at_pointer(
-                format!("/{field}"),
-                ViolationCode::TooMany,
-                format!("at most {MAX_RECEIVERS}"),
-            ));
-        }
-        for (i, v) in values.iter().enumerate() {
-            if !valid(v) {
-                errors.push(FieldError::at_pointer(
-                    format!("/{field}/{i}"),
-                    ViolationCode::InvalidFormat,
-                    format!("`{v}` is not valid here"),
-                ));
-            }
-        }
-    }
-    errors
-}
-
 /// Replaces the seller's notification receivers.
 #[utoipa::path(
     operation_id = "putNotificationSettings",
@@ -106,9 +89,9 @@ pub async fn put(
     if_match: IfMatch,
     JsonBody(body): JsonBody<NotificationSettings>,
 ) -> Result<HttpResponse, ApiError> {
-    let errors = check(&body);
-    if !errors.is_empty() {
-        return Err(ApiError::Unprocessable { detail: "the receivers are not valid".into(), errors });
+    let violations = check_receivers(&body.emails, &body.phones);
+    if !violations.is_empty() {
+        return Err(ApiError::invalid("", violations));
     }
     let db = state.db.clone();
     let (emails, phones, version) = blocking(move || {
