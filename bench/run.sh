@@ -37,7 +37,7 @@ results="$BENCH_DIR/results.tsv"
 : >"$results"
 export SHELF_JWT_SECRET="bench-secret-bench-secret-bench-secret" SHELF_BIND="127.0.0.1:$PORT" RUST_LOG=warn
 # The bench drives more traffic per account than any seller would: lift the per-account limits.
-export SHELF_RATE_LIMIT_PER_MINUTE=1000000000 SHELF_ANONYMOUS_RATE_LIMIT_PER_MINUTE=1000000000
+export SHELF_RATE_LIMIT_PER_MINUTE=1000000000 SHELF_ANONYMOUS_RATE_LIMIT_PER_MINUTE=1000000000 SHELF_SEARCH_RATE_LIMIT_PER_MINUTE=1000000000
 base="http://127.0.0.1:$PORT"
 server=""
 stop_server() { [ -z "$server" ] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; server=""; }; }

@@ -9,7 +9,7 @@ cargo build --release -q -p shelf-server
 work=$(mktemp -d)
 export SHELF_DATABASE_URL="${SOAK_DATABASE_URL:-$work/soak.db}" SHELF_BIND="127.0.0.1:$PORT" RUST_LOG=warn
 export SHELF_JWT_SECRET="soak-secret-soak-secret-soak-secret"
-export SHELF_RATE_LIMIT_PER_MINUTE=100000000 SHELF_ANONYMOUS_RATE_LIMIT_PER_MINUTE=100000000
+export SHELF_RATE_LIMIT_PER_MINUTE=100000000 SHELF_ANONYMOUS_RATE_LIMIT_PER_MINUTE=100000000 SHELF_SEARCH_RATE_LIMIT_PER_MINUTE=100000000
 ./target/release/shelf serve >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT

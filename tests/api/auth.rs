@@ -191,3 +191,75 @@ async fn a_role_the_operation_does_not_serve_is_403_before_its_body_or_headers_a
     assert!(res.problem(403)["detail"].as_str().unwrap().contains("reviewer"));
     app.call(Method::PUT, "/v1/admin/holidays", Some(&seller), &[], Body::None).await.problem(403);
 }
+
+#[actix_web::test]
+async fn a_token_not_valid_before_tomorrow_is_401_today() {
+    let app = TestApp::spawn().await;
+    let claims = json!({"sub": "s", "role": "seller", "exp": exp_in(7 * 86400), "nbf": exp_in(86400)});
+    let res = drafts_status(&app, &hs(Algorithm::HS256, SECRET, &claims)).await;
+    assert_401(&res);
+    assert!(res.json()["detail"].as_str().unwrap().contains("nbf"));
+    let claims = json!({"sub": "s", "role": "seller", "exp": exp_in(3600), "nbf": exp_in(-60)});
+    drafts_status(&app, &hs(Algorithm::HS256, SECRET, &claims)).await.assert_status(200);
+}
+
+#[actix_web::test]
+async fn an_audience_array_naming_this_server_is_accepted() {
+    let app = TestApp::spawn_with(|c| c.jwt_audience = Some("shelf".into())).await;
+    let many = json!({"sub": "s", "role": "seller", "exp": exp_in(3600), "aud": ["billing", "shelf"]});
+    drafts_status(&app, &hs(Algorithm::HS256, SECRET, &many)).await.assert_status(200);
+    let others = json!({"sub": "s", "role": "seller", "exp": exp_in(3600), "aud": ["billing", "crm"]});
+    assert_401(&drafts_status(&app, &hs(Algorithm::HS256, SECRET, &others)).await);
+}
+
+#[actix_web::test]
+async fn a_token_naming_a_critical_header_parameter_is_401() {
+    let app = TestApp::spawn().await;
+    let mut header = Header::new(Algorithm::HS256);
+    header.crit = Some(vec!["exp".into()]);
+    let token = jsonwebtoken::encode(&header, &seller_claims(), &EncodingKey::from_secret(SECRET)).unwrap();
+    let res = drafts_status(&app, &token).await;
+    assert_401(&res);
+    assert!(res.json()["detail"].as_str().unwrap().contains("crit"));
+}
+
+#[actix_web::test]
+async fn a_reviewer_token_with_a_sellers_sub_neither_decides_its_application_nor_replays_its_responses() {
+    use crate::helpers::Body;
+    use actix_web::http::Method;
+    let app = TestApp::spawn().await;
+    let seller = app.seller("acme");
+    let twin = hs(Algorithm::HS256, SECRET, &json!({"sub": "acme", "role": "reviewer", "exp": exp_in(3600)}));
+    let draft = app.ready_draft(&seller).await;
+    let submit = format!("/v1/drafts/{}/submit", draft["id"].as_str().unwrap());
+    let key: &[(&str, &str)] = &[("Idempotency-Key", "same-key")];
+    let application = app.call(Method::POST, &submit, Some(&seller), key, Body::None).await;
+    application.assert_status(201);
+    // The reviewer twin reuses the key on another operation: no replay of the seller's 201, its own answer.
+    let queue = app.call(Method::POST, &submit, Some(&twin), key, Body::None).await;
+    assert!(queue.header("idempotent-replayed").is_none());
+    queue.problem(403);
+    let approve = format!("/v1/applications/{}/approve", application.json()["id"].as_str().unwrap());
+    let res = app.post(&approve, Some(&twin), &json!({})).await;
+    assert!(res.problem(403)["detail"].as_str().unwrap().contains("own account"));
+    app.post(&approve, Some(&app.token("reviewer-1", shelf_domain::Role::Reviewer)), &json!({}))
+        .await
+        .assert_status(200);
+}
+
+#[actix_web::test]
+async fn contact_claims_that_are_not_addresses_are_not_kept() {
+    let app = TestApp::spawn().await;
+    let claims = json!({"sub": "acme", "role": "seller", "exp": exp_in(3600),
+                        "email": "ops\u{0}@example.com", "phone": "+86 755\r\n1234 5678"});
+    let token = hs(Algorithm::HS256, SECRET, &claims);
+    let draft = app.ready_draft(&token).await;
+    let submit = format!("/v1/drafts/{}/submit", draft["id"].as_str().unwrap());
+    let application = app.post(&submit, Some(&token), &json!({})).await;
+    application.assert_status(201);
+    let approve = format!("/v1/applications/{}/approve", application.json()["id"].as_str().unwrap());
+    let reviewer = app.token("reviewer-1", shelf_domain::Role::Reviewer);
+    app.post(&approve, Some(&reviewer), &json!({})).await.assert_status(200);
+    let outbox = app.db.read(shelf_persistence::notifications::outbox_counts).unwrap();
+    assert_eq!(outbox, vec![], "no email or SMS to addresses that are not addresses");
+}

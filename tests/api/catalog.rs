@@ -324,3 +324,41 @@ async fn search_finds_the_same_products_after_the_search_index_is_merged() {
     assert_eq!(all_pages(&app, "/v1/catalog/products?q=kafka&limit=1").await, kafka);
     assert_eq!(all_pages(&app, "/v1/catalog/products?q=migration").await.len(), 2);
 }
+
+#[actix_web::test]
+async fn a_search_longer_than_200_characters_is_400_naming_q() {
+    let app = TestApp::spawn().await;
+    let problem = app.get(&format!("/v1/catalog/products?q={}", "a".repeat(201)), None).await.problem(400);
+    assert_eq!(problem["errors"][0]["parameter"], "q");
+    app.get(&format!("/v1/catalog/products?q={}", "a".repeat(200)), None).await.assert_status(200);
+    let token = app.seller("seller-a");
+    app.get(&format!("/v1/drafts?q={}", "a".repeat(201)), Some(&token)).await.problem(400);
+}
+
+#[actix_web::test]
+async fn searches_beyond_the_per_address_budget_are_429_and_plain_reads_are_not_counted() {
+    let app = TestApp::spawn_with(|c| c.search_rate_limit_per_minute = 2).await;
+    for _ in 0..5 {
+        app.get("/v1/catalog/products", None).await.assert_status(200);
+    }
+    for _ in 0..2 {
+        app.get("/v1/catalog/products?q=migration", None).await.assert_status(200);
+    }
+    let limited = app.get("/v1/catalog/products?q=migration", None).await;
+    limited.problem(429);
+    assert!(limited.header("retry-after").is_some_and(|s| s.parse::<u64>().is_ok_and(|s| (30..=31).contains(&s))));
+}
+
+#[actix_web::test]
+async fn anonymous_callers_share_no_idempotency_keys() {
+    let app = TestApp::spawn().await;
+    let key: &[(&str, &str)] = &[("Idempotency-Key", "k")];
+    let path = "/v1/catalog/products/none/quote";
+    let first = json!({"specification": "x", "sku": "y", "period": "month"});
+    app.call(Method::POST, path, None, key, Body::Json(&first)).await.problem(404);
+    // Another caller (or the same) with the same key and another body: no replay, no 422, its own answer.
+    let second = json!({"specification": "z", "sku": "y", "period": "year"});
+    let res = app.call(Method::POST, path, None, key, Body::Json(&second)).await;
+    res.problem(404);
+    assert!(res.header("idempotent-replayed").is_none());
+}

@@ -424,3 +424,55 @@ async fn a_one_sku_delivery_method_refuses_multi_sku_specifications() {
             .any(|v| v["code"] == "multi_sku_not_allowed" && v["pointer"] == "/specifications/0/attributes")
     );
 }
+
+#[actix_web::test]
+async fn arrays_over_their_hard_caps_are_refused_at_save_naming_the_array() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let many = |n: usize| (0..n).map(|i| format!("item {i}")).collect::<Vec<_>>();
+    let spec = |extra: Value| {
+        let mut s = json!({"key": "k", "name": "K", "billing_mode": "one_time"});
+        s.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        s
+    };
+    let tiers: Vec<Value> = (0..51).map(|i| json!({"up_to": i + 1, "unit_amounts": {"one_time": 1}})).collect();
+    let cases = [
+        (json!({"highlights": many(21)}), "/content/highlights"),
+        (json!({"specifications": vec![json!({}); 51]}), "/content/specifications"),
+        (
+            json!({"specifications": [spec(json!({"attributes": vec![json!({}); 21]}))]}),
+            "/content/specifications/0/attributes",
+        ),
+        (
+            json!({"specifications": [spec(json!({"attributes": [{"code": "e", "values": many(51)}]}))]}),
+            "/content/specifications/0/attributes/0/values",
+        ),
+        (json!({"specifications": [spec(json!({"skus": vec![json!({}); 401]}))]}), "/content/specifications/0/skus"),
+        (
+            json!({"specifications": [spec(json!({"price": {"model": "tiered", "tiers": tiers}}))]}),
+            "/content/specifications/0/price/tiers",
+        ),
+    ];
+    for (content, pointer) in cases {
+        let problem = app.post("/v1/drafts", Some(&token), &json!({"content": content})).await.problem(422);
+        assert_eq!(problem["errors"][0]["pointer"], pointer);
+        assert_eq!(problem["errors"][0]["code"], "too_many", "{pointer}");
+    }
+    let draft = app.create_draft(&token, json!({"highlights": many(20)})).await;
+    let res =
+        app.patch(&path(&draft), &token, Some(&etag(&draft)), &json!({"content": {"highlights": many(21)}})).await;
+    assert_eq!(res.problem(422)["errors"][0]["pointer"], "/content/highlights");
+}
+
+#[actix_web::test]
+async fn a_report_lists_the_first_hundred_violations_and_counts_them_all() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({"specifications": vec![json!({}); 50]})).await;
+    let report = app.post(&format!("{}/validate", path(&draft)), Some(&token), &json!({})).await.json();
+    assert_eq!(report["violations"].as_array().unwrap().len(), 100);
+    assert!(report["violation_count"].as_u64().unwrap() > 100, "{}", report["violation_count"]);
+    let problem = app.post(&format!("{}/submit", path(&draft)), Some(&token), &json!({})).await.problem(422);
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 100);
+    assert!(problem["detail"].as_str().unwrap().contains("the first 100"));
+}

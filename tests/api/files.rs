@@ -159,7 +159,7 @@ async fn with_its_files_a_complete_draft_is_ready() {
     let token = app.seller("seller-a");
     let draft = app.ready_draft(&token).await;
     let report = app.post(&format!("/v1/drafts/{}/validate", id(&draft)), Some(&token), &json!({})).await.json();
-    assert_eq!(report, json!({"ready": true, "violations": []}));
+    assert_eq!(report, json!({"ready": true, "violations": [], "violation_count": 0}));
     let _ = complete_content();
 }
 

@@ -73,6 +73,7 @@ pub fn test_config(database_url: String) -> Config {
         json_body_bytes: 1 << 20,
         rate_limit_per_minute: 100_000,
         anonymous_rate_limit_per_minute: 100_000,
+        search_rate_limit_per_minute: 100_000,
         outbox_lease_seconds: 60,
         smtp_url: None,
         mail_from: None,

@@ -132,3 +132,17 @@ impl Application {
         self.status == ApplicationStatus::Pending && self.due_at < now
     }
 }
+
+/// Separation of duties: nobody reviews their own account's submissions.
+pub fn may_decide(reviewer_id: &str, seller_id: &str) -> bool {
+    reviewer_id != seller_id
+}
+
+#[cfg(test)]
+mod separation_of_duties {
+    #[test]
+    fn a_reviewer_may_not_decide_their_own_accounts_application() {
+        assert!(!super::may_decide("acme", "acme"));
+        assert!(super::may_decide("reviewer-1", "acme"));
+    }
+}

@@ -24,8 +24,17 @@ pub struct Claims {
     pub phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
+    /// One audience or several (RFC 7519 §4.1.3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aud: Option<String>,
+    pub aud: Option<Audience>,
+}
+
+/// The `aud` claim: a string or an array of strings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// The authenticated caller.
@@ -68,6 +77,7 @@ impl Authenticator {
         required.extend(audience.map(|_| "aud"));
         validation.set_required_spec_claims(&required);
         validation.leeway = 30;
+        validation.validate_nbf = true;
         match audience {
             Some(aud) => validation.set_audience(&[aud]),
             None => validation.validate_aud = false,
@@ -90,6 +100,16 @@ impl Authenticator {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| ApiError::Unauthorized("the Authorization header must be `Bearer <JWT>`".into()))?;
+        // RFC 7515 §4.1.11: a token naming a critical header parameter must be refused by a verifier that
+        // does not understand it, and this one understands none.
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|e| ApiError::Unauthorized(format!("the token was refused: {}", describe(&e))))?;
+        if header.crit.is_some() {
+            return Err(ApiError::Unauthorized(
+                "the token was refused: it names critical header parameters (`crit`) this server does not understand"
+                    .into(),
+            ));
+        }
         let claims = jsonwebtoken::decode::<Claims>(token, &self.key, &self.validation)
             .map_err(|e| ApiError::Unauthorized(format!("the token was refused: {}", describe(&e))))?
             .claims;
@@ -98,7 +118,11 @@ impl Authenticator {
                 "the token's `sub` must be 1..255 characters, none of them control characters".into(),
             ));
         }
-        Ok(Account { id: claims.sub, role: claims.role, email: claims.email, phone: claims.phone })
+        // Contact claims are kept only when they are addresses Shelf could deliver to: anything else
+        // (a NUL, a CRLF, a list) would otherwise reach the outbox and the SMS webhook.
+        let email = claims.email.filter(|e| shelf_domain::contact::is_email(e));
+        let phone = claims.phone.filter(|p| shelf_domain::contact::is_phone(p));
+        Ok(Account { id: claims.sub, role: claims.role, email, phone })
     }
 }
 
@@ -107,6 +131,7 @@ fn describe(e: &jsonwebtoken::errors::Error) -> String {
     use jsonwebtoken::errors::ErrorKind as K;
     match e.kind() {
         K::ExpiredSignature => "it has expired".into(),
+        K::ImmatureSignature => "it is not valid yet (`nbf`)".into(),
         K::InvalidSignature => "its signature does not verify".into(),
         K::InvalidAlgorithm | K::InvalidAlgorithmName => "its algorithm is not the one this server accepts".into(),
         K::InvalidIssuer => "its issuer is not accepted".into(),

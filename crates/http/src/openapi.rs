@@ -86,6 +86,10 @@ pub fn finish(api: OpenApi) -> OpenApi {
         }
     }
     integer_formats(&mut doc);
+    // utoipa has no field attribute for `maxProperties`: the SKU's attribute-value map gets its cap here.
+    if let Some(values) = doc.pointer_mut("/components/schemas/Sku/properties/attributes") {
+        values["maxProperties"] = json!(shelf_domain::limits::SAVE_MAX_SKU_ATTRIBUTES);
+    }
     tagged_unions(&mut doc);
     merge_patch_bodies(&mut doc);
     links(&mut doc);

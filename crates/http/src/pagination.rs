@@ -110,6 +110,17 @@ pub fn next_token<T>(paged: &Paged<T>, page: &Page) -> Option<String> {
     paged.next_after.as_deref().map(|key| encode(key, page.order))
 }
 
+/// A `?q=` search text: at most `MAX_SEARCH_CHARS` characters, so a search's work is bounded.
+pub fn search_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let q = Option::<String>::deserialize(d)?;
+    match q {
+        Some(q) if q.chars().count() > shelf_domain::limits::MAX_SEARCH_CHARS => Err(serde::de::Error::custom(
+            format!("a search is at most {} characters", shelf_domain::limits::MAX_SEARCH_CHARS),
+        )),
+        q => Ok(q),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
+use shelf_domain::limits::MAX_VIOLATIONS_LISTED;
 use shelf_domain::{Violation, ViolationCode};
 use utoipa::ToSchema;
 
@@ -107,13 +108,19 @@ impl ApiError {
     }
 
     /// 422 for broken rules, their pointers prefixed with `prefix` (where the checked value sits in the body).
+    /// At most `MAX_VIOLATIONS_LISTED` are listed; the detail gives the total.
     pub fn invalid(prefix: &str, violations: Vec<Violation>) -> Self {
+        let total = violations.len();
         let errors: Vec<FieldError> = violations
             .into_iter()
+            .take(MAX_VIOLATIONS_LISTED)
             .map(|v| FieldError::at_pointer(format!("{prefix}{}", v.pointer), v.code, v.message))
             .collect();
         let detail = match errors.as_slice() {
             [one] => format!("{}: {}", one.pointer.as_deref().unwrap_or(""), one.message),
+            _ if total > MAX_VIOLATIONS_LISTED => {
+                format!("{total} rules are broken; errors lists the first {MAX_VIOLATIONS_LISTED}")
+            }
             many => format!("{} rules are broken; see errors", many.len()),
         };
         ApiError::Unprocessable { detail, errors }

@@ -61,32 +61,52 @@ pub struct RateLimits {
     pub accounts: RateLimiter,
     /// Writes and quotes per client address, for anonymous callers.
     pub addresses: RateLimiter,
+    /// Catalog searches (`?q=`, the most expensive read) per client address.
+    pub searches: RateLimiter,
 }
 
 impl RateLimits {
-    pub fn new(account_per_minute: u32, address_per_minute: u32) -> Self {
-        RateLimits { accounts: RateLimiter::new(account_per_minute), addresses: RateLimiter::new(address_per_minute) }
+    pub fn new(account_per_minute: u32, address_per_minute: u32, search_per_minute: u32) -> Self {
+        RateLimits {
+            accounts: RateLimiter::new(account_per_minute),
+            addresses: RateLimiter::new(address_per_minute),
+            searches: RateLimiter::new(search_per_minute),
+        }
     }
+}
+
+/// Whether the request is a catalog search: a list with a non-empty `q`.
+fn is_search(req: &ServiceRequest) -> bool {
+    req.path() == "/v1/catalog/products"
+        && form_urlencoded::parse(req.query_string().as_bytes()).any(|(name, value)| name == "q" && !value.is_empty())
+}
+
+fn address_of(req: &ServiceRequest) -> String {
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()
 }
 
 pub async fn middleware(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let limited = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let read = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    if let (true, Some(state)) = (limited, state) {
-        let verdict = match req.headers().get(AUTHORIZATION).map(|_| crate::auth::account_of(req.request())) {
-            Some(Ok(account)) => state.rate_limits.accounts.take(&account.id),
-            // A bad token is refused by the handler; count it against the address.
-            _ => {
-                let address = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-                state.rate_limits.addresses.take(&address)
-            }
-        };
-        if let Err(wait) = verdict {
-            return Ok(req.error_response(ApiError::TooManyRequests { retry_after_seconds: wait.as_secs().max(1) }));
-        }
+    let verdict = match state {
+        None => Ok(()),
+        Some(state) if read => match is_search(&req) {
+            true => state.rate_limits.searches.take(&address_of(&req)),
+            false => Ok(()),
+        },
+        Some(state) => match req.headers().get(AUTHORIZATION).map(|_| crate::auth::account_of(req.request())) {
+            Some(Ok(account)) => state.rate_limits.accounts.take(&format!("{}:{}", account.role.as_str(), account.id)),
+            // A bad token is refused before any handler; count it against the address.
+            _ => state.rate_limits.addresses.take(&address_of(&req)),
+        },
+    };
+    if let Err(wait) = verdict {
+        // Rounded up: a client that waits this long finds a token.
+        let retry_after_seconds = (wait.as_secs_f64().ceil() as u64).max(1);
+        return Ok(req.error_response(ApiError::TooManyRequests { retry_after_seconds }));
     }
     next.call(req).await.map(ServiceResponse::map_into_boxed_body)
 }

@@ -49,6 +49,8 @@ pub struct Config {
     pub rate_limit_per_minute: u32,
     /// Writes and quotes per minute per client address when anonymous (`SHELF_ANONYMOUS_RATE_LIMIT_PER_MINUTE`).
     pub anonymous_rate_limit_per_minute: u32,
+    /// Catalog searches per minute per client address (`SHELF_SEARCH_RATE_LIMIT_PER_MINUTE`, default 600).
+    pub search_rate_limit_per_minute: u32,
     /// How long a delivery claim on an outbox row lasts (`SHELF_OUTBOX_LEASE_SECONDS`, default 60).
     pub outbox_lease_seconds: u32,
     /// `SHELF_SMTP_URL`, e.g. `smtp://host:25`: where notification emails go.
@@ -111,6 +113,8 @@ impl Config {
             rate_limit_per_minute: parse("SHELF_RATE_LIMIT_PER_MINUTE", "a number of requests")?.unwrap_or(600),
             anonymous_rate_limit_per_minute: parse("SHELF_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "a number of requests")?
                 .unwrap_or(120),
+            search_rate_limit_per_minute: parse("SHELF_SEARCH_RATE_LIMIT_PER_MINUTE", "a number of requests")?
+                .unwrap_or(600),
             outbox_lease_seconds: parse("SHELF_OUTBOX_LEASE_SECONDS", "a number of seconds")?.unwrap_or(60),
             smtp_url: var("SHELF_SMTP_URL"),
             mail_from: var("SHELF_MAIL_FROM"),

@@ -30,7 +30,11 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
         auth,
         limits: Limits { json_body_bytes: config.json_body_bytes },
         marketplace_offset_seconds: config.marketplace_offset_seconds,
-        rate_limits: RateLimits::new(config.rate_limit_per_minute, config.anonymous_rate_limit_per_minute),
+        rate_limits: RateLimits::new(
+            config.rate_limit_per_minute,
+            config.anonymous_rate_limit_per_minute,
+            config.search_rate_limit_per_minute,
+        ),
         // Entries live as long as the catalog's Cache-Control lets any cache keep them.
         catalog_cache: CatalogCache::new(config.catalog_cache_mb << 20, Duration::from_secs(60)),
         catalog_reader,

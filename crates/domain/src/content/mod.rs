@@ -19,6 +19,11 @@ pub use after_sales::AfterSales;
 pub use specification::{Specification, TemplateRef};
 
 use crate::attribute::CatalogueAttribute;
+use crate::limits::{
+    MAX_TIERS, SAVE_MAX_ATTRIBUTES, SAVE_MAX_HIGHLIGHTS, SAVE_MAX_SKU_ATTRIBUTES, SAVE_MAX_SKUS,
+    SAVE_MAX_SPECIFICATIONS, SAVE_MAX_VALUES,
+};
+use crate::pricing::Price;
 use specification::SpecContext;
 
 use crate::service_flow::ServiceFlowTemplateCode;
@@ -82,9 +87,9 @@ pub struct DraftContent {
     /// At least 400 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// At most 5 items.
+    /// At most 5 items to release; at most 20 can be saved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = json!(["Zero downtime cut-over", "Certified engineers"]))]
+    #[schema(example = json!(["Zero downtime cut-over", "Certified engineers"]), max_items = 20)]
     pub highlights: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_flow_template: Option<ServiceFlowTemplateCode>,
@@ -97,7 +102,9 @@ pub struct DraftContent {
     /// `true`: listed in the catalog; `false`: hidden, reachable by its URL only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_sales: Option<bool>,
+    /// 1..20 to release; at most 50 can be saved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 50)]
     pub specifications: Option<Vec<Specification>>,
 }
 
@@ -185,6 +192,10 @@ impl DraftContent {
     /// never change it; clear `code` to copy again), and gives every SKU its stable code. An unknown
     /// attribute id is an error at its pointer.
     pub fn prepare_for_save(&mut self, catalogue: &BTreeMap<String, CatalogueAttribute>) -> Result<(), Vec<Violation>> {
+        let over = self.check_caps();
+        if !over.is_empty() {
+            return Err(over);
+        }
         let mut unknown = Vec::new();
         for (i, spec) in self.specifications.iter_mut().flatten().enumerate() {
             for (j, attribute) in spec.attributes.iter_mut().flatten().enumerate() {
@@ -206,6 +217,53 @@ impl DraftContent {
             spec.assign_sku_codes();
         }
         if unknown.is_empty() { Ok(()) } else { Err(unknown) }
+    }
+}
+
+impl DraftContent {
+    /// The hard caps of `limits` that a saved draft must keep (each array within its cap). A level over
+    /// its cap is reported without looking inside it, so the check is bounded by the caps themselves.
+    pub fn check_caps(&self) -> Vec<Violation> {
+        let mut out = Vec::new();
+        let mut over = |pointer: String, len: usize, cap: usize| {
+            let exceeded = len > cap;
+            if exceeded {
+                out.push(Violation::error(
+                    pointer,
+                    ViolationCode::TooMany,
+                    format!("at most {cap} can be saved, got {len}"),
+                ));
+            }
+            !exceeded
+        };
+        over("/highlights".into(), self.highlights.as_ref().map_or(0, Vec::len), SAVE_MAX_HIGHLIGHTS);
+        let specs = self.specifications.as_deref().unwrap_or_default();
+        if !over("/specifications".into(), specs.len(), SAVE_MAX_SPECIFICATIONS) {
+            return out;
+        }
+        let tiers = |price: &Option<Price>| match price {
+            Some(Price::Tiered { tiers, .. }) => tiers.len(),
+            _ => 0,
+        };
+        for (i, spec) in specs.iter().enumerate() {
+            let at = format!("/specifications/{i}");
+            over(format!("{at}/price/tiers"), tiers(&spec.price), MAX_TIERS);
+            let attributes = spec.attributes.as_deref().unwrap_or_default();
+            if over(format!("{at}/attributes"), attributes.len(), SAVE_MAX_ATTRIBUTES) {
+                for (j, a) in attributes.iter().enumerate() {
+                    over(format!("{at}/attributes/{j}/values"), a.values.as_ref().map_or(0, Vec::len), SAVE_MAX_VALUES);
+                }
+            }
+            let skus = spec.skus.as_deref().unwrap_or_default();
+            if over(format!("{at}/skus"), skus.len(), SAVE_MAX_SKUS) {
+                for (k, sku) in skus.iter().enumerate() {
+                    let named = sku.attributes.as_ref().map_or(0, BTreeMap::len);
+                    over(format!("{at}/skus/{k}/attributes"), named, SAVE_MAX_SKU_ATTRIBUTES);
+                    over(format!("{at}/skus/{k}/price/tiers"), tiers(&sku.price), MAX_TIERS);
+                }
+            }
+        }
+        out
     }
 }
 

@@ -60,9 +60,13 @@ pub struct Specification {
     pub billing_mode: Option<BillingMode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pricing: Option<PricingKind>,
+    /// At most 20 can be saved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 20)]
     pub attributes: Option<Vec<SpecAttribute>>,
+    /// At most 200 to release; at most 400 can be saved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(max_items = 400)]
     pub skus: Option<Vec<Sku>>,
     /// The specification's one price when `pricing` is `simple`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,9 +88,9 @@ pub struct SpecAttribute {
     pub name: Option<String>,
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub attribute_type: Option<AttributeType>,
-    /// Enumeration values.
+    /// Enumeration values: 1..20 to release; at most 50 can be saved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = json!(["basic", "enterprise"]))]
+    #[schema(example = json!(["basic", "enterprise"]), max_items = 50)]
     pub values: Option<Vec<String>>,
     /// Quantity unit, e.g. `person-day`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,7 +110,7 @@ pub struct Sku {
     /// Given by the server; stable for the same attribute values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    /// Enumeration attribute code → value.
+    /// Enumeration attribute code → value (at most 20).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = json!({"edition": "basic"}))]
     pub attributes: Option<BTreeMap<String, String>>,
@@ -257,6 +261,7 @@ pub fn check_all(specs: &[Specification], ctx: &SpecContext<'_>) -> Vec<Violatio
             format!("at most {MAX_SPECIFICATIONS} specifications, got {}", specs.len()),
         ));
     }
+    let mut keys = HashSet::with_capacity(specs.len());
     for (i, spec) in specs.iter().enumerate() {
         let at = format!("/specifications/{i}");
         match spec.key.as_deref() {
@@ -266,7 +271,7 @@ pub fn check_all(specs: &[Specification], ctx: &SpecContext<'_>) -> Vec<Violatio
                 ViolationCode::InvalidFormat,
                 format!("a key is 1..{KEY_MAX_CHARS} of a-z, 0-9, `_` and `-`; got `{key}`"),
             )),
-            Some(key) if specs[..i].iter().any(|s| s.key.as_deref() == Some(key)) => out.push(Violation::error(
+            Some(key) if !keys.insert(key) => out.push(Violation::error(
                 format!("{at}/key"),
                 ViolationCode::Duplicate,
                 format!("key `{key}` is used twice"),
@@ -333,6 +338,7 @@ fn check_attributes(spec: &Specification, at: &str) -> Vec<Violation> {
     let mut out = Vec::new();
     let attributes = spec.attributes.as_deref().unwrap_or_default();
     let mut quantities = 0;
+    let mut codes = HashSet::with_capacity(attributes.len());
     for (j, a) in attributes.iter().enumerate() {
         let at = format!("{at}/attributes/{j}");
         match a.code.as_deref() {
@@ -347,7 +353,7 @@ fn check_attributes(spec: &Specification, at: &str) -> Vec<Violation> {
                 ViolationCode::ReservedName,
                 format!("`{code}` is a preset attribute name"),
             )),
-            Some(code) if attributes[..j].iter().any(|b| b.code.as_deref() == Some(code)) => out.push(
+            Some(code) if !codes.insert(code) => out.push(
                 Violation::error(format!("{at}/code"), ViolationCode::Duplicate, format!("code `{code}` is used twice")),
             ),
             Some(_) => {}
@@ -399,10 +405,11 @@ fn check_enumeration(a: &SpecAttribute, at: &str) -> Vec<Violation> {
                     format!("at most {MAX_VALUES} values, got {}", values.len()),
                 ));
             }
+            let mut seen = HashSet::with_capacity(values.len());
             for (k, v) in values.iter().enumerate() {
                 if let Some(violation) = check_name(&format!("{at}/values/{k}"), Some(v)) {
                     out.push(violation);
-                } else if values[..k].contains(v) {
+                } else if !seen.insert(v) {
                     out.push(Violation::error(
                         format!("{at}/values/{k}"),
                         ViolationCode::Duplicate,

@@ -25,10 +25,11 @@ pub fn check_highlights(highlights: &[String]) -> Vec<Violation> {
             format!("at most {HIGHLIGHTS_MAX} highlights, got {}", highlights.len()),
         ));
     }
+    let mut seen = std::collections::HashSet::with_capacity(highlights.len());
     for (i, h) in highlights.iter().enumerate() {
         let pointer = format!("/highlights/{i}");
         out.extend(length(&pointer, "a highlight", h, 1, HIGHLIGHT_MAX_CHARS));
-        if highlights[..i].iter().any(|earlier| earlier.trim() == h.trim()) {
+        if !seen.insert(h.trim()) {
             out.push(Violation::error(
                 pointer,
                 ViolationCode::Duplicate,

@@ -52,10 +52,11 @@ pub enum Price {
     Flat { amounts: PeriodAmounts },
     /// Unit price × quantity.
     Linear { unit_amounts: PeriodAmounts },
-    /// Ordered tiers; the last is open-ended.
+    /// Ordered tiers (at most 50); the last is open-ended.
     Tiered {
         #[serde(default)]
         mode: TierMode,
+        #[schema(max_items = 50)]
         tiers: Vec<Tier>,
     },
 }
@@ -196,6 +197,14 @@ pub fn check_price(price: &Price, ctx: PriceContext<'_>) -> Vec<Violation> {
         Price::Flat { amounts } => amounts_check(&mut out, amounts, &|| "/amounts".into(), true),
         Price::Linear { unit_amounts } => amounts_check(&mut out, unit_amounts, &|| "/unit_amounts".into(), true),
         Price::Tiered { tiers, .. } => {
+            if tiers.len() > crate::limits::MAX_TIERS {
+                out.push(Violation::error(
+                    "/tiers",
+                    ViolationCode::TooMany,
+                    format!("at most {} tiers, got {}", crate::limits::MAX_TIERS, tiers.len()),
+                ));
+                return out;
+            }
             if tiers.is_empty() {
                 out.push(Violation::error("/tiers", ViolationCode::Required, "at least one tier"));
             }

@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
-use shelf_domain::application::{ApplicationStatus, REASON_MAX_CHARS, REASON_MIN_CHARS};
+use shelf_domain::application::{ApplicationStatus, REASON_MAX_CHARS, REASON_MIN_CHARS, may_decide};
 use shelf_domain::{DraftKind, DraftState, ViolationCode};
 use shelf_persistence::applications::{self, Decision};
 use shelf_persistence::{drafts, now, products};
@@ -43,6 +43,9 @@ pub async fn approve(
     let application = blocking(move || {
         db.write(|c| {
             let (current, receivers) = applications::get_for_decision(c, &id)?;
+            if !may_decide(&reviewer.id, &current.seller_id) {
+                return Err(ApiError::Forbidden("a reviewer cannot decide an application of their own account".into()));
+            }
             if current.status != ApplicationStatus::Pending {
                 return Err(ApiError::Conflict(format!("the application is already {}", current.status.as_str())));
             }
@@ -138,6 +141,9 @@ pub async fn reject(
     let application = blocking(move || {
         db.write(|c| {
             let (current, receivers) = applications::get_for_decision(c, &id)?;
+            if !may_decide(&reviewer.id, &current.seller_id) {
+                return Err(ApiError::Forbidden("a reviewer cannot decide an application of their own account".into()));
+            }
             let decision = Decision {
                 status: ApplicationStatus::Rejected,
                 by: &reviewer.id,

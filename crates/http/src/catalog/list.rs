@@ -17,7 +17,9 @@ use crate::{AppState, blocking, sha256_hex};
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct CatalogParams {
-    /// Name or summary contains (case-insensitive).
+    /// Name or summary contains (case-insensitive) (at most 200 characters).
+    #[serde(default, deserialize_with = "crate::pagination::search_text")]
+    #[param(max_length = 200)]
     pub q: Option<String>,
     pub delivery_method: Option<DeliveryMethod>,
     /// 1..100, default 20.
@@ -51,6 +53,7 @@ pub struct CatalogList {
         (status = 200, description = "A page of listed products", body = CatalogList,
          headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 429, description = "Too many searches (`q`) from this address; `Retry-After` says when to retry"),
         (status = 400, description = "A bad parameter"),
     )
 )]

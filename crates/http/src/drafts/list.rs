@@ -19,7 +19,9 @@ pub struct ListDraftsParams {
     pub state: Option<DraftState>,
     /// Only drafts of this kind.
     pub kind: Option<DraftKind>,
-    /// Name contains (case-insensitive).
+    /// Name contains (case-insensitive) (at most 200 characters).
+    #[serde(default, deserialize_with = "crate::pagination::search_text")]
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// 1..100, default 20.
     #[param(minimum = 1, maximum = 100)]

@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, post, web};
 use serde::Serialize;
 use shelf_domain::Violation;
+use shelf_domain::limits::MAX_VIOLATIONS_LISTED;
 use shelf_persistence::drafts;
 
 use super::release_check;
@@ -15,8 +16,20 @@ use crate::{AppState, blocking};
 pub struct ValidationReport {
     /// True when there are no errors (warnings do not block submission).
     pub ready: bool,
-    /// Every broken rule, errors and warnings, in content order.
+    /// The broken rules, errors and warnings, in content order: the first 100.
+    #[schema(max_items = 100)]
     pub violations: Vec<Violation>,
+    /// How many rules are broken in all (more than listed when over 100).
+    pub violation_count: usize,
+}
+
+impl ValidationReport {
+    pub fn new(mut violations: Vec<Violation>) -> Self {
+        let ready = !violations.iter().any(Violation::is_error);
+        let violation_count = violations.len();
+        violations.truncate(MAX_VIOLATIONS_LISTED);
+        ValidationReport { ready, violations, violation_count }
+    }
 }
 
 /// Checks a draft against the release requirements, reporting every violation at once.
@@ -49,5 +62,5 @@ pub async fn validate(
         })?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ValidationReport { ready: !violations.iter().any(Violation::is_error), violations }))
+    Ok(HttpResponse::Ok().json(ValidationReport::new(violations)))
 }
