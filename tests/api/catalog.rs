@@ -362,3 +362,21 @@ async fn anonymous_callers_share_no_idempotency_keys() {
     res.problem(404);
     assert!(res.header("idempotent-replayed").is_none());
 }
+
+#[actix_web::test]
+async fn a_quote_no_product_could_take_is_422_before_the_product_is_looked_up() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let product = app.listed_product(&token).await;
+    app.post(&format!("/v1/products/{}/remove", id(&product)), Some(&token), &json!({})).await.assert_status(200);
+    let quote = format!("/v1/catalog/products/{}/quote", id(&product));
+    for (body, pointer) in [
+        (json!({"specification": "migration", "sku": "x", "period": "one_time", "periods": 0}), "/periods"),
+        (json!({"specification": "migration", "sku": "x", "period": "one_time", "quantity": 0}), "/quantity"),
+    ] {
+        let problem = app.post(&quote, None, &body).await.problem(422);
+        assert_eq!(problem["errors"][0]["pointer"], pointer);
+    }
+    let body = json!({"specification": "migration", "sku": "x", "period": "one_time", "periods": 1});
+    app.post(&quote, None, &body).await.problem(410);
+}

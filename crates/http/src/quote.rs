@@ -44,15 +44,16 @@ fn unprocessable(pointer: &str, code: ViolationCode, message: String) -> ApiErro
     }
 }
 
+/// 422 for a quantity or a number of periods no quote could take.
+pub fn check_terms(request: &QuoteRequest) -> Result<(), ApiError> {
+    let violations = shelf_domain::pricing::quote::check_terms(request.quantity, request.periods.unwrap_or(1));
+    if violations.is_empty() { Ok(()) } else { Err(ApiError::invalid("", violations)) }
+}
+
 /// Quotes `price` in `currency` for the request; every refusal is a 422 naming the field.
 pub fn respond(price: &Price, currency: &str, request: &QuoteRequest) -> Result<QuoteResponse, ApiError> {
-    if request.quantity == Some(0) {
-        return Err(unprocessable("/quantity", ViolationCode::OutOfRange, "quantity must be at least 1".into()));
-    }
+    check_terms(request)?;
     let periods = request.periods.unwrap_or(1);
-    if !(1..=MAX_PERIODS).contains(&periods) {
-        return Err(unprocessable("/periods", ViolationCode::OutOfRange, format!("periods must be 1..{MAX_PERIODS}")));
-    }
     let quote = quote(price, request.period, request.quantity, periods).map_err(|e| match e {
         QuoteError::PeriodMissing => unprocessable(
             "/period",

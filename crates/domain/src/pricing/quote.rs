@@ -73,6 +73,24 @@ fn per(period: Period) -> &'static str {
     }
 }
 
+/// The terms any quote must have, whatever it prices: a quantity of at least 1 when one is given, and
+/// 1..=120 periods. Checked before anything is looked up, so a malformed request is refused first.
+pub fn check_terms(quantity: Option<u64>, periods: u32) -> Vec<crate::Violation> {
+    use crate::violation::{Violation, ViolationCode};
+    let mut out = Vec::new();
+    if quantity == Some(0) {
+        out.push(Violation::error("/quantity", ViolationCode::OutOfRange, "quantity must be at least 1"));
+    }
+    if !(1..=super::MAX_PERIODS).contains(&periods) {
+        out.push(Violation::error(
+            "/periods",
+            ViolationCode::OutOfRange,
+            format!("periods must be 1..{}", super::MAX_PERIODS),
+        ));
+    }
+    out
+}
+
 /// Quotes `price` for `quantity` units over `periods` periods of `period`.
 /// Flat prices ignore the quantity; linear and tiered ones need it (≥ 1).
 pub fn quote(price: &Price, period: Period, quantity: Option<u64>, periods: u32) -> Result<Quote, QuoteError> {

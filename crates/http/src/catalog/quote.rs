@@ -60,6 +60,8 @@ pub async fn quote(
     id: web::Path<String>,
     JsonBody(request): JsonBody<CatalogQuoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    let terms = QuoteRequest { quantity: request.quantity, period: request.period, periods: request.periods };
+    crate::quote::check_terms(&terms)?;
     let db = state.db.clone();
     let product = offered(blocking(move || Ok(db.read(|c| products::get(c, &id))?)).await?)?;
     let spec = product

@@ -33,6 +33,7 @@ pub async fn quote(
     id: web::Path<String>,
     JsonBody(request): JsonBody<QuoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    crate::quote::check_terms(&request)?;
     let db = state.db.clone();
     let template = blocking(move || Ok(db.read(|c| pricing_templates::get_for_seller(c, &seller.id, &id))?)).await?;
     Ok(HttpResponse::Ok().json(respond(&template.body.price, &template.body.currency, &request)?))
