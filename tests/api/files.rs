@@ -180,3 +180,55 @@ async fn the_same_logo_put_on_many_drafts_at_once_is_stored_once_without_errors(
         assert_eq!(app.get(&format!("/v1/drafts/{id}/logo"), Some(&token)).await.body, logo);
     }
 }
+
+#[actix_web::test]
+async fn a_logo_with_bytes_after_its_iend_or_broken_pixels_is_422() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let mut polyglot = png(120, 120);
+    polyglot.extend(ooxml("word/document.xml"));
+    app.put_logo(&token, id(&draft), polyglot).await.problem(422);
+    let mut broken = png(120, 120);
+    let idat = broken.windows(4).position(|w| w == b"IDAT").unwrap();
+    broken[idat + 6] ^= 0xFF;
+    app.put_logo(&token, id(&draft), broken).await.problem(422);
+    app.put_logo(&token, id(&draft), png(120, 120)).await.assert_status(200);
+}
+
+#[actix_web::test]
+async fn an_office_file_with_unsafe_part_names_or_a_prefix_is_422() {
+    use std::io::Write;
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for name in ["[Content_Types].xml", "word/document.xml", "../../../tmp/evil"] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(b"<xml/>").unwrap();
+    }
+    zip.finish().unwrap();
+    let problem = app.upload(&token, id(&draft), "form.docx", &out.into_inner()).await.problem(422);
+    assert_eq!(problem["errors"][0]["code"], "file_content_mismatch");
+    let mut html = b"<html><body>hello</body></html>".to_vec();
+    html.extend(ooxml("word/document.xml"));
+    app.upload(&token, id(&draft), "page.docx", &html).await.problem(422);
+}
+
+#[actix_web::test]
+async fn a_downloaded_template_names_its_file_in_ascii_and_in_rfc_8187_utf8_without_bidi_overrides() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let uploaded =
+        app.upload(&token, id(&draft), "Bestellformular für\u{202e}xcod.docx", &ooxml("word/document.xml")).await;
+    uploaded.assert_status(201);
+    assert_eq!(uploaded.json()["filename"], "Bestellformular fürxcod.docx");
+    let path = format!("/v1/drafts/{}/request-templates/{}", id(&draft), uploaded.json()["id"].as_str().unwrap());
+    let download = app.get(&path, Some(&token)).await;
+    let disposition = download.header("content-disposition").unwrap();
+    assert!(disposition.contains("filename=\"Bestellformular f_rxcod.docx\""), "{disposition}");
+    assert!(disposition.contains("filename*=UTF-8''Bestellformular%20f%C3%BCrxcod.docx"), "{disposition}");
+}

@@ -3,14 +3,15 @@
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{
-    CONTENT_DISPOSITION, CONTENT_TYPE, ContentDisposition, DispositionParam, DispositionType, ETAG, LOCATION,
+    CONTENT_DISPOSITION, CONTENT_TYPE, Charset, ContentDisposition, DispositionParam, DispositionType, ETAG,
+    ExtendedValue, LOCATION,
 };
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use serde::Serialize;
 use shelf_domain::ViolationCode;
-use shelf_domain::files::{REQUEST_TEMPLATE_MAX_BYTES, check_request_template, sanitize_filename};
+use shelf_domain::files::{REQUEST_TEMPLATE_MAX_BYTES, ascii_filename, check_request_template, sanitize_filename};
 use shelf_persistence::files::{self, DatabaseBlobs, FileKind, FileRow, NewFile};
 use utoipa::ToSchema;
 
@@ -206,9 +207,17 @@ pub async fn download(
         })?)
     })
     .await?;
+    // RFC 6266: an ASCII `filename` for old clients, the exact name as UTF-8 in `filename*` (RFC 8187).
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(row.filename.clone())],
+        parameters: vec![
+            DispositionParam::Filename(ascii_filename(&row.filename)),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".into()),
+                language_tag: None,
+                value: row.filename.clone().into_bytes(),
+            }),
+        ],
     };
     Ok(HttpResponse::Ok()
         .content_type(row.content_type)
