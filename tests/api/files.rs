@@ -232,3 +232,48 @@ async fn a_downloaded_template_names_its_file_in_ascii_and_in_rfc_8187_utf8_with
     assert!(disposition.contains("filename=\"Bestellformular f_rxcod.docx\""), "{disposition}");
     assert!(disposition.contains("filename*=UTF-8''Bestellformular%20f%C3%BCrxcod.docx"), "{disposition}");
 }
+
+#[actix_web::test]
+async fn replaced_and_deleted_files_leave_no_bytes_behind_and_released_files_stay() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let blobs = || app.db.read(shelf_persistence::files::blob_count).unwrap();
+    let draft = app.create_draft(&token, json!({})).await;
+    // Another image each time: the same size, other pixels (so other bytes).
+    let logo = |shade: u8| {
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, 120, 120);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.write_header().unwrap().write_image_data(&[shade; 120 * 120]).unwrap();
+        out
+    };
+    for shade in [1u8, 2, 3] {
+        app.put_logo(&token, id(&draft), logo(shade)).await.assert_status(200);
+        assert_eq!(blobs(), 1, "a replaced logo's bytes are gone");
+    }
+    let template = app.upload(&token, id(&draft), "a.docx", &ooxml("word/document.xml")).await.json();
+    assert_eq!(blobs(), 2);
+    let path = format!("/v1/drafts/{}/request-templates/{}", id(&draft), template["id"].as_str().unwrap());
+    app.delete(&path, &token, None).await.assert_status(204);
+    assert_eq!(blobs(), 1, "a deleted template's bytes are gone");
+    app.delete(&format!("/v1/drafts/{}", id(&draft)), &token, Some("\"1\"")).await.assert_status(204);
+    assert_eq!(blobs(), 0, "a deleted draft's files are gone");
+
+    // A released product's files stay when a modification draft that shares them is deleted.
+    let product = app.listed_product(&token).await;
+    let stored = blobs();
+    assert_eq!(stored, 2);
+    let modification =
+        app.post(&format!("/v1/products/{}/drafts", product["id"].as_str().unwrap()), Some(&token), &json!({})).await;
+    modification.assert_status(201);
+    let modification = modification.json();
+    app.delete(&format!("/v1/drafts/{}", id(&modification)), &token, Some(&format!("\"{}\"", modification["version"])))
+        .await
+        .assert_status(204);
+    assert_eq!(blobs(), stored, "the released files are still referenced by the product's closed draft");
+    let again = app
+        .post(&format!("/v1/products/{}/drafts", product["id"].as_str().unwrap()), Some(&token), &json!({}))
+        .await
+        .json();
+    app.get(&format!("/v1/drafts/{}/logo", id(&again)), Some(&token)).await.assert_status(200);
+}

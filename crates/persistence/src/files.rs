@@ -9,10 +9,13 @@ use shelf_domain::files::MAX_REQUEST_TEMPLATES;
 use crate::schema::{blobs, draft_files as files};
 use crate::{DbConnection, Error, Result, drafts, from_db_time, new_id, now, to_db_time};
 
-/// Where file bytes live, by SHA-256.
+/// Where file bytes live, by SHA-256. Bytes are written before the row that refers to them and
+/// deleted, in the same transaction, when the last row referring to them goes.
 pub trait BlobStore: Send + Sync {
     fn put(&self, conn: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<()>;
     fn get(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>>;
+    /// Deletes the bytes of `sha256` when no file row refers to them any more.
+    fn release(&self, conn: &mut DbConnection, sha256: &str) -> Result<()>;
 }
 
 /// Blobs in the database's `blobs` table (BLOB on SQLite, BYTEA on PostgreSQL).
@@ -21,8 +24,14 @@ pub struct DatabaseBlobs;
 
 impl BlobStore for DatabaseBlobs {
     fn put(&self, conn: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<()> {
-        let exists = blobs::table.filter(blobs::sha256.eq(sha256)).count().get_result::<i64>(conn)? > 0;
-        if exists {
+        // On PostgreSQL the existing blob is share-locked until this transaction commits its file row,
+        // so a concurrent `release` of the same bytes waits for it and then sees the new reference.
+        let this = blobs::table.filter(blobs::sha256.eq(sha256)).select(blobs::sha256);
+        let exists: Option<String> = match conn {
+            DbConnection::Pg(c) => this.for_key_share().first(c).optional()?,
+            DbConnection::Sqlite(c) => this.first(c).optional()?,
+        };
+        if exists.is_some() {
             return Ok(());
         }
         let row = (
@@ -43,6 +52,43 @@ impl BlobStore for DatabaseBlobs {
     fn get(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>> {
         blobs::table.filter(blobs::sha256.eq(sha256)).select(blobs::data).first(conn).optional()?.ok_or(Error::NotFound)
     }
+
+    fn release(&self, conn: &mut DbConnection, sha256: &str) -> Result<()> {
+        // Lock first (PostgreSQL), then count with a fresh snapshot: a `put` that got there first has
+        // committed its reference by the time the lock is ours. SQLite serialises writers.
+        let this = blobs::table.filter(blobs::sha256.eq(sha256)).select(blobs::sha256);
+        let locked: Option<String> = match conn {
+            DbConnection::Pg(c) => this.for_update().first(c).optional()?,
+            DbConnection::Sqlite(c) => this.first(c).optional()?,
+        };
+        if locked.is_none() {
+            return Ok(());
+        }
+        let references = files::table.filter(files::sha256.eq(sha256)).count().get_result::<i64>(conn)?;
+        if references == 0 {
+            diesel::delete(blobs::table.filter(blobs::sha256.eq(sha256))).execute(conn)?;
+        }
+        Ok(())
+    }
+}
+
+/// Releases the bytes of files whose rows were just deleted.
+pub fn release_all(conn: &mut DbConnection, store: &dyn BlobStore, hashes: &[String]) -> Result<()> {
+    let mut hashes = hashes.to_vec();
+    hashes.sort();
+    hashes.dedup();
+    hashes.iter().try_for_each(|h| store.release(conn, h))
+}
+
+/// The contents a draft's files refer to: what to release once the draft (and with it, by cascade,
+/// its file rows) is deleted. A closed draft is never deleted, so what was released stays.
+pub fn hashes_of_draft(conn: &mut DbConnection, draft_id: &str) -> Result<Vec<String>> {
+    Ok(files::table.filter(files::draft_id.eq(draft_id)).select(files::sha256).load(conn)?)
+}
+
+/// How many distinct file contents are stored (for tests and operations).
+pub fn blob_count(conn: &mut DbConnection) -> Result<i64> {
+    Ok(blobs::table.count().get_result(conn)?)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,7 +158,10 @@ pub fn add(
     let of_kind = files::table.filter(files::draft_id.eq(draft_id).and(files::kind.eq(file.kind.as_str())));
     match file.kind {
         FileKind::Logo => {
+            let replaced: Vec<String> = of_kind.select(files::sha256).load(conn)?;
             diesel::delete(of_kind).execute(conn)?;
+            store.put(conn, file.sha256, file.bytes)?;
+            release_all(conn, store, &replaced)?;
         }
         FileKind::RequestTemplate => {
             if of_kind.count().get_result::<i64>(conn)? >= MAX_REQUEST_TEMPLATES as i64 {
@@ -122,7 +171,9 @@ pub fn add(
             }
         }
     }
-    store.put(conn, file.sha256, file.bytes)?;
+    if file.kind == FileKind::RequestTemplate {
+        store.put(conn, file.sha256, file.bytes)?;
+    }
     let row = FileRow {
         id: new_id(),
         seller_id: seller_id.to_owned(),
@@ -180,8 +231,15 @@ pub fn get(
     Ok((row, bytes))
 }
 
-/// Removes a file of an editable draft. Run it in a transaction (`Db::write`).
-pub fn remove(conn: &mut DbConnection, seller_id: &str, draft_id: &str, kind: FileKind, id: &str) -> Result<()> {
+/// Removes a file of an editable draft and releases its bytes. Run it in a transaction (`Db::write`).
+pub fn remove(
+    conn: &mut DbConnection,
+    store: &dyn BlobStore,
+    seller_id: &str,
+    draft_id: &str,
+    kind: FileKind,
+    id: &str,
+) -> Result<()> {
     editable_draft(conn, seller_id, draft_id)?;
     let target = files::table.filter(
         files::id
@@ -190,10 +248,12 @@ pub fn remove(conn: &mut DbConnection, seller_id: &str, draft_id: &str, kind: Fi
             .and(files::seller_id.eq(seller_id))
             .and(files::kind.eq(kind.as_str())),
     );
-    match diesel::delete(target).execute(conn)? {
-        0 => Err(Error::NotFound),
-        _ => Ok(()),
+    let hashes: Vec<String> = target.select(files::sha256).load(conn)?;
+    if hashes.is_empty() {
+        return Err(Error::NotFound);
     }
+    diesel::delete(target).execute(conn)?;
+    release_all(conn, store, &hashes)
 }
 
 /// What the release-requirement check needs to know about a draft's files.

@@ -1,5 +1,6 @@
 use actix_web::{HttpResponse, delete, web};
 use shelf_persistence::drafts;
+use shelf_persistence::files::{self, DatabaseBlobs};
 
 use crate::auth::Seller;
 use crate::etag::IfMatch;
@@ -43,7 +44,9 @@ pub async fn delete(
                     current.state.as_str()
                 )));
             }
-            drafts::delete_if_version(c, &seller.id, &id, version)
+            let hashes = files::hashes_of_draft(c, &id)?;
+            drafts::delete_if_version(c, &seller.id, &id, version)?;
+            files::release_all(c, &DatabaseBlobs, &hashes)
         })?)
     })
     .await?;

@@ -248,7 +248,9 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let (draft_id, file_id) = path.into_inner();
     let db = state.db.clone();
-    blocking(move || Ok(db.write(|c| files::remove(c, &seller.id, &draft_id, FileKind::RequestTemplate, &file_id))?))
-        .await?;
+    blocking(move || {
+        Ok(db.write(|c| files::remove(c, &DatabaseBlobs, &seller.id, &draft_id, FileKind::RequestTemplate, &file_id))?)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
