@@ -264,3 +264,27 @@ async fn a_patch_no_version_could_take_is_422_even_with_a_stale_if_match() {
     app.patch(&path, &token, Some("\"9\""), &json!({"type": "colour"})).await.problem(422);
     app.patch(&path, &token, Some("\"9\""), &json!({"name": "Tier"})).await.problem(412);
 }
+
+#[actix_web::test]
+async fn a_body_that_stalls_after_its_headers_is_408_within_the_body_timeout() {
+    use std::io::{Read, Write};
+    let app = TestApp::spawn_with(|c| c.body_timeout_seconds = 1).await;
+    let token = app.seller("seller-a");
+    let addr = app.addr();
+    let response = actix_web::rt::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        let head = format!(
+            "POST /v1/drafts HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"content\""
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut response = vec![0u8; 4096];
+        let n = stream.read(&mut response).unwrap_or(0);
+        String::from_utf8_lossy(&response[..n]).into_owned()
+    })
+    .await
+    .unwrap();
+    assert!(response.starts_with("HTTP/1.1 408"), "{response}");
+    assert!(response.contains("request-timeout"), "{response}");
+}

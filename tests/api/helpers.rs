@@ -71,6 +71,7 @@ pub fn test_config(database_url: String) -> Config {
         cors_origins: Vec::new(),
         marketplace_offset_seconds: 8 * 3600,
         json_body_bytes: 1 << 20,
+        body_timeout_seconds: 30,
         rate_limit_per_minute: 100_000,
         anonymous_rate_limit_per_minute: 100_000,
         search_rate_limit_per_minute: 100_000,
@@ -152,6 +153,11 @@ impl TestApp {
 
     pub fn token(&self, sub: &str, role: Role) -> String {
         shelf_server::token(SECRET, sub, role, std::time::Duration::from_secs(3600), None, None).unwrap()
+    }
+
+    /// The server's address, for tests that speak HTTP by hand.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.server.addr()
     }
 
     pub fn seller(&self, sub: &str) -> String {

@@ -287,3 +287,11 @@ async fn receivers_that_would_not_deliver_or_repeat_are_422_at_their_pointer() {
         assert_eq!(problem["errors"][0]["code"], code, "{body}");
     }
 }
+
+#[test]
+fn the_configured_outbox_lease_is_the_lease_the_worker_claims_with() {
+    let mut config = crate::helpers::test_config("unused.db".into());
+    config.outbox_lease_seconds = 2;
+    let delivery = shelf_server::delivery_of(&config).unwrap();
+    assert_eq!(delivery.lease(), chrono::Duration::seconds(2));
+}

@@ -246,3 +246,16 @@ fn secured_operations_name_the_roles_they_serve_as_scopes() {
     );
     assert_eq!(doc["paths"]["/v1/admin/holidays"]["put"]["security"][0]["bearer_jwt"], serde_json::json!(["admin"]));
 }
+
+#[actix_web::test]
+async fn swagger_ui_pages_carry_a_content_security_policy_and_refuse_framing() {
+    let app = TestApp::spawn().await;
+    for path in ["/swagger-ui/", "/swagger-ui/swagger-initializer.js"] {
+        let res = app.get(path, None).await;
+        res.assert_status(200);
+        let policy = res.header("content-security-policy").unwrap_or_default();
+        assert!(policy.contains("frame-ancestors 'none'") && policy.contains("default-src 'self'"), "{path}: {policy}");
+        assert_eq!(res.header("x-frame-options"), Some("DENY"), "{path}");
+    }
+    assert!(app.get("/v1/catalog/products", None).await.header("content-security-policy").is_none());
+}

@@ -1,9 +1,12 @@
 //! Request extractors that answer bad input with problem+json naming the field: JSON bodies
 //! (media type, size limit, syntax, unknown fields, wrong types) and query strings.
 
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
 use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
@@ -84,14 +87,69 @@ fn read_body(
     })
 }
 
+/// Gives every request body a deadline (`Limits::body_timeout`): a client that sends its headers and
+/// then stalls mid-body is answered 408 instead of holding a connection and a buffer indefinitely.
+pub async fn body_deadline(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let Some(state) = req.app_data::<web::Data<crate::AppState>>() {
+        let timeout = state.limits.body_timeout;
+        let payload = req.take_payload();
+        let deadline =
+            Deadline { inner: payload, sleep: Box::pin(actix_web::rt::time::sleep(timeout)), expired: false };
+        req.set_payload(Payload::Stream { payload: Box::pin(deadline) });
+    }
+    next.call(req).await
+}
+
+struct Deadline {
+    inner: Payload,
+    sleep: std::pin::Pin<Box<actix_web::rt::time::Sleep>>,
+    expired: bool,
+}
+
+/// What a body read past its deadline yields.
+const BODY_TIMED_OUT: &str = "the request body did not arrive in time";
+
+impl futures_util::Stream for Deadline {
+    type Item = Result<web::Bytes, PayloadError>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::future::Future;
+        use std::task::Poll;
+        if self.expired {
+            return Poll::Ready(None);
+        }
+        if let Poll::Ready(item) = self.inner.poll_next_unpin(cx) {
+            return Poll::Ready(item);
+        }
+        if self.sleep.as_mut().poll(cx).is_ready() {
+            self.expired = true;
+            let error = std::io::Error::new(std::io::ErrorKind::TimedOut, BODY_TIMED_OUT);
+            return Poll::Ready(Some(Err(PayloadError::Io(error))));
+        }
+        Poll::Pending
+    }
+}
+
+/// A body that could not be read: 408 when it ran past its deadline, else 400.
+pub fn unreadable_body(e: &dyn std::fmt::Display) -> ApiError {
+    if e.to_string().contains(BODY_TIMED_OUT) {
+        ApiError::BodyTimeout
+    } else {
+        ApiError::BadRequest { detail: format!("the request body could not be read: {e}"), errors: Vec::new() }
+    }
+}
+
 /// Reads a whole body, refusing it (413) as soon as it passes `limit` bytes.
 pub async fn read_limited(mut payload: Payload, limit: usize) -> Result<web::Bytes, ApiError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest {
-            detail: format!("the request body could not be read: {e}"),
-            errors: Vec::new(),
-        })?;
+        let chunk = chunk.map_err(|e| unreadable_body(&e))?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::PayloadTooLarge { limit });
         }

@@ -45,6 +45,8 @@ pub use problem::ApiError;
 pub struct Limits {
     /// Largest JSON body accepted (413 beyond).
     pub json_body_bytes: usize,
+    /// How long a request body may take to arrive whole (408 beyond).
+    pub body_timeout: std::time::Duration,
 }
 
 impl Limits {
@@ -56,7 +58,7 @@ impl Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { json_body_bytes: 1 << 20 }
+        Limits { json_body_bytes: 1 << 20, body_timeout: std::time::Duration::from_secs(30) }
     }
 }
 
@@ -117,10 +119,12 @@ pub fn app(
         .default_service(web::to(fallback::not_found_or_method))
         .wrap(from_fn(fallback::nul_in_path))
         .wrap(from_fn(idempotency::middleware))
+        .wrap(from_fn(extract::body_deadline))
         .wrap(from_fn(fallback::authenticate_first))
         .wrap(from_fn(rate_limit::middleware))
         .wrap(Condition::new(!cors_origins.is_empty(), cors(&cors_origins)))
         .wrap(from_fn(no_store_when_authenticated))
+        .wrap(from_fn(swagger_ui_policy))
         .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
         .wrap(from_fn(request_id::middleware))
 }
@@ -134,6 +138,26 @@ async fn no_store_when_authenticated(
     let mut res = next.call(req).await?;
     if authenticated && !res.headers().contains_key(header::CACHE_CONTROL) {
         res.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    }
+    Ok(res)
+}
+
+/// Swagger UI's pages load only their own scripts and styles, and no other site may frame them
+/// (a page that can run requests with a pasted token is a clickjacking target).
+const SWAGGER_UI_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
+     base-uri 'none'; form-action 'none'";
+
+async fn swagger_ui_policy(
+    req: ServiceRequest,
+    next: actix_web::middleware::Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let swagger = req.path().starts_with("/swagger-ui");
+    let mut res = next.call(req).await?;
+    if swagger {
+        let headers = res.headers_mut();
+        headers.insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static(SWAGGER_UI_POLICY));
+        headers.insert(header::X_FRAME_OPTIONS, header::HeaderValue::from_static("DENY"));
     }
     Ok(res)
 }

@@ -115,6 +115,7 @@ fn finish_operation(method: &str, op: &mut Map<String, Value>) {
     if let Some(body) = op.get_mut("requestBody").and_then(|b| b.get_mut("content")).and_then(Value::as_object_mut) {
         binary_contents(body);
     }
+    let has_body = op.contains_key("requestBody");
     let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { return };
     let write = method != "get";
     let mut add = |status: &str, description: &str| {
@@ -132,7 +133,11 @@ fn finish_operation(method: &str, op: &mut Map<String, Value>) {
     if write {
         add("429", "Too many requests; `Retry-After` says when to retry");
     }
+    if has_body {
+        add("408", "The request body did not arrive whole within the server's body timeout");
+    }
     add("500", "Internal error; the body names the request id");
+    add("503", "The database is busy or reconnecting; `Retry-After` says when to retry");
     for (status, response) in responses.iter_mut() {
         let Some(response) = response.as_object_mut() else { continue };
         let headers = response.entry("headers").or_insert_with(|| json!({}));
@@ -151,7 +156,7 @@ fn finish_operation(method: &str, op: &mut Map<String, Value>) {
                 header("`no-store` for an authenticated request; public catalog reads say how long they may be kept")
             });
         }
-        if status == "429" {
+        if status == "429" || status == "503" {
             headers.insert(
                 "Retry-After".into(),
                 json!({"description": "Seconds until a request would be accepted",

@@ -84,6 +84,8 @@ pub enum ApiError {
     PreconditionFailed(String),
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
+    #[error("request body timeout")]
+    BodyTimeout,
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(String),
     #[error("unprocessable: {detail}")]
@@ -154,6 +156,9 @@ impl ApiError {
             ApiError::PayloadTooLarge { limit } => {
                 ("payload-too-large", format!("the request body is larger than {limit} bytes"))
             }
+            ApiError::BodyTimeout => {
+                ("request-timeout", "the request body did not arrive whole in time; send it without pauses".into())
+            }
             ApiError::UnsupportedMediaType(d) => ("unsupported-media-type", d.clone()),
             ApiError::Unprocessable { detail, .. } => ("validation-failed", detail.clone()),
             ApiError::PreconditionRequired => (
@@ -198,6 +203,7 @@ impl ResponseError for ApiError {
             ApiError::Gone(_) => StatusCode::GONE,
             ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -236,6 +242,10 @@ impl ResponseError for ApiError {
             }
             ApiError::TooManyRequests { retry_after_seconds } => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
+            }
+            // Busy or reconnecting: worth another try in a second.
+            ApiError::Unavailable(_) => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             _ => {}
         }
@@ -290,6 +300,21 @@ mod tests {
         assert_eq!(body["request_id"], "req-42");
         assert_eq!(body["instance"], "/v1/drafts");
         assert!(!body.to_string().contains("disk on fire"), "{body}");
+    }
+
+    #[test]
+    fn a_busy_or_closed_database_is_503_with_retry_after() {
+        use shelf_persistence::diesel_result::{DatabaseErrorKind as K, Error as D};
+        for (kind, message) in
+            [(K::Unknown, "database is locked"), (K::ClosedConnection, "server closed the connection unexpectedly")]
+        {
+            let error = ApiError::from(D::DatabaseError(kind, Box::new(message.to_owned())));
+            let response = error.error_response();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE, "{message}");
+            assert_eq!(response.headers().get(header::RETRY_AFTER).unwrap(), "1");
+        }
+        let other = ApiError::from(D::DatabaseError(K::Unknown, Box::new("no such table: x".to_owned())));
+        assert_eq!(other.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]

@@ -67,13 +67,33 @@ pub enum Error {
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("database error: {0}")]
-    Database(#[from] diesel::result::Error),
+    Database(diesel::result::Error),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("migration failed: {0}")]
     Migration(String),
     #[error("bad database url: {0}")]
     Config(String),
+}
+
+impl From<diesel::result::Error> for Error {
+    /// A database that is busy (SQLite's lock, PostgreSQL's serialisation failure) or a closed
+    /// connection is unavailable for now, not broken: the caller may retry.
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind as K, Error as D};
+        match &e {
+            D::DatabaseError(K::ClosedConnection | K::SerializationFailure, info) => {
+                Error::Unavailable(info.message().to_owned())
+            }
+            D::DatabaseError(_, info) if is_busy(info.message()) => Error::Unavailable(info.message().to_owned()),
+            _ => Error::Database(e),
+        }
+    }
+}
+
+/// SQLite's SQLITE_BUSY and SQLITE_LOCKED messages.
+fn is_busy(message: &str) -> bool {
+    message.starts_with("database is locked") || message.starts_with("database table is locked")
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -45,6 +45,8 @@ pub struct Config {
     /// Seconds east of UTC of the marketplace's calendar.
     pub marketplace_offset_seconds: i32,
     pub json_body_bytes: usize,
+    /// How long a request body may take to arrive (`SHELF_BODY_TIMEOUT_SECONDS`, default 30; 408 beyond).
+    pub body_timeout_seconds: u32,
     /// Writes and quotes per minute per account (`SHELF_RATE_LIMIT_PER_MINUTE`).
     pub rate_limit_per_minute: u32,
     /// Writes and quotes per minute per client address when anonymous (`SHELF_ANONYMOUS_RATE_LIMIT_PER_MINUTE`).
@@ -110,6 +112,7 @@ impl Config {
                 .unwrap_or_default(),
             marketplace_offset_seconds,
             json_body_bytes: parse("SHELF_MAX_JSON_BYTES", "a number of bytes")?.unwrap_or(1 << 20),
+            body_timeout_seconds: parse("SHELF_BODY_TIMEOUT_SECONDS", "a number of seconds")?.unwrap_or(30).max(1),
             rate_limit_per_minute: parse("SHELF_RATE_LIMIT_PER_MINUTE", "a number of requests")?.unwrap_or(600),
             anonymous_rate_limit_per_minute: parse("SHELF_ANONYMOUS_RATE_LIMIT_PER_MINUTE", "a number of requests")?
                 .unwrap_or(120),

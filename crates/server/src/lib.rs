@@ -28,7 +28,10 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
     Ok(web::Data::new(AppState {
         db,
         auth,
-        limits: Limits { json_body_bytes: config.json_body_bytes },
+        limits: Limits {
+            json_body_bytes: config.json_body_bytes,
+            body_timeout: std::time::Duration::from_secs(config.body_timeout_seconds.into()),
+        },
         marketplace_offset_seconds: config.marketplace_offset_seconds,
         rate_limits: RateLimits::new(
             config.rate_limit_per_minute,
@@ -93,11 +96,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     if let JwtKey::Generated(secret) = &config.jwt_key {
         print_demo_tokens(secret, &addr);
     }
-    let delivery = outbox::Delivery::new(
-        config.smtp_url.as_deref(),
-        config.mail_from.as_deref(),
-        config.sms_webhook_url.as_deref(),
-    )?;
+    let delivery = delivery_of(&config)?;
     actix_web::rt::spawn(outbox::run(db.clone(), Arc::new(delivery), Duration::from_millis(500)));
     actix_web::rt::spawn(follow_events(db.clone(), state.clone(), events_seen));
     actix_web::rt::spawn(merge_search_index(db.clone()));
@@ -203,4 +202,14 @@ async fn background<T: Send + 'static>(
             None
         }
     }
+}
+
+/// The outbox worker's delivery, as configured: its channels and how long a claim lasts.
+pub fn delivery_of(config: &Config) -> Result<outbox::Delivery, String> {
+    let delivery = outbox::Delivery::new(
+        config.smtp_url.as_deref(),
+        config.mail_from.as_deref(),
+        config.sms_webhook_url.as_deref(),
+    )?;
+    Ok(delivery.with_lease(config.outbox_lease_seconds))
 }

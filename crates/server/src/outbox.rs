@@ -34,6 +34,11 @@ impl Delivery {
     }
 
     /// Sets how long a claim lasts (the time a row waits when its worker died mid-delivery).
+    /// How long a claim on an outbox row lasts before another worker may retry it.
+    pub fn lease(&self) -> chrono::Duration {
+        self.lease
+    }
+
     pub fn with_lease(mut self, seconds: u32) -> Delivery {
         self.lease = chrono::Duration::seconds(i64::from(seconds.max(1)));
         self

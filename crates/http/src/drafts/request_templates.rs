@@ -70,9 +70,9 @@ fn bad_form(message: &str) -> ApiError {
 
 /// Reads the one `file` field into a buffer bounded by the size limit.
 async fn read_file_field(mut form: Multipart) -> Result<(String, Vec<u8>), ApiError> {
-    let malformed = |e: actix_multipart::MultipartError| ApiError::BadRequest {
-        detail: format!("malformed multipart body: {e}"),
-        errors: Vec::new(),
+    let malformed = |e: actix_multipart::MultipartError| match crate::extract::unreadable_body(&e) {
+        ApiError::BodyTimeout => ApiError::BodyTimeout,
+        _ => ApiError::BadRequest { detail: format!("malformed multipart body: {e}"), errors: Vec::new() },
     };
     let mut file = None;
     while let Some(field) = form.next().await {
