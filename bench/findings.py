@@ -79,7 +79,7 @@ def finding(number, what, status, elapsed, size, before_mib):
 def save_then_validate(number, what, content):
     """Saves a draft with this content and runs its release check (a save refused is its own figure)."""
     rss = rss_mib()
-    status, payload, elapsed = call("POST", "/v1/drafts", json.dumps({"content": content}).encode())
+    status, payload, elapsed = call("POST", "/v1/drafts", json.dumps({"content": content}, separators=(",", ":")).encode())
     if status == 201:
         draft = json.loads(payload)["id"]
         status, payload, elapsed = call("POST", f"/v1/drafts/{draft}/validate", b"{}")

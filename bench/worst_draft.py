@@ -23,7 +23,7 @@ SPECIFICATIONS, ATTRIBUTES, VALUES, SKUS, HIGHLIGHTS = 50, 20, 50, 400, 20
 
 def call(method, path, body=None):
     conn = http.client.HTTPConnection(host, port, timeout=120)
-    data = json.dumps(body).encode() if body is not None else b""
+    data = json.dumps(body, separators=(",", ":")).encode() if body is not None else b""
     headers = {"Authorization": f"Bearer {token}"}
     if body is not None:
         headers["Content-Type"] = "application/json"
@@ -93,8 +93,9 @@ def measure(label, content):
 def refused(label, content):
     status, payload, elapsed, sent = call("POST", "/v1/drafts", {"content": content})
     problem = json.loads(payload)
+    where = problem["errors"][0]["pointer"] if problem.get("errors") else problem["title"]
     print(f"{label:>9}: request {sent / 1024:7.1f} KiB, save answered {status} in {elapsed * 1000:.2f} ms "
-          f"({problem['errors'][0]['pointer']}, {len(payload)} bytes)")
+          f"({where}, {len(payload)} bytes)")
 
 
 typical_time, typical_size = measure("typical", typical())
