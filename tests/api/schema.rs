@@ -83,11 +83,9 @@ fn schema_of(db: &Db) -> Schema {
 const POSTGRES_ONLY_INDEXES: &[&str] = &["products_seq_idx", "products_search_idx"];
 
 #[actix_web::test]
+#[cfg_attr(not(postgres_tests), ignore = "PostgreSQL only: runs when SHELF_TEST_DATABASE_URL is set")]
 async fn sqlite_and_postgres_migrations_give_the_same_schema() {
-    if !is_postgres() {
-        eprintln!("SHELF_TEST_DATABASE_URL is not set: the schema comparison runs in the PostgreSQL pass");
-        return;
-    }
+    assert!(is_postgres(), "the schema comparison needs PostgreSQL");
     let pg = TestApp::spawn().await;
     let path = std::env::temp_dir().join(format!("shelf_schema_{}.db", uuid::Uuid::now_v7().simple()));
     let sqlite = shelf_server::open_db(&crate::helpers::test_config(path.display().to_string())).unwrap();
@@ -138,10 +136,9 @@ struct Pragma {
 }
 
 #[actix_web::test]
+#[cfg_attr(postgres_tests, ignore = "SQLite only: runs when SHELF_TEST_DATABASE_URL is unset")]
 async fn sqlite_connections_run_wal_with_busy_timeout_foreign_keys_and_normal_sync() {
-    if is_postgres() {
-        return;
-    }
+    assert!(!is_postgres(), "the pragmas are SQLite's");
     let app = TestApp::spawn().await;
     let pragmas = app
         .db

@@ -25,8 +25,8 @@ pub struct Attribute {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueAttribute {
-    /// Unique per seller: a letter, then letters, digits, `_` or `-`.
-    #[schema(example = "edition")]
+    /// Unique per seller: a letter, then letters, digits, `_` or `-` (at most 64).
+    #[schema(example = "edition", pattern = "^[A-Za-z][A-Za-z0-9_-]{0,63}$")]
     pub code: String,
     #[schema(example = "Edition")]
     pub name: String,

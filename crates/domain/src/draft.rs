@@ -67,14 +67,53 @@ text_enum!(DraftKind { Release => "release", Modification => "modification" });
 text_enum!(DraftState { Editing => "editing", InReview => "in_review", Rejected => "rejected", Closed => "closed" });
 
 impl DraftState {
+    /// The states in which the seller may change the content (and its files) or delete the draft.
+    pub const EDITABLE: [DraftState; 2] = [DraftState::Editing, DraftState::Rejected];
+    /// The states of an open draft (not closed): what the open-drafts bound counts.
+    pub const OPEN: [DraftState; 3] = [DraftState::Editing, DraftState::InReview, DraftState::Rejected];
+
     /// Whether the seller may change the content (and its files) in this state.
     pub fn is_editable(self) -> bool {
-        matches!(self, DraftState::Editing | DraftState::Rejected)
+        Self::EDITABLE.contains(&self)
     }
 
     /// Whether the seller may delete the draft in this state.
     pub fn is_deletable(self) -> bool {
         self.is_editable()
+    }
+}
+
+/// A step of the release workflow (domain.md "Applications") as it moves the draft: from which states,
+/// to which. Persistence applies a transition without knowing state names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transition {
+    /// The seller submits the draft for review.
+    Submit,
+    /// A reviewer approves the pending application: the draft is closed.
+    Approve,
+    /// A reviewer rejects it: the draft is editable again, as `rejected`.
+    Reject,
+    /// The seller withdraws it: the draft is editable again, as `editing`.
+    Withdraw,
+}
+
+impl Transition {
+    /// The states a draft may be in for this transition to apply.
+    pub fn from_states(self) -> &'static [DraftState] {
+        match self {
+            Transition::Submit => &DraftState::EDITABLE,
+            Transition::Approve | Transition::Reject | Transition::Withdraw => &[DraftState::InReview],
+        }
+    }
+
+    /// The state the draft is in afterwards.
+    pub fn to_state(self) -> DraftState {
+        match self {
+            Transition::Submit => DraftState::InReview,
+            Transition::Approve => DraftState::Closed,
+            Transition::Reject => DraftState::Rejected,
+            Transition::Withdraw => DraftState::Editing,
+        }
     }
 }
 
@@ -100,5 +139,28 @@ mod tests {
             assert_eq!(k.as_str().parse::<DraftKind>().unwrap(), k);
         }
         assert!("open".parse::<DraftState>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod transitions {
+    use super::{DraftState as S, Transition as T};
+
+    #[test]
+    fn submission_takes_an_editable_draft_into_review_and_each_decision_takes_it_out() {
+        assert_eq!((T::Submit.from_states(), T::Submit.to_state()), (&[S::Editing, S::Rejected][..], S::InReview));
+        for (t, to) in [(T::Approve, S::Closed), (T::Reject, S::Rejected), (T::Withdraw, S::Editing)] {
+            assert_eq!((t.from_states(), t.to_state()), (&[S::InReview][..], to), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn a_closed_draft_is_never_left_and_only_editable_states_are_editable() {
+        for t in [T::Submit, T::Approve, T::Reject, T::Withdraw] {
+            assert!(!t.from_states().contains(&S::Closed), "{t:?}");
+        }
+        assert!(S::EDITABLE.iter().all(|s| s.is_editable()));
+        assert!(!S::InReview.is_editable() && !S::Closed.is_editable());
+        assert!(!S::OPEN.contains(&S::Closed));
     }
 }

@@ -18,5 +18,5 @@ pub mod violation;
 
 pub use account::Role;
 pub use content::DraftContent;
-pub use draft::{Draft, DraftKind, DraftState};
+pub use draft::{Draft, DraftKind, DraftState, Transition};
 pub use violation::{Severity, Violation, ViolationCode};

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use shelf_domain::{Draft, DraftContent, DraftKind, DraftState};
+use shelf_domain::{Draft, DraftContent, DraftKind, DraftState, Transition};
 
 use crate::KeepPrepared;
 use crate::page::keyset;
@@ -138,7 +138,10 @@ fn explain_miss(conn: &mut DbConnection, seller_id: &str, id: &str, expected_ver
     }
 }
 
-const EDITABLE: [&str; 2] = ["editing", "rejected"];
+/// The stored names of these states.
+fn names(states: &[DraftState]) -> Vec<&'static str> {
+    states.iter().map(|s| s.as_str()).collect()
+}
 
 type DraftPredicate = Box<dyn BoxableExpression<drafts::table, crate::MultiBackend, SqlType = diesel::sql_types::Bool>>;
 
@@ -149,7 +152,7 @@ fn editable_at_version(seller_id: &str, id: &str, version: i64) -> DraftPredicat
             .eq(seller_id.to_owned())
             .and(drafts::id.eq(id.to_owned()))
             .and(drafts::version.eq(version))
-            .and(drafts::state.eq_any(EDITABLE)),
+            .and(drafts::state.eq_any(names(&DraftState::EDITABLE))),
     )
 }
 
@@ -187,19 +190,12 @@ pub fn delete_if_version(conn: &mut DbConnection, seller_id: &str, id: &str, exp
     }
 }
 
-/// Moves a draft from one of `from` to `to` (submission and review do this), bumping its version;
-/// a draft in another state is a conflict.
-pub fn transition(
-    conn: &mut DbConnection,
-    id: &str,
-    from: &[DraftState],
-    to: DraftState,
-    product_id: Option<&str>,
-) -> Result<()> {
-    let from: Vec<&str> = from.iter().map(|s| s.as_str()).collect();
-    let target = drafts::table.filter(drafts::id.eq(id).and(drafts::state.eq_any(from)));
+/// Applies a workflow transition to the draft (the domain says from which states, to which), bumping
+/// its version; a draft in another state is a conflict.
+pub fn transition(conn: &mut DbConnection, id: &str, transition: Transition, product_id: Option<&str>) -> Result<()> {
+    let target = drafts::table.filter(drafts::id.eq(id).and(drafts::state.eq_any(names(transition.from_states()))));
     let changes = (
-        drafts::state.eq(to.as_str()),
+        drafts::state.eq(transition.to_state().as_str()),
         drafts::version.eq(drafts::version + 1),
         drafts::updated_at.eq(to_db_time(now())),
     );
@@ -218,14 +214,11 @@ pub fn transition(
     }
 }
 
-/// The states of an open draft (not closed).
-const OPEN: [&str; 3] = [DraftState::Editing.as_str(), DraftState::InReview.as_str(), DraftState::Rejected.as_str()];
-
 /// How many drafts the seller has open. Counted on the open states by name (index ranges), so the
 /// closed drafts a seller's releases leave behind, however many, are never read.
 pub fn count_open(conn: &mut DbConnection, seller_id: &str) -> Result<i64> {
     Ok(drafts::table
-        .filter(drafts::seller_id.eq(seller_id).and(drafts::state.eq_any(OPEN)))
+        .filter(drafts::seller_id.eq(seller_id).and(drafts::state.eq_any(names(&DraftState::OPEN))))
         .count()
         .get_result(conn)?)
 }
@@ -233,7 +226,7 @@ pub fn count_open(conn: &mut DbConnection, seller_id: &str) -> Result<i64> {
 /// Whether the product has an open (not closed) modification draft.
 pub fn open_modification_exists(conn: &mut DbConnection, product_id: &str) -> Result<bool> {
     let n: i64 = drafts::table
-        .filter(drafts::product_id.eq(product_id).and(drafts::state.eq_any(OPEN)))
+        .filter(drafts::product_id.eq(product_id).and(drafts::state.eq_any(names(&DraftState::OPEN))))
         .count()
         .get_result(conn)?;
     Ok(n > 0)

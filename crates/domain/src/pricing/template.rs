@@ -15,8 +15,8 @@ pub const NAME_MAX_CHARS: usize = 100;
 pub struct PricingTemplateBody {
     #[schema(example = "Standard per-seat")]
     pub name: String,
-    /// ISO 4217 code.
-    #[schema(example = "USD")]
+    /// An active ISO 4217 code, upper-case.
+    #[schema(example = "USD", pattern = "^[A-Z]{3}$")]
     pub currency: String,
     #[serde(flatten)]
     pub price: Price,

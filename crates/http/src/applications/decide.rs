@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
 use shelf_domain::application::{ApplicationStatus, REASON_MAX_CHARS, REASON_MIN_CHARS, may_decide};
-use shelf_domain::{DraftKind, DraftState, ViolationCode};
+use shelf_domain::{DraftKind, Transition, ViolationCode};
 use shelf_persistence::applications::{self, Decision};
 use shelf_persistence::{drafts, now, products};
 use utoipa::ToSchema;
@@ -65,7 +65,7 @@ pub async fn approve(
                 product_id: Some(&product.id),
             };
             let decided = applications::decide(c, &current, decision)?;
-            drafts::transition(c, &current.draft_id, &[DraftState::InReview], DraftState::Closed, Some(&product.id))?;
+            drafts::transition(c, &current.draft_id, Transition::Approve, Some(&product.id))?;
             notify_decision(c, &decided, &receivers)?;
             let product_event = match (current.kind, product.status) {
                 (DraftKind::Release, ProductStatus::OnSale) => EventType::ProductListed,
@@ -92,8 +92,8 @@ pub async fn approve(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RejectRequest {
-    /// Why, for the seller: at least 10 characters.
-    #[schema(example = "The description does not say what is delivered.")]
+    /// Why, for the seller: 10..2000 characters (leading and trailing spaces not counted).
+    #[schema(example = "The description does not say what is delivered.", min_length = 10)]
     pub reason: String,
 }
 
@@ -152,7 +152,7 @@ pub async fn reject(
                 product_id: None,
             };
             let decided = applications::decide(c, &current, decision)?;
-            drafts::transition(c, &current.draft_id, &[DraftState::InReview], DraftState::Rejected, None)?;
+            drafts::transition(c, &current.draft_id, Transition::Reject, None)?;
             notify_decision(c, &decided, &receivers)?;
             application_event(c, &decided, EventType::ApplicationRejected)?;
             Ok::<_, ApiError>(decided)

@@ -1,5 +1,5 @@
 use actix_web::{HttpResponse, post, web};
-use shelf_domain::DraftState;
+use shelf_domain::Transition;
 use shelf_domain::application::ApplicationStatus;
 use shelf_persistence::applications::{self, Decision};
 use shelf_persistence::{drafts, now};
@@ -51,7 +51,7 @@ pub async fn withdraw(
                 product_id: None,
             };
             let decided = applications::decide(c, &current, decision)?;
-            drafts::transition(c, &current.draft_id, &[DraftState::InReview], DraftState::Editing, None)?;
+            drafts::transition(c, &current.draft_id, Transition::Withdraw, None)?;
             application_event(c, &decided, EventType::ApplicationWithdrawn)?;
             Ok::<_, ApiError>(decided)
         })

@@ -3,7 +3,7 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, post, web};
 use shelf_domain::application::{Snapshot, SnapshotFile};
 use shelf_domain::calendar::{Calendar, EXTENDED_REVIEW_FROM};
-use shelf_domain::{DraftState, Violation};
+use shelf_domain::{Transition, Violation};
 use shelf_persistence::applications::{self, NewApplication};
 use shelf_persistence::{drafts, files, now};
 
@@ -81,7 +81,7 @@ pub async fn submit(
                 })
                 .collect();
             let snapshot = Snapshot::freeze(draft.content.clone(), snapshot_files, templates);
-            drafts::transition(c, &draft.id, &[DraftState::Editing, DraftState::Rejected], DraftState::InReview, None)?;
+            drafts::transition(c, &draft.id, Transition::Submit, None)?;
             let contacts = (seller.email.clone(), seller.phone.clone());
             if context.contacts.as_ref() != Some(&contacts) {
                 notifications::remember_contacts(c, &seller.id, contacts.0.as_deref(), contacts.1.as_deref())?;
