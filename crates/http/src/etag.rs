@@ -11,6 +11,14 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
+/// Whether the client's copy is current: `If-None-Match` lists `etag` (or is `*`).
+pub fn is_fresh(req: &HttpRequest, etag: &str) -> bool {
+    req.headers()
+        .get(actix_web::http::header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
 pub fn set_etag(builder: &mut HttpResponseBuilder, version: i64) {
     builder.insert_header((ETAG, etag(version)));
 }

@@ -6,12 +6,13 @@ mod list;
 mod quote;
 pub mod reader;
 
-use actix_web::http::header::{CACHE_CONTROL, ETAG, HeaderValue, IF_NONE_MATCH};
+use actix_web::http::header::{CACHE_CONTROL, ETAG, HeaderValue};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use shelf_domain::product::{Product, ProductStatus};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::etag::is_fresh;
 use crate::problem::ApiError;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -29,14 +30,6 @@ fn offered(product: Product) -> Result<Product, ApiError> {
         return Err(ApiError::Gone("the product was removed from the catalog".into()));
     }
     Ok(product)
-}
-
-/// Whether the client's copy (If-None-Match) is `etag`.
-fn is_fresh(req: &HttpRequest, etag: &str) -> bool {
-    req.headers()
-        .get(IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
 }
 
 /// A catalog response with its ETag and cache policy: 304 when the client's copy is current,

@@ -1,6 +1,6 @@
 //! The draft's logo: `PUT` a PNG of exactly 120×120 pixels, `GET` the same bytes back.
 
-use actix_web::http::header::{CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use actix_web::http::header::{CONTENT_TYPE, ETAG};
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use serde::Serialize;
 use shelf_domain::files::{LOGO_MAX_BYTES, check_logo};
@@ -103,12 +103,7 @@ pub async fn get(
         blocking(move || Ok(db.read(|c| files::get(c, &DatabaseBlobs, &seller.id, &id, FileKind::Logo, None))?))
             .await?;
     let etag = format!("\"{}\"", row.sha256);
-    if req
-        .headers()
-        .get(IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
-    {
+    if crate::etag::is_fresh(&req, &etag) {
         return Ok(HttpResponse::NotModified().insert_header((ETAG, etag)).finish());
     }
     Ok(HttpResponse::Ok().content_type(row.content_type).insert_header((ETAG, etag)).body(bytes))
