@@ -101,6 +101,9 @@ for i in range(20):
                               headers={"Idempotency-Key": f"anon-{i}"}, auth=False)
     statuses.add(status)
 finding(3, f"20 anonymous 10 MB POSTs ({sorted(map(str, statuses))})", "", time.perf_counter() - started, 0, rss)
+with sqlite3.connect(db_path) as db:
+    keys = db.execute("SELECT count(*) FROM idempotency_keys").fetchone()[0]
+print(f"finding 3: idempotency keys stored for those anonymous requests: {keys}")
 
 # 4. Five 9 MB templates uploaded and deleted, three logos replaced, the draft deleted.
 status, payload, _ = call("POST", "/v1/drafts", b'{"content": {}}')
