@@ -262,6 +262,7 @@ async fn a_patch_no_version_could_take_is_422_even_with_a_stale_if_match() {
         .await;
     let path = format!("/v1/attributes/{}", attribute["id"].as_str().unwrap());
     app.patch(&path, &token, Some("\"9\""), &json!({"type": "colour"})).await.problem(422);
+    app.patch(&path, &token, Some("\"9\""), &json!({"code": "1-not-a-code"})).await.problem(422);
     app.patch(&path, &token, Some("\"9\""), &json!({"name": "Tier"})).await.problem(412);
 }
 

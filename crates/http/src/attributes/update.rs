@@ -48,10 +48,10 @@ pub async fn update(
     let current = blocking(move || Ok(db.read(|c| attributes::get_for_seller(c, &seller_id, &attribute_id))?)).await?;
     let mut document = serde_json::to_value(&current.definition).map_err(ApiError::internal)?;
     merge_patch::apply(&mut document, &patch);
-    // A patch that no version could take (a wrong type, an unknown member) is 422 whatever If-Match says.
-    let parsed = from_value(document, "")?;
+    // A patch that no version could take (a wrong type, an unknown member, a malformed code) is 422
+    // whatever If-Match says.
+    let definition = checked(from_value(document, "")?)?;
     let version = if_match.check(current.version)?;
-    let definition = checked(parsed)?;
     let db = state.db.clone();
     let attribute =
         blocking(move || Ok(db.write(|c| attributes::update_if_version(c, &seller.id, &id, version, &definition))?))

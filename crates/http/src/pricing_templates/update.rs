@@ -48,10 +48,10 @@ pub async fn update(
         blocking(move || Ok(db.read(|c| pricing_templates::get_for_seller(c, &seller_id, &template_id))?)).await?;
     let mut document = serde_json::to_value(&current.body).map_err(ApiError::internal)?;
     merge_patch::apply(&mut document, &patch);
-    // A patch that no version could take (a wrong type, an unknown member) is 422 whatever If-Match says.
-    let parsed = from_value(document, "")?;
+    // A patch that no version could take (a wrong type, an unknown member, an unknown currency) is 422
+    // whatever If-Match says.
+    let body = checked(from_value(document, "")?)?;
     let version = if_match.check(current.version)?;
-    let body = checked(parsed)?;
     let db = state.db.clone();
     let template =
         blocking(move || Ok(db.write(|c| pricing_templates::update_if_version(c, &seller.id, &id, version, &body))?))
