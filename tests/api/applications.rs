@@ -1,6 +1,7 @@
 use serde_json::{Value, json};
 use shelf_domain::Role;
 
+use crate::helpers::ContentBuilder;
 use crate::helpers::TestApp;
 
 fn id(v: &Value) -> &str {
@@ -67,12 +68,9 @@ async fn a_pricing_template_is_copied_into_the_snapshot() {
         )
         .await;
     let draft = app.ready_draft(&token).await;
-    let patch = json!({"content": {"specifications": [{"key": "migration", "name": "Database migration", "billing_mode": "one_time",
-    "pricing": "custom", "attributes": crate::helpers::complete_content()["specifications"][0]["attributes"],
-    "skus": [
-        {"attributes": {"edition": "basic"}, "price": {"model": "linear", "unit_amounts": {"one_time": 50000}}},
-        {"attributes": {"edition": "enterprise"}, "price_template_id": template["id"]}
-    ]}]}});
+    let templated = json!({"attributes": {"edition": "enterprise"}, "price_template_id": template["id"]});
+    let content = crate::helpers::complete_content().with_sku(1, templated);
+    let patch = json!({"content": {"specifications": content["specifications"]}});
     app.patch(&format!("/v1/drafts/{}", id(&draft)), &token, Some("\"1\""), &patch).await.assert_status(200);
     let application = submit(&app, &token, &draft).await.json();
     let sku = &application["snapshot"]["content"]["specifications"][0]["skus"][1];

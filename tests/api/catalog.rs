@@ -1,6 +1,7 @@
 use actix_web::http::Method;
 use serde_json::{Value, json};
 
+use crate::helpers::ContentBuilder;
 use crate::helpers::{Body, TestApp};
 use shelf_persistence::products;
 
@@ -146,10 +147,7 @@ async fn all_pages(app: &TestApp, path: &str) -> Vec<String> {
 }
 
 fn named(name: &str, summary: &str) -> Value {
-    let mut content = crate::helpers::complete_content();
-    content["name"] = json!(name);
-    content["summary"] = json!(summary);
-    content
+    crate::helpers::complete_content().named(name, summary)
 }
 
 #[actix_web::test]
@@ -222,8 +220,7 @@ async fn search_leaves_out_hidden_and_discontinued_products_and_follows_modifica
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
     let reviewer = app.token("reviewer-1", shelf_domain::Role::Reviewer);
-    let mut hidden = named("Hidden Kafka Service", "Not listed.");
-    hidden["public_sales"] = json!(false);
+    let hidden = named("Hidden Kafka Service", "Not listed.").with("/public_sales", json!(false));
     app.listed_product_with(&token, hidden).await;
     let removed = app.listed_product_with(&token, named("Removed Kafka Service", "Gone soon.")).await;
     let renamed = app.listed_product_with(&token, named("Kafka Operations", "Streams run for you.")).await;
@@ -282,8 +279,11 @@ async fn a_search_with_control_characters_is_a_400_naming_q_in_the_catalog_and_t
     let p = app.get("/v1/catalog/products?q=tab%09no", None).await.problem(400);
     assert_eq!(p["errors"][0]["parameter"], "q", "{p}");
     app.get("/v1/catalog/products?q=plain%20words", None).await.assert_status(200);
-    app.get("/v1/catalog/products/x%00y", None).await.problem(404);
-    app.get("/v1/drafts/x%00y", Some(&token)).await.problem(404);
+    // A path that does not decode is not found like any other: the same problem type everywhere.
+    for (path, token) in [("/v1/catalog/products/x%00y", None), ("/v1/drafts/x%00y", Some(token.as_str()))] {
+        let p = app.get(path, token).await.problem(404);
+        assert_eq!(p["type"], "urn:shelf:problem:not-found", "{path}: {p}");
+    }
 }
 
 #[actix_web::test]

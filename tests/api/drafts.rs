@@ -1,7 +1,6 @@
 use serde_json::{Value, json};
-use shelf_domain::DraftState;
 
-use crate::helpers::{TestApp, complete_content};
+use crate::helpers::{ContentBuilder, TestApp, complete_content};
 
 fn etag(draft: &Value) -> String {
     format!("\"{}\"", draft["version"])
@@ -164,9 +163,7 @@ async fn patch_with_a_wrong_type_is_422_and_changes_nothing() {
 async fn a_draft_in_review_is_read_only_409() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let draft = app.create_draft(&token, json!({})).await;
-    let id = draft["id"].as_str().unwrap().to_owned();
-    app.db.read(|c| shelf_persistence::drafts::set_state(c, &id, DraftState::InReview)).unwrap();
+    let draft = app.in_review_draft(&token).await;
     let current = app.get(&path(&draft), Some(&token)).await.json();
     app.patch(&path(&draft), &token, Some(&etag(&current)), &json!({"content": {"name": "X"}})).await.problem(409);
     app.delete(&path(&draft), &token, Some(&etag(&current))).await.problem(409);
@@ -176,10 +173,12 @@ async fn a_draft_in_review_is_read_only_409() {
 async fn a_rejected_draft_can_be_changed() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let draft = app.create_draft(&token, json!({})).await;
-    let id = draft["id"].as_str().unwrap().to_owned();
-    app.db.read(|c| shelf_persistence::drafts::set_state(c, &id, DraftState::Rejected)).unwrap();
-    app.patch(&path(&draft), &token, Some("\"2\""), &json!({"content": {"name": "Fixed"}})).await.assert_status(200);
+    let draft = app.rejected_draft_with(&token, complete_content()).await;
+    let current = app.get(&path(&draft), Some(&token)).await.json();
+    assert_eq!(current["state"], "rejected");
+    app.patch(&path(&draft), &token, Some(&etag(&current)), &json!({"content": {"name": "Fixed"}}))
+        .await
+        .assert_status(200);
 }
 
 // ---- delete ----
@@ -264,9 +263,7 @@ async fn list_filters_by_state_kind_and_name_case_insensitively() {
     let token = app.seller("seller-a");
     app.create_draft(&token, json!({"name": "Database MIGRATION Service"})).await;
     app.create_draft(&token, json!({"name": "Security audit"})).await;
-    let rejected = app.create_draft(&token, json!({"name": "50% off migration"})).await;
-    let id = rejected["id"].as_str().unwrap().to_owned();
-    app.db.read(|c| shelf_persistence::drafts::set_state(c, &id, DraftState::Rejected)).unwrap();
+    app.rejected_draft_with(&token, complete_content().with("/name", json!("50% off migration"))).await;
     let names = |v: Value| -> Vec<Value> {
         v["items"].as_array().unwrap().iter().map(|d| d["content"]["name"].clone()).collect()
     };
@@ -327,13 +324,13 @@ async fn validate_complete_content_reports_only_the_missing_files() {
 async fn validate_reports_rule_breaks_with_codes_and_warnings() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let mut content = complete_content();
-    content["name"] = json!("Huawei Cloud Migration V2.0");
-    content["version"] = json!("v0.1");
-    content["avg_delivery_days"] = json!(200);
-    content["after_sales"]["hotline"] = Value::Null;
-    content["after_sales"]["hours"] = json!("09:00-12:00");
-    content["currency"] = json!("XXX");
+    let content = complete_content()
+        .with("/name", json!("Huawei Cloud Migration V2.0"))
+        .with("/version", json!("v0.1"))
+        .with("/avg_delivery_days", json!(200))
+        .with("/after_sales/hotline", Value::Null)
+        .with("/after_sales/hours", json!("09:00-12:00"))
+        .with("/currency", json!("XXX"));
     let draft = app.create_draft(&token, content).await;
     let report = app.post(&format!("{}/validate", path(&draft)), Some(&token), &json!({})).await.json();
     let got: Vec<_> = report["violations"]
@@ -367,8 +364,7 @@ async fn validate_reports_rule_breaks_with_codes_and_warnings() {
 async fn skus_get_stable_codes_on_save_whatever_the_client_sends() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let mut content = complete_content();
-    content["specifications"][0]["skus"][0]["code"] = json!("client-made");
+    let content = complete_content().with("/specifications/0/skus/0/code", json!("client-made"));
     let first = app.create_draft(&token, content).await;
     let second = app.create_draft(&token, complete_content()).await;
     let codes = |d: &Value| -> Vec<Value> {
@@ -383,11 +379,10 @@ async fn skus_get_stable_codes_on_save_whatever_the_client_sends() {
 async fn validation_reports_sku_and_price_rules_at_their_pointers() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let mut content = complete_content();
-    content["specifications"][0]["skus"] = json!([
+    let content = complete_content().with_skus(json!([
         {"attributes": {"edition": "basic"}, "price": {"model": "linear", "unit_amounts": {"one_time": 50000, "month": 5}}},
         {"attributes": {"edition": "gold"}, "price": {"model": "tiered", "tiers": [{"up_to": 5, "unit_amounts": {"one_time": 1}}]}}
-    ]);
+    ]));
     let draft = app.create_draft(&token, content).await;
     let report = app.post(&format!("{}/validate", path(&draft)), Some(&token), &json!({})).await.json();
     let got: Vec<(String, String)> = report["violations"]
@@ -412,8 +407,7 @@ async fn validation_reports_sku_and_price_rules_at_their_pointers() {
 async fn a_one_sku_delivery_method_refuses_multi_sku_specifications() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let mut content = complete_content();
-    content["delivery_method"] = json!("consulting_service");
+    let content = complete_content().with("/delivery_method", json!("consulting_service"));
     let draft = app.create_draft(&token, content).await;
     let report = app.post(&format!("{}/validate", path(&draft)), Some(&token), &json!({})).await.json();
     assert!(

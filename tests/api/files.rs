@@ -122,7 +122,10 @@ async fn a_draft_holds_at_most_five_request_templates() {
     for i in 0..5 {
         app.upload(&token, id(&draft), &format!("f{i}.docx"), &ooxml("word/document.xml")).await.assert_status(201);
     }
-    app.upload(&token, id(&draft), "f5.docx", &ooxml("word/document.xml")).await.problem(409);
+    // Like every other bound: 422 limit_reached.
+    let problem = app.upload(&token, id(&draft), "f5.docx", &ooxml("word/document.xml")).await.problem(422);
+    assert_eq!(problem["errors"][0]["code"], "limit_reached");
+    assert_eq!(problem["detail"], "a draft keeps at most 5 request templates; delete some first");
 }
 
 #[actix_web::test]
@@ -146,9 +149,7 @@ async fn another_sellers_draft_files_are_404() {
 async fn files_of_a_draft_in_review_cannot_change() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let draft = app.create_draft(&token, json!({})).await;
-    let draft_id = id(&draft).to_owned();
-    app.db.read(|c| shelf_persistence::drafts::set_state(c, &draft_id, shelf_domain::DraftState::InReview)).unwrap();
+    let draft = app.in_review_draft(&token).await;
     app.put_logo(&token, id(&draft), png(120, 120)).await.problem(409);
     app.upload(&token, id(&draft), "x.docx", &ooxml("word/document.xml")).await.problem(409);
 }

@@ -291,6 +291,33 @@ impl TestApp {
         approved.json()
     }
 
+    /// Submits the draft; returns the application.
+    pub async fn submit_draft(&self, token: &str, draft: &Value) -> Value {
+        let id = draft["id"].as_str().unwrap();
+        let submitted = self.post(&format!("/v1/drafts/{id}/submit"), Some(token), &json!({})).await;
+        submitted.assert_status(201);
+        submitted.json()
+    }
+
+    /// A ready draft of the seller, submitted: in review.
+    pub async fn in_review_draft(&self, token: &str) -> Value {
+        let draft = self.ready_draft(token).await;
+        self.submit_draft(token, &draft).await;
+        draft
+    }
+
+    /// A ready draft with this content, submitted and rejected by a reviewer: editable again.
+    pub async fn rejected_draft_with(&self, token: &str, content: Value) -> Value {
+        let draft = self.ready_draft_with(token, content).await;
+        let application = self.submit_draft(token, &draft).await;
+        let reviewer = self.token("reviewer-1", Role::Reviewer);
+        let path = format!("/v1/applications/{}/reject", application["id"].as_str().unwrap());
+        self.post(&path, Some(&reviewer), &json!({"reason": "The description does not say what is delivered."}))
+            .await
+            .assert_status(200);
+        draft
+    }
+
     /// A listed product of the seller (a complete release, approved); returns the product.
     pub async fn listed_product(&self, token: &str) -> Value {
         self.listed_product_with(token, complete_content()).await
@@ -315,6 +342,42 @@ impl TestApp {
         self.put_logo(token, id, png(120, 120)).await.assert_status(200);
         self.upload(token, id, "Order form.docx", &ooxml("word/document.xml")).await.assert_status(201);
         draft
+    }
+}
+
+/// Variations of a fixture content, so that a test names only what it changes:
+/// `complete_content().with("/name", json!("X")).with_sku(1, json!({...}))`.
+pub trait ContentBuilder: Sized {
+    /// The content with the member at `pointer` (RFC 6901; its parent must exist) set to `value`.
+    fn with(self, pointer: &str, value: Value) -> Self;
+
+    /// The content with its first specification's SKU `index` replaced.
+    fn with_sku(self, index: usize, sku: Value) -> Self {
+        self.with(&format!("/specifications/0/skus/{index}"), sku)
+    }
+
+    /// The content with its first specification's SKUs replaced.
+    fn with_skus(self, skus: Value) -> Self {
+        self.with("/specifications/0/skus", skus)
+    }
+
+    /// The content with this name and summary.
+    fn named(self, name: &str, summary: &str) -> Self {
+        self.with("/name", json!(name)).with("/summary", json!(summary))
+    }
+}
+
+impl ContentBuilder for Value {
+    fn with(mut self, pointer: &str, value: Value) -> Self {
+        let (parent, member) = pointer.rsplit_once('/').expect("a JSON pointer");
+        match self.pointer_mut(parent).unwrap_or_else(|| panic!("no {parent} in the content")) {
+            Value::Object(map) => {
+                map.insert(member.to_owned(), value);
+            }
+            Value::Array(items) => items[member.parse::<usize>().expect("an array index")] = value,
+            other => panic!("{parent} is {other}, not an object or array"),
+        }
+        self
     }
 }
 

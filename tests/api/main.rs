@@ -19,6 +19,7 @@ mod instances;
 mod isolation;
 mod notifications;
 mod openapi;
+mod prepared;
 mod pricing_templates;
 mod products;
 mod schema;

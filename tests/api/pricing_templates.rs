@@ -1,5 +1,6 @@
 use serde_json::{Value, json};
 
+use crate::helpers::ContentBuilder;
 use crate::helpers::{TestApp, complete_content};
 
 fn path(template: &Value) -> String {
@@ -187,9 +188,8 @@ async fn validation_checks_a_skus_template_exists_is_yours_and_fits() {
     let monthly = app.create("/v1/pricing-templates", &a, seats()).await;
     let theirs = app.create("/v1/pricing-templates", &b, one_time("USD")).await;
     let report = |template: Value| {
-        let mut content = complete_content();
-        content["specifications"][0]["skus"][1] =
-            json!({"attributes": {"edition": "enterprise"}, "price_template_id": template["id"]});
+        let content = complete_content()
+            .with_sku(1, json!({"attributes": {"edition": "enterprise"}, "price_template_id": template["id"]}));
         let (app, a) = (&app, a.clone());
         async move {
             let draft = app.create_draft(&a, content).await;

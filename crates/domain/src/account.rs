@@ -12,24 +12,64 @@ pub enum Role {
     Admin,
 }
 
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Seller => "seller",
-            Role::Reviewer => "reviewer",
-            Role::Admin => "admin",
-        }
+text_enum!(Role "role" { Seller => "seller", Reviewer => "reviewer", Admin => "admin" });
+
+/// The authenticated caller: who, in which role, and the contacts their token gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub role: Role,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl Account {
+    /// The caller as a seller (the id of what they own).
+    pub fn seller_id(&self) -> SellerId {
+        SellerId(self.id.clone())
     }
 }
 
-impl std::str::FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "seller" => Ok(Role::Seller),
-            "reviewer" => Ok(Role::Reviewer),
-            "admin" => Ok(Role::Admin),
-            other => Err(format!("unknown role `{other}`: expected seller, reviewer or admin")),
+/// Defines a typed id: a `String` that cannot be passed where another kind of id is expected.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
         }
-    }
+
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                $name(id)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
 }
+
+id_type!(
+    /// A seller account's id: the owner of drafts, products, files and settings.
+    SellerId
+);
+id_type!(
+    /// A draft's id.
+    DraftId
+);
+id_type!(
+    /// A listed (or removed) product's id.
+    ProductId
+);
+id_type!(
+    /// An application's id (one submission of a draft).
+    ApplicationId
+);

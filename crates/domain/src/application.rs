@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use crate::DraftKind;
 use crate::content::{DeliveryMethod, DraftContent};
 use crate::pricing::template::PricingTemplateBody;
+use crate::violation::{Violation, ViolationCode};
 
 /// Where an application is in its review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -20,33 +21,28 @@ pub enum ApplicationStatus {
     Withdrawn,
 }
 
-impl ApplicationStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApplicationStatus::Pending => "pending",
-            ApplicationStatus::Approved => "approved",
-            ApplicationStatus::Rejected => "rejected",
-            ApplicationStatus::Withdrawn => "withdrawn",
-        }
-    }
-}
-
-impl std::str::FromStr for ApplicationStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Ok(match s {
-            "pending" => ApplicationStatus::Pending,
-            "approved" => ApplicationStatus::Approved,
-            "rejected" => ApplicationStatus::Rejected,
-            "withdrawn" => ApplicationStatus::Withdrawn,
-            other => return Err(format!("unknown application status `{other}`")),
-        })
-    }
-}
+text_enum!(ApplicationStatus "application status" {
+    Pending => "pending",
+    Approved => "approved",
+    Rejected => "rejected",
+    Withdrawn => "withdrawn",
+});
 
 /// A rejection reason has at least this many characters.
 pub const REASON_MIN_CHARS: usize = 10;
 pub const REASON_MAX_CHARS: usize = 2000;
+
+/// A reviewer's rejection reason, trimmed: REASON_MIN_CHARS..=REASON_MAX_CHARS characters.
+/// The pointer is the reason itself ("").
+pub fn rejection_reason(text: &str) -> Result<String, Violation> {
+    let reason = text.trim();
+    let chars = reason.chars().count();
+    if (REASON_MIN_CHARS..=REASON_MAX_CHARS).contains(&chars) {
+        return Ok(reason.to_owned());
+    }
+    let code = if chars < REASON_MIN_CHARS { ViolationCode::TooShort } else { ViolationCode::TooLong };
+    Err(Violation::error("", code, format!("a reason is {REASON_MIN_CHARS}..{REASON_MAX_CHARS} characters")))
+}
 
 impl DeliveryMethod {
     /// Whether the seller may withdraw a pending application (domain.md "Applications").
@@ -144,5 +140,18 @@ mod separation_of_duties {
     fn a_reviewer_may_not_decide_their_own_accounts_application() {
         assert!(!super::may_decide("acme", "acme"));
         assert!(super::may_decide("reviewer-1", "acme"));
+    }
+}
+
+#[cfg(test)]
+mod reasons {
+    use super::*;
+
+    #[test]
+    fn a_reason_is_trimmed_and_bounded_in_characters() {
+        assert_eq!(rejection_reason("  ten chars!  ").unwrap(), "ten chars!");
+        assert_eq!(rejection_reason("  short   ").unwrap_err().code, ViolationCode::TooShort);
+        assert_eq!(rejection_reason(&"字".repeat(REASON_MAX_CHARS)).unwrap().chars().count(), REASON_MAX_CHARS);
+        assert_eq!(rejection_reason(&"x".repeat(REASON_MAX_CHARS + 1)).unwrap_err().code, ViolationCode::TooLong);
     }
 }

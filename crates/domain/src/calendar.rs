@@ -5,14 +5,41 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 
+use crate::violation::{Violation, ViolationCode};
+
 /// Working days a review may take.
 pub const REVIEW_WORKING_DAYS: u32 = 3;
 /// Extra working days for a seller's 10th and later submission of one calendar day.
 pub const EXTENDED_REVIEW_EXTRA_DAYS: u32 = 2;
 /// From this many submissions in one calendar day on, reviews are extended.
 pub const EXTENDED_REVIEW_FROM: u32 = 10;
+/// At most this many holidays in the calendar.
+pub const MAX_HOLIDAYS: usize = 1000;
 /// No search for a working day looks further than this (a calendar of nothing but holidays).
 const MAX_DAYS_SEARCHED: u32 = 3660;
+
+/// The admin's holiday list: dates written `YYYY-MM-DD` (nothing else), at most `MAX_HOLIDAYS`
+/// distinct ones. Refused with every broken rule, at `/dates/{i}` and `/dates`.
+pub fn parse_holidays(texts: &[String]) -> Result<BTreeSet<NaiveDate>, Vec<Violation>> {
+    let mut errors = Vec::new();
+    let mut dates = BTreeSet::new();
+    for (i, text) in texts.iter().enumerate() {
+        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            Ok(date) if date.to_string() == *text => {
+                dates.insert(date);
+            }
+            _ => errors.push(Violation::error(
+                format!("/dates/{i}"),
+                ViolationCode::InvalidFormat,
+                format!("`{text}` is not a date like 2026-10-01"),
+            )),
+        }
+    }
+    if dates.len() > MAX_HOLIDAYS {
+        errors.push(Violation::error("/dates", ViolationCode::TooMany, format!("at most {MAX_HOLIDAYS} holidays")));
+    }
+    if errors.is_empty() { Ok(dates) } else { Err(errors) }
+}
 
 #[derive(Debug, Clone)]
 pub struct Calendar {
@@ -82,6 +109,19 @@ impl Calendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn holidays_are_exact_dates_each_refusal_at_its_index() {
+        let texts = ["2026-10-01", "2026-10-01", "2026-1-2", "tomorrow"].map(String::from);
+        let errors = parse_holidays(&texts).unwrap_err();
+        let pointers: Vec<&str> = errors.iter().map(|v| v.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/dates/2", "/dates/3"]);
+        assert_eq!(parse_holidays(&texts[..2]).unwrap().len(), 1);
+        let many: Vec<String> = (0..=MAX_HOLIDAYS as i64)
+            .map(|d| (NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Duration::days(d)).to_string())
+            .collect();
+        assert_eq!(parse_holidays(&many).unwrap_err()[0].code, ViolationCode::TooMany);
+    }
 
     const UTC8: i32 = 8 * 3600;
 

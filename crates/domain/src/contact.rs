@@ -50,6 +50,21 @@ pub fn is_phone(s: &str) -> bool {
         && (5..=20).contains(&digits)
 }
 
+/// Who hears about a seller's review decisions by email and SMS.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Receivers {
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+}
+
+impl Receivers {
+    /// Receiver lists a seller sets: refused with every broken rule (`check_receivers`).
+    pub fn new(emails: Vec<String>, phones: Vec<String>) -> Result<Receivers, Vec<Violation>> {
+        let violations = check_receivers(&emails, &phones);
+        if violations.is_empty() { Ok(Receivers { emails, phones }) } else { Err(violations) }
+    }
+}
+
 /// Every broken rule of a seller's receiver lists: at most ten of each, each well formed, none twice
 /// (compared without case for emails). Pointers are `/emails/…` and `/phones/…`.
 pub fn check_receivers(emails: &[String], phones: &[String]) -> Vec<Violation> {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::content::DraftContent;
+use crate::refusal::Refusal;
 
 /// A seller's draft: the product content while it is being written, with its state and version.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,27 +45,8 @@ pub enum DraftState {
     Closed,
 }
 
-macro_rules! text_enum {
-    ($ty:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
-        impl $ty {
-            pub const fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-        }
-        impl std::str::FromStr for $ty {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, String> {
-                match s {
-                    $($text => Ok(Self::$variant),)+
-                    other => Err(format!("unknown {} `{other}`", stringify!($ty))),
-                }
-            }
-        }
-    };
-}
-
-text_enum!(DraftKind { Release => "release", Modification => "modification" });
-text_enum!(DraftState { Editing => "editing", InReview => "in_review", Rejected => "rejected", Closed => "closed" });
+text_enum!(DraftKind "draft kind" { Release => "release", Modification => "modification" });
+text_enum!(DraftState "draft state" { Editing => "editing", InReview => "in_review", Rejected => "rejected", Closed => "closed" });
 
 impl DraftState {
     /// The states in which the seller may change the content (and its files) or delete the draft.
@@ -81,6 +63,37 @@ impl DraftState {
     pub fn is_deletable(self) -> bool {
         self.is_editable()
     }
+
+    /// Refuses `action` (409) unless this state allows it.
+    pub fn allow(self, action: DraftAction) -> Result<(), Refusal> {
+        let allowed = match action {
+            DraftAction::Change | DraftAction::ChangeFiles | DraftAction::Submit => self.is_editable(),
+            DraftAction::Delete => self.is_deletable(),
+        };
+        if allowed {
+            return Ok(());
+        }
+        let what = match action {
+            DraftAction::Change => "cannot be changed",
+            DraftAction::ChangeFiles => "its files cannot change",
+            DraftAction::Submit => "cannot be submitted",
+            DraftAction::Delete => "cannot be deleted",
+        };
+        Err(Refusal::Conflict(format!("the draft is {} and {what}", self.as_str())))
+    }
+}
+
+/// What a seller does to a draft, as far as its state decides whether they may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftAction {
+    /// Change the content.
+    Change,
+    /// Add or remove a file.
+    ChangeFiles,
+    /// Submit it for review.
+    Submit,
+    /// Delete it.
+    Delete,
 }
 
 /// A step of the release workflow (domain.md "Applications") as it moves the draft: from which states,
@@ -128,6 +141,17 @@ mod tests {
         assert!(!DraftState::InReview.is_editable());
         assert!(!DraftState::Closed.is_editable());
         assert!(!DraftState::InReview.is_deletable());
+    }
+
+    #[test]
+    fn a_draft_in_review_refuses_every_action_and_names_its_state() {
+        for action in [DraftAction::Change, DraftAction::ChangeFiles, DraftAction::Submit, DraftAction::Delete] {
+            assert_eq!(DraftState::Editing.allow(action), Ok(()));
+            assert_eq!(DraftState::Rejected.allow(action), Ok(()));
+            let Err(Refusal::Conflict(why)) = DraftState::InReview.allow(action) else { panic!("{action:?}") };
+            assert!(why.starts_with("the draft is in_review and "), "{why}");
+            assert!(DraftState::Closed.allow(action).is_err());
+        }
     }
 
     #[test]

@@ -6,12 +6,34 @@ use std::io::Cursor;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::refusal::{Refusal, check_room};
 use crate::violation::{Violation, ViolationCode};
+
+/// What a draft's file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// The product logo: one per draft; a new one replaces it.
+    Logo,
+    /// A request template buyers fill in: up to `MAX_REQUEST_TEMPLATES` per draft.
+    RequestTemplate,
+}
+
+text_enum!(FileKind "file kind" { Logo => "logo", RequestTemplate => "request_template" });
+
+impl FileKind {
+    /// Whether a draft holding `count` files of this kind may take one more (a logo replaces the old one).
+    pub fn check_room(self, count: i64) -> Result<(), Refusal> {
+        match self {
+            FileKind::Logo => Ok(()),
+            FileKind::RequestTemplate => check_room("a draft", "request templates", count, MAX_REQUEST_TEMPLATES),
+        }
+    }
+}
 
 pub const LOGO_MAX_BYTES: usize = 5 * 1024 * 1024;
 pub const LOGO_PIXELS: u32 = 120;
 pub const REQUEST_TEMPLATE_MAX_BYTES: usize = 10 * 1024 * 1024;
-pub const MAX_REQUEST_TEMPLATES: usize = 5;
+pub const MAX_REQUEST_TEMPLATES: i64 = 5;
 pub const FILENAME_MAX_CHARS: usize = 200;
 
 /// Memory a logo's decoding may take: a 120×120 image is at most 115 KB decoded (16-bit RGBA).

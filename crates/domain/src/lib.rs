@@ -1,6 +1,9 @@
 //! Shelf's business rules: product content and its release requirements, drafts, reference data.
 //! Pure: no I/O, no database, no HTTP.
 
+#[macro_use]
+pub mod text_enum;
+
 pub mod account;
 pub mod application;
 pub mod attribute;
@@ -13,10 +16,12 @@ pub mod limits;
 pub mod notification;
 pub mod pricing;
 pub mod product;
+pub mod refusal;
 pub mod service_flow;
 pub mod violation;
 
-pub use account::Role;
+pub use account::{Account, ApplicationId, DraftId, ProductId, Role, SellerId};
 pub use content::DraftContent;
-pub use draft::{Draft, DraftKind, DraftState, Transition};
+pub use draft::{Draft, DraftAction, DraftKind, DraftState, Transition};
+pub use refusal::{Precondition, Refusal};
 pub use violation::{Severity, Violation, ViolationCode};

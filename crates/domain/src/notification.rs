@@ -26,35 +26,16 @@ pub enum EventType {
     ProductRemoved,
 }
 
-impl EventType {
-    pub const ALL: [EventType; 8] = [
-        EventType::ApplicationSubmitted,
-        EventType::ApplicationApproved,
-        EventType::ApplicationRejected,
-        EventType::ApplicationWithdrawn,
-        EventType::ProductListed,
-        EventType::ProductHidden,
-        EventType::ProductModified,
-        EventType::ProductRemoved,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::ApplicationSubmitted => "application.submitted",
-            EventType::ApplicationApproved => "application.approved",
-            EventType::ApplicationRejected => "application.rejected",
-            EventType::ApplicationWithdrawn => "application.withdrawn",
-            EventType::ProductListed => "product.listed",
-            EventType::ProductHidden => "product.hidden",
-            EventType::ProductModified => "product.modified",
-            EventType::ProductRemoved => "product.removed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<EventType> {
-        Self::ALL.into_iter().find(|e| e.as_str() == s)
-    }
-}
+text_enum!(EventType "event type" {
+    ApplicationSubmitted => "application.submitted",
+    ApplicationApproved => "application.approved",
+    ApplicationRejected => "application.rejected",
+    ApplicationWithdrawn => "application.withdrawn",
+    ProductListed => "product.listed",
+    ProductHidden => "product.hidden",
+    ProductModified => "product.modified",
+    ProductRemoved => "product.removed",
+});
 
 /// How a notification travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,14 +45,7 @@ pub enum Channel {
     Sms,
 }
 
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Email => "email",
-            Channel::Sms => "sms",
-        }
-    }
-}
+text_enum!(Channel "channel" { Email => "email", Sms => "sms" });
 
 /// The message a review decision sends: subject and body.
 pub fn decision_message(product_name: &str, status: ApplicationStatus, reason: Option<&str>) -> (String, String) {
@@ -110,7 +84,7 @@ mod tests {
     #[test]
     fn event_types_round_trip() {
         for e in EventType::ALL {
-            assert_eq!(EventType::parse(e.as_str()), Some(e));
+            assert_eq!(e.as_str().parse::<EventType>(), Ok(e));
             assert_eq!(serde_json::to_value(e).unwrap(), e.as_str());
         }
     }

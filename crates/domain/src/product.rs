@@ -7,7 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::content::DraftContent;
-use crate::content::specification::{AttributeType, Specification};
+use crate::content::specification::{AttributeType, PricingKind, SpecAttribute, Specification};
+use crate::notification::EventType;
+use crate::pricing::Price;
+use crate::refusal::Refusal;
 use crate::violation::{Violation, ViolationCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -22,31 +25,13 @@ pub enum ProductStatus {
 }
 
 impl ProductStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProductStatus::OnSale => "on_sale",
-            ProductStatus::Hidden => "hidden",
-            ProductStatus::Discontinued => "discontinued",
-        }
-    }
-
     /// The status a live content gives: listed when `public_sales`, else hidden.
     pub fn for_content(content: &DraftContent) -> ProductStatus {
         if content.public_sales == Some(false) { ProductStatus::Hidden } else { ProductStatus::OnSale }
     }
 }
 
-impl std::str::FromStr for ProductStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Ok(match s {
-            "on_sale" => ProductStatus::OnSale,
-            "hidden" => ProductStatus::Hidden,
-            "discontinued" => ProductStatus::Discontinued,
-            other => return Err(format!("unknown product status `{other}`")),
-        })
-    }
-}
+text_enum!(ProductStatus "product status" { OnSale => "on_sale", Hidden => "hidden", Discontinued => "discontinued" });
 
 /// A product as the catalog offers it: removed specifications and SKUs are left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -122,6 +107,108 @@ impl Product {
     /// Whether every specification is removed (which discontinues the product).
     pub fn nothing_offered(&self) -> bool {
         self.offered_specifications().next().is_none()
+    }
+
+    /// A modification may start from any product that is not discontinued.
+    pub fn check_modifiable(&self) -> Result<(), Refusal> {
+        if self.status == ProductStatus::Discontinued {
+            return Err(Refusal::Conflict("a discontinued product cannot be modified".into()));
+        }
+        Ok(())
+    }
+
+    fn specification(&self, key: &str) -> Option<&Specification> {
+        self.content.specifications.iter().flatten().find(|s| s.key.as_deref() == Some(key))
+    }
+
+    /// Applies a removal (domain.md "Removal"): discontinued at once and for good; removing the last
+    /// offered SKU of a specification removes the specification, removing every specification
+    /// discontinues the product. Returns the event to record, or None when nothing changed (a
+    /// repeated removal); an unknown specification or SKU is not found.
+    pub fn remove(&mut self, removal: &Removal) -> Result<Option<EventType>, Refusal> {
+        let before = (self.status, self.removed.clone());
+        match removal {
+            Removal::Product => self.status = ProductStatus::Discontinued,
+            Removal::Specification(key) => {
+                self.specification(key).ok_or(Refusal::NotFound)?;
+                self.removed.specifications.insert(key.clone());
+            }
+            Removal::Sku { specification: key, code } => {
+                let spec = self.specification(key).ok_or(Refusal::NotFound)?;
+                let codes: Vec<String> = spec.skus.iter().flatten().filter_map(|s| s.code.clone()).collect();
+                if !codes.contains(code) {
+                    return Err(Refusal::NotFound);
+                }
+                self.removed.skus.entry(key.clone()).or_default().insert(code.clone());
+                if codes.iter().all(|c| self.removed.is_sku_removed(key, c)) {
+                    self.removed.specifications.insert(key.clone());
+                }
+            }
+        }
+        if self.nothing_offered() {
+            self.status = ProductStatus::Discontinued;
+        }
+        if (self.status, &self.removed) == (before.0, &before.1) {
+            return Ok(None);
+        }
+        Ok(Some(if self.status == ProductStatus::Discontinued {
+            EventType::ProductRemoved
+        } else {
+            EventType::ProductModified
+        }))
+    }
+
+    /// The price a buyer of `sku` in `specification` pays, for `quantity` units (checked against the
+    /// specification's quantity attribute). Pointers name the quote request's fields.
+    pub fn offer(&self, specification: &str, sku: &str, quantity: Option<u64>) -> Result<&Price, Violation> {
+        let spec = self
+            .specification(specification)
+            .ok_or_else(|| Violation::error("/specification", ViolationCode::NotFound, "no such specification"))?;
+        let found =
+            spec.skus.iter().flatten().find(|s| s.code.as_deref() == Some(sku)).ok_or_else(|| {
+                Violation::error("/sku", ViolationCode::NotFound, "no such SKU in this specification")
+            })?;
+        if self.removed.is_sku_removed(specification, sku) {
+            return Err(Violation::error("/sku", ViolationCode::Removed, "this SKU is no longer offered"));
+        }
+        let price = match spec.pricing {
+            Some(PricingKind::Simple) => spec.price.as_ref(),
+            _ => found.price.as_ref(),
+        }
+        .ok_or_else(|| Violation::error("/sku", ViolationCode::PriceMissing, "this SKU has no price"))?;
+        let quantity_attribute =
+            spec.attributes.iter().flatten().find(|a| a.attribute_type == Some(AttributeType::Quantity));
+        if let (Some(q), Some(attribute)) = (quantity, quantity_attribute) {
+            attribute.check_quantity(q).map_err(|v| v.under("/quantity"))?;
+        }
+        Ok(price)
+    }
+}
+
+/// What a seller removes from a listed product.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removal {
+    Product,
+    Specification(String),
+    Sku { specification: String, code: String },
+}
+
+impl SpecAttribute {
+    /// Whether `quantity` is on this quantity attribute's grid: min..max, min + k × step
+    /// (min 1, no max and step 1 where unset). The pointer is the quantity itself ("").
+    pub fn check_quantity(&self, quantity: u64) -> Result<(), Violation> {
+        let (min, max, step) = (self.min.unwrap_or(1), self.max.unwrap_or(u32::MAX), self.step.unwrap_or(1).max(1));
+        if quantity < u64::from(min) || quantity > u64::from(max) {
+            return Err(Violation::error("", ViolationCode::OutOfRange, format!("quantity must be {min}..{max}")));
+        }
+        if !(quantity - u64::from(min)).is_multiple_of(u64::from(step)) {
+            return Err(Violation::error(
+                "",
+                ViolationCode::NotOnStepGrid,
+                format!("quantity must be {min} plus a multiple of {step}"),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -227,5 +314,66 @@ mod tests {
         spec.attributes.as_mut().unwrap()[1].step = Some(2);
         let codes: Vec<_> = check_modification(&live(), &changed).into_iter().map(|v| v.code).collect();
         assert_eq!(codes, [ViolationCode::ReleasedItemChanged, ViolationCode::ReleasedItemChanged]);
+    }
+
+    fn product() -> Product {
+        let t = chrono::DateTime::UNIX_EPOCH;
+        Product {
+            id: "p".into(),
+            seller_id: "s".into(),
+            status: ProductStatus::OnSale,
+            content: live(),
+            removed: Removed::default(),
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        }
+    }
+
+    fn sku(code: &str) -> Removal {
+        Removal::Sku { specification: "std".into(), code: code.into() }
+    }
+
+    #[test]
+    fn removing_the_last_sku_removes_the_specification_and_discontinues_the_product() {
+        let mut p = product();
+        let codes: Vec<String> = p.content.specifications.as_ref().unwrap()[0]
+            .skus
+            .iter()
+            .flatten()
+            .filter_map(|s| s.code.clone())
+            .collect();
+        assert_eq!(p.remove(&sku(&codes[0])), Ok(Some(EventType::ProductModified)));
+        assert_eq!(p.status, ProductStatus::OnSale);
+        assert_eq!(p.remove(&sku(&codes[1])), Ok(Some(EventType::ProductRemoved)));
+        assert!(p.removed.specifications.contains("std"));
+        assert_eq!(p.status, ProductStatus::Discontinued);
+    }
+
+    #[test]
+    fn a_repeated_removal_changes_nothing_and_an_unknown_item_is_not_found() {
+        let mut p = product();
+        assert_eq!(p.remove(&Removal::Product), Ok(Some(EventType::ProductRemoved)));
+        assert_eq!(p.remove(&Removal::Product), Ok(None));
+        assert_eq!(p.remove(&Removal::Specification("nope".into())), Err(Refusal::NotFound));
+        assert_eq!(p.remove(&sku("nope")), Err(Refusal::NotFound));
+        assert_eq!(p.check_modifiable(), Err(Refusal::Conflict("a discontinued product cannot be modified".into())));
+    }
+
+    #[test]
+    fn a_quantity_is_checked_against_the_range_and_the_step_grid() {
+        let attribute = SpecAttribute { min: Some(2), max: Some(10), step: Some(4), ..Default::default() };
+        assert!(attribute.check_quantity(2).is_ok() && attribute.check_quantity(10).is_ok());
+        assert_eq!(attribute.check_quantity(1).unwrap_err().code, ViolationCode::OutOfRange);
+        assert_eq!(attribute.check_quantity(11).unwrap_err().code, ViolationCode::OutOfRange);
+        assert_eq!(attribute.check_quantity(4).unwrap_err().code, ViolationCode::NotOnStepGrid);
+        assert!(SpecAttribute::default().check_quantity(u64::MAX).is_err());
+    }
+
+    #[test]
+    fn an_offer_names_the_field_a_buyer_got_wrong() {
+        let p = product();
+        assert_eq!(p.offer("nope", "x", None).unwrap_err().pointer, "/specification");
+        assert_eq!(p.offer("std", "nope", None).unwrap_err().pointer, "/sku");
     }
 }

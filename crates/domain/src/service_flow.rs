@@ -35,21 +35,12 @@ const fn stage(code: &'static str, name: &'static str, description: &'static str
     Stage { code, name, description }
 }
 
+text_enum!(ServiceFlowTemplateCode "service flow template" {
+    Standard => "standard",
+    WebsiteBuilding => "website_building",
+});
+
 impl ServiceFlowTemplateCode {
-    pub const ALL: [ServiceFlowTemplateCode; 2] =
-        [ServiceFlowTemplateCode::Standard, ServiceFlowTemplateCode::WebsiteBuilding];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ServiceFlowTemplateCode::Standard => "standard",
-            ServiceFlowTemplateCode::WebsiteBuilding => "website_building",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == code)
-    }
-
     pub fn template(self) -> ServiceFlowTemplate {
         match self {
             ServiceFlowTemplateCode::Standard => ServiceFlowTemplate {
@@ -122,8 +113,8 @@ mod tests {
     #[test]
     fn codes_parse_back() {
         for c in ServiceFlowTemplateCode::ALL {
-            assert_eq!(ServiceFlowTemplateCode::parse(c.as_str()), Some(c));
+            assert_eq!(c.as_str().parse::<ServiceFlowTemplateCode>(), Ok(c));
         }
-        assert_eq!(ServiceFlowTemplateCode::parse("nope"), None);
+        assert!("nope".parse::<ServiceFlowTemplateCode>().is_err());
     }
 }

@@ -135,6 +135,12 @@ impl Violation {
         Violation::error(pointer, ViolationCode::Required, message)
     }
 
+    /// The same violation, found in a value that sits at `prefix` of a larger document.
+    pub fn under(mut self, prefix: &str) -> Self {
+        self.pointer.insert_str(0, prefix);
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -37,14 +37,7 @@ pub enum Audience {
     Many(Vec<String>),
 }
 
-/// The authenticated caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Account {
-    pub id: String,
-    pub role: Role,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-}
+pub use shelf_domain::account::Account;
 
 /// How tokens are verified: HS256 with a shared secret, or RS256 with a public key.
 pub enum KeySource<'a> {

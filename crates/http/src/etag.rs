@@ -1,8 +1,12 @@
-//! Optimistic concurrency: `ETag` from a resource's version, and the `If-Match` every change needs.
+//! Versions on the wire: `ETag` from a resource's version, the `If-Match` every change needs (a
+//! domain `Precondition`), the `If-None-Match` a cached read may send, and responding with them.
 
 use actix_web::dev::Payload;
-use actix_web::http::header::{ETAG, IF_MATCH};
-use actix_web::{FromRequest, HttpRequest, HttpResponseBuilder};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{ETAG, IF_MATCH, IF_NONE_MATCH, LOCATION};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder};
+use serde::Serialize;
+use shelf_domain::Precondition;
 
 use crate::problem::ApiError;
 
@@ -11,40 +15,55 @@ pub fn etag(version: i64) -> String {
     format!("\"{version}\"")
 }
 
-/// Whether the client's copy is current: `If-None-Match` lists `etag` (or is `*`).
-pub fn is_fresh(req: &HttpRequest, etag: &str) -> bool {
-    req.headers()
-        .get(actix_web::http::header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
-}
-
 pub fn set_etag(builder: &mut HttpResponseBuilder, version: i64) {
     builder.insert_header((ETAG, etag(version)));
 }
 
-/// The `If-Match` precondition: `*`, or a list of strong entity tags.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IfMatch {
-    Any,
-    Tags(Vec<String>),
+/// A versioned resource the API answers with: its response form and its URL.
+pub trait Versioned: Sized {
+    type Response: Serialize + From<Self>;
+    fn version(&self) -> i64;
+    /// Its URL (the `Location` of a 201).
+    fn location(&self) -> String;
 }
 
+/// A versioned resource as a response: its ETag, and its `Location` when it was just created (201).
+pub fn respond<T: Versioned>(status: StatusCode, item: T) -> HttpResponse {
+    let (version, location) = (item.version(), item.location());
+    respond_versioned(status, version, || location, T::Response::from(item))
+}
+
+/// A versioned document as a response: its ETag, and its `Location` when it was just created (201).
+pub fn respond_versioned(
+    status: StatusCode,
+    version: i64,
+    location: impl FnOnce() -> String,
+    body: impl Serialize,
+) -> HttpResponse {
+    let mut builder = HttpResponse::build(status);
+    set_etag(&mut builder, version);
+    if status == StatusCode::CREATED {
+        builder.insert_header((LOCATION, location()));
+    }
+    builder.json(body)
+}
+
+/// The `If-Match` precondition: `*`, or a list of strong entity tags (a weak or foreign tag never
+/// matches). Missing: 428.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IfMatch(pub Precondition);
+
 impl IfMatch {
-    /// The version the change is conditional on, when the precondition holds for `current`.
-    pub fn check(&self, current: i64) -> Result<i64, ApiError> {
-        let matches = match self {
-            IfMatch::Any => true,
-            IfMatch::Tags(tags) => tags.iter().any(|t| *t == etag(current)),
-        };
-        if matches {
-            Ok(current)
-        } else {
-            Err(ApiError::PreconditionFailed(format!(
-                "If-Match does not match the current ETag {}; fetch the resource again",
-                etag(current)
-            )))
+    fn parse(values: &[&str]) -> IfMatch {
+        if values.iter().any(|v| v.trim() == "*") {
+            return IfMatch(Precondition::Any);
         }
+        let versions = values
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter_map(|t| t.trim().strip_prefix('"')?.strip_suffix('"')?.parse::<i64>().ok())
+            .collect();
+        IfMatch(Precondition::OneOf(versions))
     }
 }
 
@@ -56,12 +75,36 @@ impl FromRequest for IfMatch {
         let values: Vec<&str> = req.headers().get_all(IF_MATCH).filter_map(|v| v.to_str().ok()).collect();
         std::future::ready(if values.is_empty() {
             Err(ApiError::PreconditionRequired)
-        } else if values.iter().any(|v| v.trim() == "*") {
-            Ok(IfMatch::Any)
         } else {
-            // Weak tags (W/"…") never match: If-Match uses the strong comparison.
-            Ok(IfMatch::Tags(values.iter().flat_map(|v| v.split(',')).map(|t| t.trim().to_owned()).collect()))
+            Ok(IfMatch::parse(&values))
         })
+    }
+}
+
+/// The `If-None-Match` of a read: the tags the client holds (empty when it sent none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IfNoneMatch(Vec<String>);
+
+impl IfNoneMatch {
+    /// Whether the client's copy is current: it lists `etag`, or `*`.
+    pub fn matches(&self, etag: &str) -> bool {
+        self.0.iter().any(|t| t == etag || t == "*")
+    }
+}
+
+impl FromRequest for IfNoneMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let tags = req
+            .headers()
+            .get_all(IF_NONE_MATCH)
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|t| t.trim().to_owned())
+            .collect();
+        std::future::ready(Ok(IfNoneMatch(tags)))
     }
 }
 
@@ -71,10 +114,18 @@ mod tests {
 
     #[test]
     fn strong_tags_match_their_version_only() {
-        let m = IfMatch::Tags(vec!["\"2\"".into(), "\"3\"".into()]);
-        assert_eq!(m.check(3).unwrap(), 3);
+        let m = IfMatch::parse(&["\"2\", \"3\""]).0;
+        assert_eq!(m.check(3), Ok(3));
         assert!(m.check(4).is_err());
-        assert!(IfMatch::Tags(vec!["W/\"3\"".into()]).check(3).is_err());
-        assert_eq!(IfMatch::Any.check(7).unwrap(), 7);
+        assert!(IfMatch::parse(&["W/\"3\""]).0.check(3).is_err());
+        assert_eq!(IfMatch::parse(&["\"1\"", "*"]).0.check(7), Ok(7));
+    }
+
+    #[test]
+    fn if_none_match_matches_listed_tags_and_the_wildcard() {
+        let m = IfNoneMatch(vec!["W/\"a\"".into(), "\"b\"".into()]);
+        assert!(m.matches("\"b\"") && m.matches("W/\"a\"") && !m.matches("\"c\""));
+        assert!(IfNoneMatch(vec!["*".into()]).matches("\"x\""));
+        assert!(!IfNoneMatch::default().matches("\"x\""));
     }
 }

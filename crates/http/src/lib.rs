@@ -6,6 +6,7 @@ mod applications;
 mod attributes;
 pub mod auth;
 pub mod catalog;
+pub mod context;
 pub(crate) mod drafts;
 pub mod etag;
 pub mod extract;

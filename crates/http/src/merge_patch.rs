@@ -1,6 +1,19 @@
 //! JSON Merge Patch (RFC 7396).
 
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+use crate::extract::from_value;
+use crate::problem::ApiError;
+
+/// The document `current` becomes under `patch`, read as `T`: what every merge-patch update does
+/// before it checks a version (a patch no version could take is 422 whatever If-Match says).
+pub fn patched<T: DeserializeOwned>(current: &impl Serialize, patch: &Value) -> Result<T, ApiError> {
+    let mut document = serde_json::to_value(current).map_err(ApiError::internal)?;
+    apply(&mut document, patch);
+    from_value(document, "")
+}
 
 /// Applies `patch` to `target`: objects merge member by member, `null` removes, anything else replaces.
 pub fn apply(target: &mut Value, patch: &Value) {

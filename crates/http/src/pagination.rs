@@ -53,8 +53,8 @@ impl PageParams {
     }
 }
 
-/// Builds the page a list request asks for, or a 400 naming the bad parameter.
-pub fn page(limit: Option<u32>, page_token: Option<&str>, order: Option<ListOrder>) -> Result<Page, ApiError> {
+/// A list's `limit`: 1..MAX_LIMIT, DEFAULT_LIMIT when absent, else a 400 naming it.
+pub fn limit(limit: Option<u32>) -> Result<u32, ApiError> {
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::bad_parameter(
@@ -63,6 +63,12 @@ pub fn page(limit: Option<u32>, page_token: Option<&str>, order: Option<ListOrde
             format!("limit must be 1..{MAX_LIMIT}"),
         ));
     }
+    Ok(limit)
+}
+
+/// Builds the page a list request asks for, or a 400 naming the bad parameter.
+pub fn page(limit: Option<u32>, page_token: Option<&str>, order: Option<ListOrder>) -> Result<Page, ApiError> {
+    let limit = self::limit(limit)?;
     let order = order.unwrap_or_default();
     let after = page_token.map(|t| decode(t, order)).transpose()?;
     Ok(Page {
@@ -81,7 +87,7 @@ pub fn encode(key: &str, order: Order) -> String {
         Order::NewestFirst => ListOrder::Desc,
         Order::OldestFirst => ListOrder::Asc,
     };
-    URL_SAFE_NO_PAD.encode(format!("{}:{key}", order.tag()))
+    encode_tagged(key, order.tag())
 }
 
 /// A page token this list did not make (400).
@@ -94,15 +100,25 @@ pub fn bad_token() -> ApiError {
 }
 
 fn decode(token: &str, order: ListOrder) -> Result<String, ApiError> {
+    decode_tagged(token, order.tag())
+}
+
+/// The key of a token made by `encode_tagged` with this tag; any other text is a 400.
+pub fn decode_tagged(token: &str, expected_tag: &str) -> Result<String, ApiError> {
     let bad = bad_token;
     let raw = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
     let text = String::from_utf8(raw).map_err(|_| bad())?;
     let (tag, key) = text.split_once(':').ok_or_else(bad)?;
     let plausible = !key.is_empty() && key.len() <= 200 && key.bytes().all(|b| b.is_ascii_graphic());
-    if tag != order.tag() || !plausible {
+    if tag != expected_tag || !plausible {
         return Err(bad());
     }
     Ok(key.to_owned())
+}
+
+/// A page token for the position `key` of a list that tags its tokens with `tag`.
+pub fn encode_tagged(key: &str, tag: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{tag}:{key}"))
 }
 
 /// The token of the next page of `paged`, if there is one.

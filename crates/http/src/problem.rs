@@ -5,10 +5,10 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use shelf_domain::limits::MAX_VIOLATIONS_LISTED;
-use shelf_domain::{Violation, ViolationCode};
+use shelf_domain::{Refusal, Violation, ViolationCode};
 use utoipa::ToSchema;
 
-use crate::request_id;
+use crate::context;
 use shelf_persistence::diesel_result;
 
 /// One problem with one field of the body (`pointer`) or one parameter or header (`parameter`).
@@ -96,8 +96,9 @@ pub enum ApiError {
     TooManyRequests { retry_after_seconds: u64 },
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// Something broke on our side; the source is logged once with the request id, never sent.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl ApiError {
@@ -129,56 +130,108 @@ impl ApiError {
     }
 
     /// 422: the seller already keeps `limit` of `what`.
-    pub fn limit_reached(what: &str, limit: i64) -> Self {
-        let message = format!("an account keeps at most {limit} {what}; delete some first");
-        ApiError::Unprocessable {
-            detail: message.clone(),
-            errors: vec![FieldError::at_pointer("", ViolationCode::LimitReached, message)],
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError::Internal(cause.to_string().into())
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            ApiError::BadRequest { detail, .. } | ApiError::Unprocessable { detail, .. } => detail.clone(),
+            ApiError::Unauthorized(d)
+            | ApiError::Forbidden(d)
+            | ApiError::Conflict(d)
+            | ApiError::Gone(d)
+            | ApiError::PreconditionFailed(d)
+            | ApiError::UnsupportedMediaType(d) => d.clone(),
+            ApiError::NotFound => "no such resource".into(),
+            ApiError::MethodNotAllowed { allow } => format!("this resource allows {}", allow.join(", ")),
+            ApiError::PayloadTooLarge { limit } => format!("the request body is larger than {limit} bytes"),
+            ApiError::BodyTimeout => "the request body did not arrive whole in time; send it without pauses".into(),
+            ApiError::PreconditionRequired => {
+                "this change needs an If-Match header with the resource's current ETag".into()
+            }
+            ApiError::TooManyRequests { retry_after_seconds } => {
+                format!("too many requests; retry in {retry_after_seconds} s")
+            }
+            ApiError::Unavailable(_) => "the service is temporarily unavailable".into(),
+            ApiError::Internal(_) => "an internal error occurred; quote the request id when reporting it".into(),
         }
     }
+}
 
-    pub fn internal(cause: impl std::fmt::Display) -> Self {
-        ApiError::Internal(cause.to_string())
+/// The problem type of a status: the same for an `ApiError` and for an error that escaped the
+/// handlers (a path that did not decode, say), so that every 404 is `not-found`.
+fn slug(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad-request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        408 => "request-timeout",
+        409 => "conflict",
+        410 => "gone",
+        412 => "precondition-failed",
+        413 => "payload-too-large",
+        415 => "unsupported-media-type",
+        422 => "validation-failed",
+        428 => "precondition-required",
+        429 => "rate-limited",
+        503 => "unavailable",
+        500..=599 => "internal",
+        _ => "request-refused",
     }
+}
 
-    fn slug_and_detail(&self) -> (&'static str, String) {
-        match self {
-            ApiError::BadRequest { detail, .. } => ("bad-request", detail.clone()),
-            ApiError::Unauthorized(d) => ("unauthorized", d.clone()),
-            ApiError::Forbidden(d) => ("forbidden", d.clone()),
-            ApiError::NotFound => ("not-found", "no such resource".into()),
-            ApiError::MethodNotAllowed { allow } => {
-                ("method-not-allowed", format!("this resource allows {}", allow.join(", ")))
+/// Renders an error that escaped every handler (a middleware's own) with its status's problem type.
+pub fn escaped(status: StatusCode, detail: String) -> HttpResponse {
+    let detail = if status.is_server_error() { ApiError::internal("").detail() } else { detail };
+    problem_response(status, slug(status), detail, Vec::new())
+}
+
+/// An error and every source under it, outermost first: what the log line of a 500 says.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        out.push_str(": ");
+        out.push_str(&e.to_string());
+        source = e.source();
+    }
+    out
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::NotFound => ApiError::NotFound,
+            Refusal::Forbidden(why) => ApiError::Forbidden(why),
+            Refusal::Conflict(why) => ApiError::Conflict(why),
+            Refusal::Invalid(violations) => ApiError::invalid("", violations),
+            limit @ Refusal::LimitReached { .. } => {
+                let message = limit.to_string();
+                ApiError::Unprocessable {
+                    detail: message.clone(),
+                    errors: vec![FieldError::at_pointer("", ViolationCode::LimitReached, message)],
+                }
             }
-            ApiError::Conflict(d) => ("conflict", d.clone()),
-            ApiError::Gone(d) => ("gone", d.clone()),
-            ApiError::PreconditionFailed(d) => ("precondition-failed", d.clone()),
-            ApiError::PayloadTooLarge { limit } => {
-                ("payload-too-large", format!("the request body is larger than {limit} bytes"))
-            }
-            ApiError::BodyTimeout => {
-                ("request-timeout", "the request body did not arrive whole in time; send it without pauses".into())
-            }
-            ApiError::UnsupportedMediaType(d) => ("unsupported-media-type", d.clone()),
-            ApiError::Unprocessable { detail, .. } => ("validation-failed", detail.clone()),
-            ApiError::PreconditionRequired => (
-                "precondition-required",
-                "this change needs an If-Match header with the resource's current ETag".into(),
-            ),
-            ApiError::TooManyRequests { retry_after_seconds } => {
-                ("rate-limited", format!("too many requests; retry in {retry_after_seconds} s"))
-            }
-            ApiError::Unavailable(_) => ("unavailable", "the service is temporarily unavailable".into()),
-            ApiError::Internal(_) => {
-                ("internal", "an internal error occurred; quote the request id when reporting it".into())
-            }
+            stale @ Refusal::Stale { .. } => ApiError::PreconditionFailed(stale.to_string()),
+        }
+    }
+}
+
+impl From<shelf_workflows::Error> for ApiError {
+    fn from(e: shelf_workflows::Error) -> Self {
+        match e {
+            shelf_workflows::Error::Refused(r) => r.into(),
+            shelf_workflows::Error::Store(e) => e.into(),
         }
     }
 }
 
 /// Writes a problem response; the one place that renders errors.
 pub fn problem_response(status: StatusCode, slug: &str, detail: String, errors: Vec<FieldError>) -> HttpResponse {
-    let context = request_id::current();
+    let context = context::current();
     let problem = Problem {
         problem_type: format!("urn:shelf:problem:{slug}"),
         title: status.canonical_reason().unwrap_or("Error").to_owned(),
@@ -215,14 +268,13 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
+        let id = || context::current().map(|c| c.id).unwrap_or_default();
         match self {
-            ApiError::Internal(cause) | ApiError::Unavailable(cause) => {
-                let id = request_id::current().map(|c| c.id).unwrap_or_default();
-                log::error!("request {id}: {status}: {cause}");
-            }
+            ApiError::Internal(cause) => log::error!("request {}: {status}: {}", id(), chain(cause.as_ref())),
+            ApiError::Unavailable(cause) => log::error!("request {}: {status}: {cause}", id()),
             _ => {}
         }
-        let (slug, detail) = self.slug_and_detail();
+        let (slug, detail) = (slug(status), self.detail());
         let errors = match self {
             ApiError::BadRequest { errors, .. } | ApiError::Unprocessable { errors, .. } => errors.clone(),
             _ => Vec::new(),
@@ -263,7 +315,7 @@ impl From<shelf_persistence::Error> for ApiError {
                 ApiError::PreconditionFailed("the resource has changed since the ETag you sent; fetch it again".into())
             }
             E::Unavailable(cause) => ApiError::Unavailable(cause),
-            other => ApiError::Internal(other.to_string()),
+            other => ApiError::Internal(Box::new(other)),
         }
     }
 }
@@ -276,14 +328,14 @@ impl From<diesel_result::Error> for ApiError {
 
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(e: actix_web::error::BlockingError) -> Self {
-        ApiError::Internal(e.to_string())
+        ApiError::Internal(Box::new(e))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request_id::{RequestContext, scope_sync};
+    use crate::context::{RequestContext, scope_sync};
 
     fn body_of(response: HttpResponse) -> serde_json::Value {
         let bytes = actix_web::body::to_bytes(response.into_body());

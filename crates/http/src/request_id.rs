@@ -10,25 +10,10 @@ use actix_web::error::InternalError;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 
-use crate::problem::problem_response;
+use crate::context::{CONTEXT, RequestContext};
+use crate::problem::escaped;
 
 pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
-
-/// What error rendering needs to know about the request being served.
-#[derive(Debug, Clone)]
-pub struct RequestContext {
-    pub id: String,
-    pub path: String,
-}
-
-tokio::task_local! {
-    static CONTEXT: RequestContext;
-}
-
-/// The context of the request this task is serving, if any.
-pub fn current() -> Option<RequestContext> {
-    CONTEXT.try_with(Clone::clone).ok()
-}
 
 /// A caller's id is kept when it is short and plain; otherwise a new one is made.
 fn accept_or_new(req: &ServiceRequest) -> String {
@@ -63,8 +48,7 @@ pub async fn middleware(
         // An error that escaped every handler (a middleware's own): answer it as a problem.
         Err(err) => {
             let status = err.as_response_error().status_code();
-            let mut response = CONTEXT
-                .sync_scope(context, || problem_response(status, "request-refused", err.to_string(), Vec::new()));
+            let mut response = CONTEXT.sync_scope(context, || escaped(status, err.to_string()));
             if let Some(value) = header {
                 response.headers_mut().insert(HEADER, value);
             }
@@ -76,9 +60,4 @@ pub async fn middleware(
 
 fn ms(started: Instant) -> f64 {
     started.elapsed().as_secs_f64() * 1000.0
-}
-
-/// Runs `f` as if serving the request of `context` (for rendering outside the middleware).
-pub fn scope_sync<R>(context: RequestContext, f: impl FnOnce() -> R) -> R {
-    CONTEXT.sync_scope(context, f)
 }

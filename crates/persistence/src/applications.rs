@@ -10,11 +10,12 @@ use shelf_domain::{Draft, DraftKind};
 
 use crate::KeepPrepared;
 use crate::drafts::DraftRow;
-use crate::notifications::{ReceiverColumns, Receivers, pick_receivers};
+use crate::notifications::{ReceiverColumns, pick_receivers};
 use crate::page::keyset;
 use crate::schema::{account_contacts, applications as apps, drafts, notification_settings, settings};
 use crate::settings::{HOLIDAYS, parse_holidays};
 use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, to_db_time, to_json};
+use shelf_domain::contact::Receivers;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = apps, treat_none_as_default_value = false)]
@@ -196,15 +197,7 @@ pub fn get_for_decision(conn: &mut DbConnection, id: &str) -> Result<(Applicatio
     Ok((application.try_into()?, pick_receivers(receivers)?))
 }
 
-pub fn get_for_seller(conn: &mut DbConnection, seller_id: &str, id: &str) -> Result<Application> {
-    apps::table
-        .filter(apps::seller_id.eq(seller_id).and(apps::id.eq(id)))
-        .select(ApplicationRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(Error::NotFound)?
-        .try_into()
-}
+crate::owned::get_for_seller!(apps, ApplicationRow, Application);
 
 pub fn list_for_seller(
     conn: &mut DbConnection,
@@ -225,9 +218,20 @@ pub fn queue_key(due_at: DateTime<Utc>, id: &str) -> String {
     format!("{}|{id}", due_at.timestamp_micros())
 }
 
-fn parse_queue_key(key: &str) -> Option<(NaiveDateTime, String)> {
-    let (micros, id) = key.split_once('|')?;
-    Some((to_db_time(DateTime::from_timestamp_micros(micros.parse().ok()?)?), id.to_owned()))
+/// A position in the review queue: after the application `id`, due at `due_at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuePosition {
+    due_at: NaiveDateTime,
+    id: String,
+}
+
+impl QueuePosition {
+    /// The position a `queue_key` names; None for any other text.
+    pub fn parse(key: &str) -> Option<QueuePosition> {
+        let (micros, id) = key.split_once('|')?;
+        let due_at = to_db_time(DateTime::from_timestamp_micros(micros.parse().ok()?)?);
+        Some(QueuePosition { due_at, id: id.to_owned() })
+    }
 }
 
 /// The reviewer queue: applications of `status`, earliest due first (only those due before
@@ -237,15 +241,14 @@ pub fn review_queue(
     status: ApplicationStatus,
     overdue_at: Option<DateTime<Utc>>,
     limit: u32,
-    after: Option<&str>,
+    after: Option<&QueuePosition>,
 ) -> Result<Paged<Application>> {
     let mut query = apps::table.filter(apps::status.eq(status.as_str())).into_boxed();
     if let Some(now) = overdue_at {
         query = query.filter(apps::due_at.lt(to_db_time(now)));
     }
-    if let Some(key) = after {
-        let (due, id) = parse_queue_key(key).ok_or_else(|| Error::Conflict("bad queue position".into()))?;
-        query = query.filter(apps::due_at.gt(due).or(apps::due_at.eq(due).and(apps::id.gt(id))));
+    if let Some(QueuePosition { due_at: due, id }) = after {
+        query = query.filter(apps::due_at.gt(*due).or(apps::due_at.eq(*due).and(apps::id.gt(id))));
     }
     let rows = query
         .order((apps::due_at.asc(), apps::id.asc()))

@@ -1,13 +1,10 @@
 //! The seller's attribute catalogue. Every query is scoped by `seller_id`.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use shelf_domain::attribute::{Attribute, CatalogueAttribute};
 
-use crate::page::keyset;
 use crate::schema::attributes;
 use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time};
 
@@ -67,44 +64,7 @@ pub fn insert(conn: &mut DbConnection, seller_id: &str, definition: &CatalogueAt
     row.try_into()
 }
 
-/// How many the seller has.
-pub fn count_for_seller(conn: &mut DbConnection, seller_id: &str) -> Result<i64> {
-    Ok(attributes::table.filter(attributes::seller_id.eq(seller_id)).count().get_result(conn)?)
-}
-
-pub fn get_for_seller(conn: &mut DbConnection, seller_id: &str, id: &str) -> Result<Attribute> {
-    attributes::table
-        .filter(attributes::seller_id.eq(seller_id).and(attributes::id.eq(id)))
-        .select(AttributeRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(Error::NotFound)?
-        .try_into()
-}
-
-/// The seller's attributes among `ids`, by id (others' and unknown ids are left out).
-pub fn get_many_for_seller(
-    conn: &mut DbConnection,
-    seller_id: &str,
-    ids: &BTreeSet<String>,
-) -> Result<BTreeMap<String, Attribute>> {
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    attributes::table
-        .filter(attributes::seller_id.eq(seller_id).and(attributes::id.eq_any(ids)))
-        .select(AttributeRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|row| Attribute::try_from(row).map(|a| (a.id.clone(), a)))
-        .collect()
-}
-
-pub fn list_for_seller(conn: &mut DbConnection, seller_id: &str, page: &Page) -> Result<Paged<Attribute>> {
-    let query = attributes::table.filter(attributes::seller_id.eq(seller_id)).into_boxed();
-    let rows = keyset!(query, attributes::id, page).select(AttributeRow::as_select()).load(conn)?;
-    page.finish(rows, |r| r.id.clone()).try_map(Attribute::try_from)
-}
+crate::owned::seller_catalogue!(attributes, AttributeRow, Attribute);
 
 pub fn update_if_version(
     conn: &mut DbConnection,
@@ -130,15 +90,5 @@ pub fn update_if_version(
     match updated {
         Some(row) => row.try_into(),
         None => Err(get_for_seller(conn, seller_id, id).err().unwrap_or(Error::VersionMismatch)),
-    }
-}
-
-pub fn delete_if_version(conn: &mut DbConnection, seller_id: &str, id: &str, expected_version: i64) -> Result<()> {
-    let target = attributes::table.filter(
-        attributes::seller_id.eq(seller_id).and(attributes::id.eq(id)).and(attributes::version.eq(expected_version)),
-    );
-    match diesel::delete(target).execute(conn)? {
-        0 => Err(get_for_seller(conn, seller_id, id).err().unwrap_or(Error::VersionMismatch)),
-        _ => Ok(()),
     }
 }

@@ -30,8 +30,11 @@ impl TryFrom<DraftRow> for Draft {
     fn try_from(row: DraftRow) -> Result<Draft> {
         let corrupt = |what: &str, e: String| Error::Corrupt(format!("draft {}: {what}: {e}", row.id));
         Ok(Draft {
-            kind: row.kind.parse().map_err(|e| corrupt("kind", e))?,
-            state: row.state.parse().map_err(|e| corrupt("state", e))?,
+            kind: row.kind.parse().map_err(|e: shelf_domain::text_enum::UnknownText| corrupt("kind", e.to_string()))?,
+            state: row
+                .state
+                .parse()
+                .map_err(|e: shelf_domain::text_enum::UnknownText| corrupt("state", e.to_string()))?,
             content: serde_json::from_str(&row.content).map_err(|e| corrupt("content", e.to_string()))?,
             id: row.id,
             seller_id: row.seller_id,
@@ -77,15 +80,7 @@ pub fn insert(conn: &mut DbConnection, new: NewDraft<'_>) -> Result<Draft> {
     row.try_into()
 }
 
-pub fn get_for_seller(conn: &mut DbConnection, seller_id: &str, id: &str) -> Result<Draft> {
-    drafts::table
-        .filter(drafts::seller_id.eq(seller_id).and(drafts::id.eq(id)))
-        .select(DraftRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(Error::NotFound)?
-        .try_into()
-}
+crate::owned::get_for_seller!(drafts, DraftRow, Draft);
 
 #[derive(Debug, Clone, Default)]
 pub struct DraftFilter {
@@ -230,18 +225,6 @@ pub fn open_modification_exists(conn: &mut DbConnection, product_id: &str) -> Re
         .count()
         .get_result(conn)?;
     Ok(n > 0)
-}
-
-/// Moves a draft to `state` (submission and review do this), bumping its version.
-pub fn set_state(conn: &mut DbConnection, id: &str, state: DraftState) -> Result<()> {
-    let changed = diesel::update(drafts::table.filter(drafts::id.eq(id)))
-        .set((
-            drafts::state.eq(state.as_str()),
-            drafts::version.eq(drafts::version + 1),
-            drafts::updated_at.eq(to_db_time(now())),
-        ))
-        .execute(conn)?;
-    if changed == 0 { Err(Error::NotFound) } else { Ok(()) }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use shelf_domain::content::Attachments;
-use shelf_domain::files::MAX_REQUEST_TEMPLATES;
+pub use shelf_domain::files::FileKind;
 
 use crate::schema::{blobs, draft_files as files};
 use crate::{DbConnection, Error, Result, drafts, from_db_time, new_id, now, to_db_time};
@@ -91,21 +91,6 @@ pub fn blob_count(conn: &mut DbConnection) -> Result<i64> {
     Ok(blobs::table.count().get_result(conn)?)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileKind {
-    Logo,
-    RequestTemplate,
-}
-
-impl FileKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            FileKind::Logo => "logo",
-            FileKind::RequestTemplate => "request_template",
-        }
-    }
-}
-
 /// A stored file's description.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = files)]
@@ -136,17 +121,14 @@ pub struct NewFile<'a> {
     pub bytes: &'a [u8],
 }
 
-fn editable_draft(conn: &mut DbConnection, seller_id: &str, draft_id: &str) -> Result<()> {
-    let draft = drafts::get_for_seller(conn, seller_id, draft_id)?;
-    if draft.state.is_editable() {
-        Ok(())
-    } else {
-        Err(Error::Conflict(format!("the draft is {} and its files cannot change", draft.state.as_str())))
-    }
+/// How many files of `kind` the draft holds.
+pub fn count_of_kind(conn: &mut DbConnection, draft_id: &str, kind: FileKind) -> Result<i64> {
+    Ok(files::table.filter(files::draft_id.eq(draft_id).and(files::kind.eq(kind.as_str()))).count().get_result(conn)?)
 }
 
-/// Stores a file of an editable draft: the logo replaces the previous one; request templates are
-/// added up to the limit. Run it in a transaction (`Db::write`).
+/// Stores a file of a draft: the logo replaces the previous one; request templates are added. The
+/// caller has checked the draft's state and room (`DraftState::allow`, `FileKind::check_room`).
+/// Run it in a transaction (`Db::write`).
 pub fn add(
     conn: &mut DbConnection,
     store: &dyn BlobStore,
@@ -154,7 +136,6 @@ pub fn add(
     draft_id: &str,
     file: NewFile<'_>,
 ) -> Result<FileRow> {
-    editable_draft(conn, seller_id, draft_id)?;
     let of_kind = files::table.filter(files::draft_id.eq(draft_id).and(files::kind.eq(file.kind.as_str())));
     match file.kind {
         FileKind::Logo => {
@@ -163,16 +144,7 @@ pub fn add(
             store.put(conn, file.sha256, file.bytes)?;
             release_all(conn, store, &replaced)?;
         }
-        FileKind::RequestTemplate => {
-            if of_kind.count().get_result::<i64>(conn)? >= MAX_REQUEST_TEMPLATES as i64 {
-                return Err(Error::Conflict(format!(
-                    "a draft has at most {MAX_REQUEST_TEMPLATES} request templates; delete one first"
-                )));
-            }
-        }
-    }
-    if file.kind == FileKind::RequestTemplate {
-        store.put(conn, file.sha256, file.bytes)?;
+        FileKind::RequestTemplate => store.put(conn, file.sha256, file.bytes)?,
     }
     let row = FileRow {
         id: new_id(),
@@ -231,7 +203,8 @@ pub fn get(
     Ok((row, bytes))
 }
 
-/// Removes a file of an editable draft and releases its bytes. Run it in a transaction (`Db::write`).
+/// Removes a file of a draft and releases its bytes; the caller has checked the draft's state.
+/// Run it in a transaction (`Db::write`).
 pub fn remove(
     conn: &mut DbConnection,
     store: &dyn BlobStore,
@@ -240,7 +213,6 @@ pub fn remove(
     kind: FileKind,
     id: &str,
 ) -> Result<()> {
-    editable_draft(conn, seller_id, draft_id)?;
     let target = files::table.filter(
         files::id
             .eq(id)

@@ -8,6 +8,7 @@ pub mod drafts;
 pub mod files;
 pub mod idempotency;
 pub mod notifications;
+mod owned;
 pub mod page;
 mod prepared;
 pub mod pricing_templates;

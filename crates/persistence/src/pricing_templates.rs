@@ -1,12 +1,9 @@
 //! The seller's pricing templates. Every query is scoped by `seller_id`.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use shelf_domain::pricing::template::{PricingTemplate, PricingTemplateBody};
 
-use crate::page::keyset;
 use crate::schema::pricing_templates as templates;
 use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time};
 
@@ -60,44 +57,7 @@ pub fn insert(conn: &mut DbConnection, seller_id: &str, body: &PricingTemplateBo
     row.try_into()
 }
 
-/// How many the seller has.
-pub fn count_for_seller(conn: &mut DbConnection, seller_id: &str) -> Result<i64> {
-    Ok(templates::table.filter(templates::seller_id.eq(seller_id)).count().get_result(conn)?)
-}
-
-pub fn get_for_seller(conn: &mut DbConnection, seller_id: &str, id: &str) -> Result<PricingTemplate> {
-    templates::table
-        .filter(templates::seller_id.eq(seller_id).and(templates::id.eq(id)))
-        .select(PricingTemplateRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(Error::NotFound)?
-        .try_into()
-}
-
-/// The seller's templates among `ids`, by id (others' and unknown ids are left out).
-pub fn get_many_for_seller(
-    conn: &mut DbConnection,
-    seller_id: &str,
-    ids: &BTreeSet<String>,
-) -> Result<BTreeMap<String, PricingTemplate>> {
-    if ids.is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    templates::table
-        .filter(templates::seller_id.eq(seller_id).and(templates::id.eq_any(ids)))
-        .select(PricingTemplateRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(|row| PricingTemplate::try_from(row).map(|t| (t.id.clone(), t)))
-        .collect()
-}
-
-pub fn list_for_seller(conn: &mut DbConnection, seller_id: &str, page: &Page) -> Result<Paged<PricingTemplate>> {
-    let query = templates::table.filter(templates::seller_id.eq(seller_id)).into_boxed();
-    let rows = keyset!(query, templates::id, page).select(PricingTemplateRow::as_select()).load(conn)?;
-    page.finish(rows, |r| r.id.clone()).try_map(PricingTemplate::try_from)
-}
+crate::owned::seller_catalogue!(templates, PricingTemplateRow, PricingTemplate);
 
 pub fn update_if_version(
     conn: &mut DbConnection,
@@ -123,15 +83,5 @@ pub fn update_if_version(
     match updated {
         Some(row) => row.try_into(),
         None => Err(get_for_seller(conn, seller_id, id).err().unwrap_or(Error::VersionMismatch)),
-    }
-}
-
-pub fn delete_if_version(conn: &mut DbConnection, seller_id: &str, id: &str, expected_version: i64) -> Result<()> {
-    let target = templates::table.filter(
-        templates::seller_id.eq(seller_id).and(templates::id.eq(id)).and(templates::version.eq(expected_version)),
-    );
-    match diesel::delete(target).execute(conn)? {
-        0 => Err(get_for_seller(conn, seller_id, id).err().unwrap_or(Error::VersionMismatch)),
-        _ => Ok(()),
     }
 }

@@ -67,7 +67,10 @@ impl TryFrom<ProductRow> for Product {
     fn try_from(row: ProductRow) -> Result<Product> {
         let corrupt = |what: &str, e: String| Error::Corrupt(format!("product {}: {what}: {e}", row.id));
         Ok(Product {
-            status: row.status.parse().map_err(|e| corrupt("status", e))?,
+            status: row
+                .status
+                .parse()
+                .map_err(|e: shelf_domain::text_enum::UnknownText| corrupt("status", e.to_string()))?,
             content: serde_json::from_str(&row.content).map_err(|e| corrupt("content", e.to_string()))?,
             removed: serde_json::from_str(&row.removed).map_err(|e| corrupt("removed", e.to_string()))?,
             id: row.id,
@@ -112,15 +115,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Product> {
     products::table.find(id).select(ProductRow::as_select()).first(conn).optional()?.ok_or(Error::NotFound)?.try_into()
 }
 
-pub fn get_for_seller(conn: &mut DbConnection, seller_id: &str, id: &str) -> Result<Product> {
-    products::table
-        .filter(products::seller_id.eq(seller_id).and(products::id.eq(id)))
-        .select(ProductRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(Error::NotFound)?
-        .try_into()
-}
+crate::owned::get_for_seller!(products, ProductRow, Product);
 
 pub fn list_for_seller(
     conn: &mut DbConnection,

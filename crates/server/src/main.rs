@@ -39,7 +39,7 @@ enum Command {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse()
+    s.parse().map_err(|e: shelf_domain::text_enum::UnknownText| e.to_string())
 }
 
 fn parse_ttl(s: &str) -> Result<Duration, String> {

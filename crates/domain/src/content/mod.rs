@@ -41,19 +41,14 @@ pub enum DeliveryMethod {
     Hardware,
 }
 
-impl DeliveryMethod {
-    /// The wire name (as serialised).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryMethod::Image => "image",
-            DeliveryMethod::Saas => "saas",
-            DeliveryMethod::License => "license",
-            DeliveryMethod::ProfessionalService => "professional_service",
-            DeliveryMethod::ConsultingService => "consulting_service",
-            DeliveryMethod::Hardware => "hardware",
-        }
-    }
-}
+text_enum!(DeliveryMethod "delivery method" {
+    Image => "image",
+    Saas => "saas",
+    License => "license",
+    ProfessionalService => "professional_service",
+    ConsultingService => "consulting_service",
+    Hardware => "hardware",
+});
 
 /// Average delivery period bounds (whole calendar days) and the band outside which a warning is given.
 pub const AVG_DELIVERY_DAYS_MIN: u32 = 1;

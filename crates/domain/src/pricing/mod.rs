@@ -20,17 +20,7 @@ pub enum Period {
     OneTime,
 }
 
-impl Period {
-    pub const ALL: [Period; 3] = [Period::Month, Period::Year, Period::OneTime];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Period::Month => "month",
-            Period::Year => "year",
-            Period::OneTime => "one_time",
-        }
-    }
-}
+text_enum!(Period "period" { Month => "month", Year => "year", OneTime => "one_time" });
 
 /// An amount of money in minor units of an ISO 4217 currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]

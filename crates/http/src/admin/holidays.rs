@@ -2,21 +2,20 @@
 
 use std::collections::BTreeSet;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, put, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use shelf_domain::ViolationCode;
+use shelf_domain::calendar::parse_holidays;
 use shelf_persistence::settings;
+use shelf_workflows as workflows;
 use utoipa::ToSchema;
 
 use crate::auth::Admin;
-use crate::etag::{IfMatch, set_etag};
+use crate::etag::{IfMatch, respond_versioned};
 use crate::extract::JsonBody;
-use crate::problem::{ApiError, FieldError};
+use crate::problem::ApiError;
 use crate::{AppState, blocking};
-
-/// At most this many holidays in the calendar.
-pub const MAX_HOLIDAYS: usize = 1000;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -27,9 +26,8 @@ pub struct Holidays {
 }
 
 fn respond(dates: &BTreeSet<NaiveDate>, version: i64) -> HttpResponse {
-    let mut builder = HttpResponse::Ok();
-    set_etag(&mut builder, version);
-    builder.json(Holidays { dates: dates.iter().map(ToString::to_string).collect() })
+    let body = Holidays { dates: dates.iter().map(ToString::to_string).collect() };
+    respond_versioned(StatusCode::OK, version, String::new, body)
 }
 
 /// The holiday calendar.
@@ -75,38 +73,11 @@ pub async fn put(
     if_match: IfMatch,
     JsonBody(body): JsonBody<Holidays>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut errors = Vec::new();
-    let mut dates = BTreeSet::new();
-    for (i, text) in body.dates.iter().enumerate() {
-        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(date) if date.to_string() == *text => {
-                dates.insert(date);
-            }
-            _ => errors.push(FieldError::at_pointer(
-                format!("/dates/{i}"),
-                ViolationCode::InvalidFormat,
-                format!("`{text}` is not a date like 2026-10-01"),
-            )),
-        }
-    }
-    if dates.len() > MAX_HOLIDAYS {
-        errors.push(FieldError::at_pointer(
-            "/dates",
-            ViolationCode::TooMany,
-            format!("at most {MAX_HOLIDAYS} holidays"),
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Unprocessable { detail: "the holiday list is not valid".into(), errors });
-    }
+    let dates = parse_holidays(&body.dates).map_err(|v| ApiError::invalid("", v))?;
     let db = state.db.clone();
     let (dates, version) = blocking(move || {
-        db.write(|c| {
-            let (_, current) = settings::holidays(c)?;
-            let expected = if_match.check(current)?;
-            let version = settings::replace_holidays(c, &dates, expected)?;
-            Ok::<_, ApiError>((dates, version))
-        })
+        let version = workflows::settings::put_holidays(&db, &dates, &if_match.0)?;
+        Ok((dates, version))
     })
     .await?;
     Ok(respond(&dates, version))

@@ -1,19 +1,14 @@
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
-use shelf_domain::application::{ApplicationStatus, REASON_MAX_CHARS, REASON_MIN_CHARS, may_decide};
-use shelf_domain::{DraftKind, Transition, ViolationCode};
-use shelf_persistence::applications::{self, Decision};
-use shelf_persistence::{drafts, now, products};
+use shelf_domain::ApplicationId;
+use shelf_persistence::now;
+use shelf_workflows as workflows;
 use utoipa::ToSchema;
 
-use shelf_domain::notification::EventType;
-use shelf_domain::product::ProductStatus;
-use shelf_persistence::notifications::{self, Subject};
-
-use super::{ApplicationResponse, application_event, application_subject, notify_decision};
+use super::ApplicationResponse;
 use crate::auth::Reviewer;
 use crate::extract::JsonBody;
-use crate::problem::{ApiError, FieldError};
+use crate::problem::ApiError;
 use crate::{AppState, blocking};
 
 /// Approves a pending application: a release creates the product, a modification replaces its live
@@ -40,49 +35,8 @@ pub async fn approve(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let application = blocking(move || {
-        db.write(|c| {
-            let (current, receivers) = applications::get_for_decision(c, &id)?;
-            if !may_decide(&reviewer.id, &current.seller_id) {
-                return Err(ApiError::Forbidden("a reviewer cannot decide an application of their own account".into()));
-            }
-            if current.status != ApplicationStatus::Pending {
-                return Err(ApiError::Conflict(format!("the application is already {}", current.status.as_str())));
-            }
-            let content = &current.snapshot.content;
-            let product = match (current.kind, &current.product_id) {
-                (DraftKind::Modification, Some(product_id)) => {
-                    let live = products::get(c, product_id)?;
-                    products::replace_content(c, &live, content)?
-                }
-                _ => products::insert(c, &current.seller_id, content)?,
-            };
-            let decision = Decision {
-                status: ApplicationStatus::Approved,
-                by: &reviewer.id,
-                at: now(),
-                reason: None,
-                product_id: Some(&product.id),
-            };
-            let decided = applications::decide(c, &current, decision)?;
-            drafts::transition(c, &current.draft_id, Transition::Approve, Some(&product.id))?;
-            notify_decision(c, &decided, &receivers)?;
-            let product_event = match (current.kind, product.status) {
-                (DraftKind::Release, ProductStatus::OnSale) => EventType::ProductListed,
-                (_, ProductStatus::Hidden) => EventType::ProductHidden,
-                _ => EventType::ProductModified,
-            };
-            let subject = Subject {
-                application_id: Some(&decided.id),
-                product_id: Some(&product.id),
-                draft_id: Some(&decided.draft_id),
-            };
-            let events = [(EventType::ApplicationApproved, application_subject(&decided)), (product_event, subject)];
-            notifications::append_events(c, &decided.seller_id, &events)?;
-            Ok::<_, ApiError>(decided)
-        })
-    })
-    .await?;
+    let id = ApplicationId(id.into_inner());
+    let application = blocking(move || Ok(workflows::review::approve(&db, &reviewer, &id)?)).await?;
     if let Some(product_id) = &application.product_id {
         state.catalog_cache.invalidate(product_id);
     }
@@ -124,40 +78,8 @@ pub async fn reject(
     id: web::Path<String>,
     JsonBody(body): JsonBody<RejectRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let reason = body.reason.trim().to_owned();
-    let chars = reason.chars().count();
-    if !(REASON_MIN_CHARS..=REASON_MAX_CHARS).contains(&chars) {
-        let message = format!("a reason is {REASON_MIN_CHARS}..{REASON_MAX_CHARS} characters");
-        return Err(ApiError::Unprocessable {
-            detail: format!("/reason: {message}"),
-            errors: vec![FieldError::at_pointer(
-                "/reason",
-                if chars < REASON_MIN_CHARS { ViolationCode::TooShort } else { ViolationCode::TooLong },
-                message,
-            )],
-        });
-    }
     let db = state.db.clone();
-    let application = blocking(move || {
-        db.write(|c| {
-            let (current, receivers) = applications::get_for_decision(c, &id)?;
-            if !may_decide(&reviewer.id, &current.seller_id) {
-                return Err(ApiError::Forbidden("a reviewer cannot decide an application of their own account".into()));
-            }
-            let decision = Decision {
-                status: ApplicationStatus::Rejected,
-                by: &reviewer.id,
-                at: now(),
-                reason: Some(&reason),
-                product_id: None,
-            };
-            let decided = applications::decide(c, &current, decision)?;
-            drafts::transition(c, &current.draft_id, Transition::Reject, None)?;
-            notify_decision(c, &decided, &receivers)?;
-            application_event(c, &decided, EventType::ApplicationRejected)?;
-            Ok::<_, ApiError>(decided)
-        })
-    })
-    .await?;
+    let id = ApplicationId(id.into_inner());
+    let application = blocking(move || Ok(workflows::review::reject(&db, &reviewer, &id, &body.reason)?)).await?;
     Ok(HttpResponse::Ok().json(ApplicationResponse::new(application, now())))
 }

@@ -10,8 +10,6 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shelf_domain::DraftKind;
 use shelf_domain::application::{Application, ApplicationStatus, HistoryEntry, Snapshot};
-use shelf_domain::notification::{Channel, EventType, decision_message};
-use shelf_persistence::notifications::{self, Subject};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -22,43 +20,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(queue::queue)
         .service(decide::approve)
         .service(decide::reject);
-}
-
-/// Tells the seller about a decision, in the decision's transaction: an internal message, and an
-/// email and an SMS to each of its receivers through the outbox.
-pub(crate) fn notify_decision(
-    c: &mut shelf_persistence::DbConnection,
-    application: &Application,
-    (emails, phones): &notifications::Receivers,
-) -> Result<(), shelf_persistence::Error> {
-    let name = application.snapshot.content.name.as_deref().unwrap_or("");
-    let (subject, body) = decision_message(name, application.status, application.reason.as_deref());
-    notifications::add_message(c, &application.seller_id, Some(&application.id), &subject, &body)?;
-    for email in emails {
-        notifications::enqueue(c, Channel::Email, email, &subject, &body)?;
-    }
-    for phone in phones {
-        notifications::enqueue(c, Channel::Sms, phone, &subject, &subject)?;
-    }
-    Ok(())
-}
-
-/// Records an application event for the feed.
-pub(crate) fn application_event(
-    c: &mut shelf_persistence::DbConnection,
-    application: &Application,
-    event: EventType,
-) -> Result<(), shelf_persistence::Error> {
-    notifications::append_event(c, &application.seller_id, event, application_subject(application))
-}
-
-/// What an application event is about.
-pub(crate) fn application_subject(application: &Application) -> Subject<'_> {
-    Subject {
-        application_id: Some(&application.id),
-        product_id: application.product_id.as_deref(),
-        draft_id: Some(&application.draft_id),
-    }
 }
 
 /// An application as the API returns it.

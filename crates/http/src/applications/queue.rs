@@ -1,16 +1,14 @@
 use actix_web::{HttpResponse, get, web};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
-use shelf_domain::ViolationCode;
 use shelf_domain::application::ApplicationStatus;
-use shelf_persistence::{applications, now};
+use shelf_persistence::applications::{self, QueuePosition};
+use shelf_persistence::now;
 use utoipa::IntoParams;
 
 use super::{ApplicationList, ApplicationResponse};
 use crate::auth::Reviewer;
 use crate::extract::Query;
-use crate::pagination::MAX_LIMIT;
+use crate::pagination;
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
 
@@ -28,6 +26,9 @@ pub struct QueueParams {
     /// `next_page_token` of the previous page.
     pub page_token: Option<String>,
 }
+
+/// Queue page tokens are tagged `q` (other lists tag theirs with their order).
+const QUEUE_TAG: &str = "q";
 
 /// The review queue: applications ordered by due time, earliest first.
 #[utoipa::path(
@@ -48,37 +49,20 @@ pub async fn queue(
     _: Reviewer,
     Query(params): Query<QueueParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = params.limit.unwrap_or(20);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_parameter(
-            "limit",
-            ViolationCode::OutOfRange,
-            format!("limit must be 1..{MAX_LIMIT}"),
-        ));
-    }
-    let bad_token =
-        || ApiError::bad_parameter("page_token", ViolationCode::InvalidValue, "not a page token of the review queue");
+    let limit = pagination::limit(params.limit)?;
     let after = params
         .page_token
         .as_deref()
-        .map(|t| {
-            let raw = URL_SAFE_NO_PAD.decode(t).map_err(|_| bad_token())?;
-            let key = String::from_utf8(raw).map_err(|_| bad_token())?;
-            key.strip_prefix("q:").filter(|k| k.contains('|')).map(str::to_owned).ok_or_else(bad_token)
-        })
+        .map(|t| QueuePosition::parse(&pagination::decode_tagged(t, QUEUE_TAG)?).ok_or_else(pagination::bad_token))
         .transpose()?;
     let status = params.status.unwrap_or(ApplicationStatus::Pending);
     let at = now();
     let overdue_at = params.overdue.unwrap_or(false).then_some(at);
     let db = state.db.clone();
-    let paged = blocking(move || {
-        db.read(|c| applications::review_queue(c, status, overdue_at, limit, after.as_deref())).map_err(|e| match e {
-            shelf_persistence::Error::Conflict(_) => bad_token(),
-            other => other.into(),
-        })
-    })
-    .await?;
-    let next_page_token = paged.next_after.as_deref().map(|k| URL_SAFE_NO_PAD.encode(format!("q:{k}")));
+    let paged =
+        blocking(move || Ok(db.read(|c| applications::review_queue(c, status, overdue_at, limit, after.as_ref()))?))
+            .await?;
+    let next_page_token = paged.next_after.as_deref().map(|k| pagination::encode_tagged(k, QUEUE_TAG));
     let items = paged.items.into_iter().map(|a| ApplicationResponse::new(a, at)).collect();
     Ok(HttpResponse::Ok().json(ApplicationList { items, next_page_token }))
 }

@@ -1,12 +1,9 @@
 use actix_web::{HttpResponse, post, web};
-use shelf_domain::Transition;
-use shelf_domain::application::ApplicationStatus;
-use shelf_persistence::applications::{self, Decision};
-use shelf_persistence::{drafts, now};
+use shelf_domain::ApplicationId;
+use shelf_persistence::now;
+use shelf_workflows as workflows;
 
-use shelf_domain::notification::EventType;
-
-use super::{ApplicationResponse, application_event};
+use super::ApplicationResponse;
 use crate::auth::Seller;
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
@@ -35,27 +32,8 @@ pub async fn withdraw(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let application = blocking(move || {
-        db.write(|c| {
-            let current = applications::get_for_seller(c, &seller.id, &id)?;
-            if !current.delivery_method.is_some_and(|m| m.allows_withdrawal()) {
-                return Err(ApiError::Conflict(
-                    "only professional services, consulting services and licenses can be withdrawn".into(),
-                ));
-            }
-            let decision = Decision {
-                status: ApplicationStatus::Withdrawn,
-                by: &seller.id,
-                at: now(),
-                reason: None,
-                product_id: None,
-            };
-            let decided = applications::decide(c, &current, decision)?;
-            drafts::transition(c, &current.draft_id, Transition::Withdraw, None)?;
-            application_event(c, &decided, EventType::ApplicationWithdrawn)?;
-            Ok::<_, ApiError>(decided)
-        })
-    })
-    .await?;
+    let application =
+        blocking(move || Ok(workflows::review::withdraw(&db, &seller.seller_id(), &ApplicationId(id.into_inner()))?))
+            .await?;
     Ok(HttpResponse::Ok().json(ApplicationResponse::new(application, now())))
 }

@@ -1,14 +1,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
 use shelf_domain::attribute::CatalogueAttribute;
-use shelf_domain::limits::MAX_ATTRIBUTES;
-use shelf_persistence::attributes;
 
 use super::{AttributeResponse, checked, respond};
 use crate::auth::Seller;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
+use shelf_domain::attribute::Attribute;
+use shelf_workflows::catalogue;
 
 /// Adds an attribute to the seller's catalogue.
 #[utoipa::path(
@@ -36,14 +36,6 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let definition = checked(body)?;
     let db = state.db.clone();
-    let attribute = blocking(move || {
-        db.write(|c| {
-            if attributes::count_for_seller(c, &seller.id)? >= MAX_ATTRIBUTES {
-                return Err(ApiError::limit_reached("catalogue attributes", MAX_ATTRIBUTES));
-            }
-            Ok(attributes::insert(c, &seller.id, &definition)?)
-        })
-    })
-    .await?;
-    Ok(respond(StatusCode::CREATED, attribute))
+    let item: Attribute = blocking(move || Ok(catalogue::create(&db, &seller.seller_id(), &definition)?)).await?;
+    Ok(respond(StatusCode::CREATED, item))
 }

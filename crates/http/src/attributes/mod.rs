@@ -6,9 +6,6 @@ mod get;
 mod list;
 mod update;
 
-use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shelf_domain::attribute::{Attribute, CatalogueAttribute};
@@ -17,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::ApiError;
-use crate::etag::set_etag;
+use crate::etag::{Versioned, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list).service(create::create).service(get::get).service(update::update).service(delete::delete);
@@ -56,13 +53,14 @@ impl From<Attribute> for AttributeResponse {
     }
 }
 
-fn respond(status: StatusCode, attribute: Attribute) -> HttpResponse {
-    let mut builder = HttpResponse::build(status);
-    set_etag(&mut builder, attribute.version);
-    if status == StatusCode::CREATED {
-        builder.insert_header((LOCATION, format!("/v1/attributes/{}", attribute.id)));
+impl Versioned for Attribute {
+    type Response = AttributeResponse;
+    fn version(&self) -> i64 {
+        self.version
     }
-    builder.json(AttributeResponse::from(attribute))
+    fn location(&self) -> String {
+        format!("/v1/attributes/{}", self.id)
+    }
 }
 
 /// 422 with every broken rule of the definition.

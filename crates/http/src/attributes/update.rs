@@ -1,14 +1,16 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, patch, web};
 use shelf_domain::attribute::CatalogueAttribute;
-use shelf_persistence::attributes;
 
 use super::{AttributeResponse, checked, respond};
 use crate::auth::Seller;
 use crate::etag::IfMatch;
-use crate::extract::{MergePatchBody, from_value};
+use crate::extract::MergePatchBody;
+use crate::merge_patch::patched;
 use crate::problem::ApiError;
-use crate::{AppState, blocking, merge_patch};
+use crate::{AppState, blocking};
+use shelf_domain::attribute::Attribute;
+use shelf_workflows::catalogue;
 
 /// Changes a catalogue attribute with a JSON Merge Patch. Drafts and products keep their copies.
 #[utoipa::path(
@@ -43,18 +45,11 @@ pub async fn update(
     if_match: IfMatch,
     MergePatchBody(patch): MergePatchBody<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let (db, seller_id, attribute_id) = (state.db.clone(), seller.id.clone(), id.clone());
-    let current = blocking(move || Ok(db.read(|c| attributes::get_for_seller(c, &seller_id, &attribute_id))?)).await?;
-    let mut document = serde_json::to_value(&current.definition).map_err(ApiError::internal)?;
-    merge_patch::apply(&mut document, &patch);
-    // A patch that no version could take (a wrong type, an unknown member, a malformed code) is 422
-    // whatever If-Match says.
-    let definition = checked(from_value(document, "")?)?;
-    let version = if_match.check(current.version)?;
     let db = state.db.clone();
-    let attribute =
-        blocking(move || Ok(db.write(|c| attributes::update_if_version(c, &seller.id, &id, version, &definition))?))
-            .await?;
-    Ok(respond(StatusCode::OK, attribute))
+    let item: Attribute = blocking(move || {
+        let edit = |current: &Attribute| checked(patched(&current.definition, &patch)?);
+        catalogue::update(&db, &seller.seller_id(), &id, &if_match.0, edit)
+    })
+    .await?;
+    Ok(respond(StatusCode::OK, item))
 }

@@ -1,10 +1,11 @@
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get, web};
 use shelf_persistence::products;
 
 use shelf_domain::product::{CatalogProduct, ProductStatus};
 
 use super::respond_cached;
 use crate::AppState;
+use crate::etag::IfNoneMatch;
 use crate::problem::ApiError;
 
 /// Gets a product by its URL, hidden ones too.
@@ -27,7 +28,7 @@ use crate::problem::ApiError;
 pub async fn get(
     state: web::Data<AppState>,
     id: web::Path<String>,
-    req: HttpRequest,
+    if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let entry = match state.catalog_cache.get(&id) {
         Some(entry) => entry,
@@ -41,5 +42,10 @@ pub async fn get(
     if entry.status == ProductStatus::Discontinued {
         return Err(ApiError::Gone("the product was removed from the catalog".into()));
     }
-    Ok(respond_cached(&req, crate::etag::etag(entry.version), super::PRODUCT_CACHE_CONTROL, entry.json.clone()))
+    Ok(respond_cached(
+        &if_none_match,
+        crate::etag::etag(entry.version),
+        super::PRODUCT_CACHE_CONTROL,
+        entry.json.clone(),
+    ))
 }

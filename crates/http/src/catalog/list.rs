@@ -1,6 +1,6 @@
 use std::fmt::Write;
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use shelf_domain::content::DeliveryMethod;
 use shelf_domain::product::CatalogProduct;
@@ -8,6 +8,7 @@ use shelf_persistence::products::{self, CatalogQuery};
 use utoipa::{IntoParams, ToSchema};
 
 use super::respond_cached;
+use crate::etag::IfNoneMatch;
 use crate::extract::Query;
 use crate::pagination::{self, ListOrder};
 use crate::problem::ApiError;
@@ -61,7 +62,7 @@ pub struct CatalogList {
 pub async fn list(
     state: web::Data<AppState>,
     Query(params): Query<CatalogParams>,
-    req: HttpRequest,
+    if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let page = pagination::page(params.limit, params.page_token.as_deref(), params.order)?;
     let after = page.after.as_deref().map(|a| a.parse::<i64>().map_err(|_| pagination::bad_token())).transpose()?;
@@ -86,11 +87,11 @@ pub async fn list(
     }
     identity.push_str(next_page_token.as_deref().unwrap_or(""));
     let etag = format!("W/\"{}\"", &sha256_hex(identity.as_bytes())[..32]);
-    if super::is_fresh(&req, &etag) {
-        return Ok(respond_cached(&req, etag, super::PAGE_CACHE_CONTROL, ""));
+    if if_none_match.matches(&etag) {
+        return Ok(respond_cached(&if_none_match, etag, super::PAGE_CACHE_CONTROL, ""));
     }
     let body = page_body(paged.items.iter().map(|e| e.json.as_str()), next_page_token.as_deref());
-    Ok(respond_cached(&req, etag, super::PAGE_CACHE_CONTROL, body))
+    Ok(respond_cached(&if_none_match, etag, super::PAGE_CACHE_CONTROL, body))
 }
 
 /// `{"items": [...], "next_page_token": ...}` from entries that are JSON already (no re-parsing).

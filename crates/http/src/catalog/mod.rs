@@ -6,13 +6,13 @@ mod list;
 mod quote;
 pub mod reader;
 
+use actix_web::HttpResponse;
 use actix_web::http::header::{CACHE_CONTROL, ETAG, HeaderValue};
 use actix_web::web::Bytes;
-use actix_web::{HttpRequest, HttpResponse};
 use shelf_domain::product::{Product, ProductStatus};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::etag::is_fresh;
+use crate::etag::IfNoneMatch;
 use crate::problem::ApiError;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -35,12 +35,12 @@ fn offered(product: Product) -> Result<Product, ApiError> {
 /// A catalog response with its ETag and cache policy: 304 when the client's copy is current,
 /// else the stored JSON as it is.
 fn respond_cached(
-    req: &HttpRequest,
+    if_none_match: &IfNoneMatch,
     etag: String,
     cache_control: &'static str,
     json: impl Into<Bytes>,
 ) -> HttpResponse {
-    let fresh = is_fresh(req, &etag);
+    let fresh = if_none_match.matches(&etag);
     let mut builder = if fresh { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     builder.insert_header((ETAG, etag)).insert_header((CACHE_CONTROL, HeaderValue::from_static(cache_control)));
     if fresh { builder.finish() } else { builder.content_type("application/json").body(json.into()) }

@@ -102,7 +102,7 @@ fn answer(batch: Vec<Lookup>, entries: Vec<CatalogEntry>) {
 fn shared(e: &Error) -> ApiError {
     match e {
         Error::Unavailable(cause) => ApiError::Unavailable(cause.clone()),
-        other => ApiError::Internal(other.to_string()),
+        other => ApiError::internal(other),
     }
 }
 

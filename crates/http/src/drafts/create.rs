@@ -1,12 +1,11 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
 use serde::Deserialize;
-use shelf_domain::limits::MAX_OPEN_DRAFTS;
-use shelf_domain::{DraftContent, DraftKind};
-use shelf_persistence::drafts::{self, NewDraft};
+use shelf_domain::DraftContent;
+use shelf_workflows as workflows;
 use utoipa::ToSchema;
 
-use super::{DraftResponse, prepare, respond};
+use super::{DraftResponse, respond};
 use crate::auth::Seller;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
@@ -45,17 +44,6 @@ pub async fn create(
     JsonBody(body): JsonBody<CreateDraftRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let draft = blocking(move || {
-        let mut content = body.content;
-        prepare(&db, &seller.id, &mut content)?;
-        let new = NewDraft { seller_id: &seller.id, kind: DraftKind::Release, product_id: None, content: &content };
-        db.write(|c| {
-            if drafts::count_open(c, &seller.id)? >= MAX_OPEN_DRAFTS {
-                return Err(ApiError::limit_reached("open drafts", MAX_OPEN_DRAFTS));
-            }
-            Ok(drafts::insert(c, new)?)
-        })
-    })
-    .await?;
+    let draft = blocking(move || Ok(workflows::drafts::create(&db, &seller.seller_id(), body.content)?)).await?;
     Ok(respond(StatusCode::CREATED, draft))
 }

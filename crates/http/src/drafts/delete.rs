@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, delete, web};
-use shelf_persistence::drafts;
-use shelf_persistence::files::{self, DatabaseBlobs};
+use shelf_domain::DraftId;
+use shelf_workflows as workflows;
 
 use crate::auth::Seller;
 use crate::etag::IfMatch;
@@ -34,21 +34,7 @@ pub async fn delete(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    blocking(move || {
-        Ok(db.write(|c| -> shelf_persistence::Result<()> {
-            let current = drafts::get_for_seller(c, &seller.id, &id)?;
-            let version = if_match.check(current.version).map_err(|_| shelf_persistence::Error::VersionMismatch)?;
-            if !current.state.is_deletable() {
-                return Err(shelf_persistence::Error::Conflict(format!(
-                    "the draft is {} and cannot be deleted",
-                    current.state.as_str()
-                )));
-            }
-            let hashes = files::hashes_of_draft(c, &id)?;
-            drafts::delete_if_version(c, &seller.id, &id, version)?;
-            files::release_all(c, &DatabaseBlobs, &hashes)
-        })?)
-    })
-    .await?;
+    blocking(move || Ok(workflows::drafts::delete(&db, &seller.seller_id(), &DraftId(id.into_inner()), &if_match.0)?))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,11 +3,14 @@
 use actix_web::http::header::{CONTENT_TYPE, ETAG};
 use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use serde::Serialize;
+use shelf_domain::DraftId;
 use shelf_domain::files::{LOGO_MAX_BYTES, check_logo};
 use shelf_persistence::files::{self, DatabaseBlobs, FileKind, NewFile};
+use shelf_workflows as workflows;
 use utoipa::ToSchema;
 
 use crate::auth::Seller;
+use crate::etag::IfNoneMatch;
 use crate::extract::read_limited;
 use crate::problem::ApiError;
 use crate::{AppState, blocking, sha256_hex};
@@ -64,7 +67,7 @@ pub async fn put(
             sha256: &sha256,
             bytes: &bytes,
         };
-        Ok(db.write(|c| files::add(c, &DatabaseBlobs, &seller.id, &id, file))?)
+        Ok(workflows::files::add(&db, &seller.seller_id(), &DraftId(id.into_inner()), file)?)
     })
     .await?;
     Ok(HttpResponse::Ok().insert_header((ETAG, format!("\"{}\"", stored.sha256))).json(StoredLogo {
@@ -96,14 +99,14 @@ pub async fn get(
     state: web::Data<AppState>,
     Seller(seller): Seller,
     id: web::Path<String>,
-    req: HttpRequest,
+    if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
     let (row, bytes) =
         blocking(move || Ok(db.read(|c| files::get(c, &DatabaseBlobs, &seller.id, &id, FileKind::Logo, None))?))
             .await?;
     let etag = format!("\"{}\"", row.sha256);
-    if crate::etag::is_fresh(&req, &etag) {
+    if if_none_match.matches(&etag) {
         return Ok(HttpResponse::NotModified().insert_header((ETAG, etag)).finish());
     }
     Ok(HttpResponse::Ok().content_type(row.content_type).insert_header((ETAG, etag)).body(bytes))

@@ -10,9 +10,11 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use serde::Serialize;
+use shelf_domain::DraftId;
 use shelf_domain::ViolationCode;
 use shelf_domain::files::{REQUEST_TEMPLATE_MAX_BYTES, ascii_filename, check_request_template, sanitize_filename};
 use shelf_persistence::files::{self, DatabaseBlobs, FileKind, FileRow, NewFile};
+use shelf_workflows as workflows;
 use utoipa::ToSchema;
 
 use crate::auth::Seller;
@@ -108,10 +110,10 @@ async fn read_file_field(mut form: Multipart) -> Result<(String, Vec<u8>), ApiEr
         (status = 401, description = "Missing or bad token"),
         (status = 403, description = "Not a seller"),
         (status = 404, description = "No such draft (or another seller's)"),
-        (status = 409, description = "The draft is in review or closed, or already has five templates"),
+        (status = 409, description = "The draft is in review or closed"),
         (status = 413, description = "Larger than 10 MB"),
         (status = 415, description = "Not multipart/form-data"),
-        (status = 422, description = "Not an .xls, .xlsx, .doc or .docx file, or its bytes are something else"),
+        (status = 422, description = "Not an .xls, .xlsx, .doc or .docx file, its bytes are something else, or the draft already has five templates (`limit_reached`)"),
     ),
     security(("bearer_jwt" = ["seller"]))
 )]
@@ -141,7 +143,7 @@ pub async fn upload(
             sha256: &sha256,
             bytes: &bytes,
         };
-        Ok(db.write(|c| files::add(c, &DatabaseBlobs, &seller.id, &draft_id, file))?)
+        Ok(workflows::files::add(&db, &seller.seller_id(), &DraftId(draft_id), file)?)
     })
     .await?;
     let location = format!("/v1/drafts/{}/request-templates/{}", stored.draft_id, stored.id);
@@ -248,8 +250,9 @@ pub async fn remove(
 ) -> Result<HttpResponse, ApiError> {
     let (draft_id, file_id) = path.into_inner();
     let db = state.db.clone();
+    let draft = DraftId(draft_id);
     blocking(move || {
-        Ok(db.write(|c| files::remove(c, &DatabaseBlobs, &seller.id, &draft_id, FileKind::RequestTemplate, &file_id))?)
+        Ok(workflows::files::remove(&db, &seller.seller_id(), &draft, FileKind::RequestTemplate, &file_id)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,16 +1,18 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, patch, web};
 use serde::Deserialize;
-use shelf_domain::DraftContent;
-use shelf_persistence::drafts;
+use serde_json::json;
+use shelf_domain::{DraftContent, DraftId};
+use shelf_workflows as workflows;
 use utoipa::ToSchema;
 
-use super::{DraftResponse, prepare, respond};
+use super::{DraftResponse, respond};
 use crate::auth::Seller;
 use crate::etag::IfMatch;
-use crate::extract::{MergePatchBody, from_value};
+use crate::extract::MergePatchBody;
+use crate::merge_patch::patched;
 use crate::problem::ApiError;
-use crate::{AppState, blocking, merge_patch};
+use crate::{AppState, blocking};
 
 /// The draft document a merge patch applies to.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -54,21 +56,13 @@ pub async fn update(
     if_match: IfMatch,
     MergePatchBody(patch): MergePatchBody<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let (db, seller_id, draft_id) = (state.db.clone(), seller.id.clone(), id.clone());
-    let current = blocking(move || Ok(db.read(|c| drafts::get_for_seller(c, &seller_id, &draft_id))?)).await?;
-    let mut document = serde_json::json!({ "content": current.content });
-    merge_patch::apply(&mut document, &patch);
-    // A patch that no version could take (a wrong type, an unknown member) is 422 whatever If-Match says.
-    let UpdateDraftRequest { mut content } = from_value(document, "")?;
-    let version = if_match.check(current.version)?;
-    if !current.state.is_editable() {
-        return Err(ApiError::Conflict(format!("the draft is {} and cannot be changed", current.state.as_str())));
-    }
     let db = state.db.clone();
     let draft = blocking(move || {
-        prepare(&db, &seller.id, &mut content)?;
-        Ok(db.write(|c| drafts::update_content_if_version(c, &seller.id, &id, version, &content))?)
+        let edit = |current: &shelf_domain::Draft| {
+            let UpdateDraftRequest { content } = patched(&json!({ "content": current.content }), &patch)?;
+            Ok::<_, ApiError>(content)
+        };
+        workflows::drafts::update(&db, &seller.seller_id(), &DraftId(id.into_inner()), &if_match.0, edit)
     })
     .await?;
     Ok(respond(StatusCode::OK, draft))

@@ -1,10 +1,9 @@
 use actix_web::{HttpResponse, post, web};
 use serde::Serialize;
+use shelf_domain::DraftId;
 use shelf_domain::Violation;
 use shelf_domain::limits::MAX_VIOLATIONS_LISTED;
-use shelf_persistence::drafts;
-
-use super::release_check;
+use shelf_workflows as workflows;
 use utoipa::ToSchema;
 
 use crate::auth::Seller;
@@ -54,13 +53,7 @@ pub async fn validate(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let violations = blocking(move || {
-        Ok(db.read(|c| {
-            let draft = drafts::get_for_seller(c, &seller.id, &id)?;
-            let attachments = shelf_persistence::files::attachments(c, &draft.id)?;
-            release_check(c, &draft, attachments).map(|(violations, _)| violations)
-        })?)
-    })
-    .await?;
+    let violations =
+        blocking(move || Ok(workflows::drafts::validate(&db, &seller.seller_id(), &DraftId(id.into_inner()))?)).await?;
     Ok(HttpResponse::Ok().json(ValidationReport::new(violations)))
 }

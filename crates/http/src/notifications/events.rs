@@ -3,12 +3,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use shelf_domain::ViolationCode;
 use shelf_domain::notification::EventType;
-use shelf_persistence::notifications;
+use shelf_persistence::notifications::{self, EventRow};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Seller;
 use crate::extract::Query;
-use crate::pagination::MAX_LIMIT;
+use crate::pagination;
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
 
@@ -23,6 +23,26 @@ pub struct Event {
     pub application_id: Option<String>,
     pub product_id: Option<String>,
     pub draft_id: Option<String>,
+}
+
+impl TryFrom<EventRow> for Event {
+    type Error = shelf_persistence::Error;
+
+    /// A row whose type this build does not know is corrupt: an error, never skipped silently.
+    fn try_from(r: EventRow) -> Result<Self, Self::Error> {
+        let event_type = r
+            .event_type
+            .parse::<EventType>()
+            .map_err(|e| shelf_persistence::Error::Corrupt(format!("event {}: {e}", r.cursor)))?;
+        Ok(Event {
+            at: r.at(),
+            cursor: r.cursor,
+            event_type,
+            application_id: r.application_id,
+            product_id: r.product_id,
+            draft_id: r.draft_id,
+        })
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -67,14 +87,7 @@ pub async fn list(
     if after < 0 {
         return Err(ApiError::bad_parameter("after", ViolationCode::OutOfRange, "after is a cursor, 0 or more"));
     }
-    let limit = params.limit.unwrap_or(20);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::bad_parameter(
-            "limit",
-            ViolationCode::OutOfRange,
-            format!("limit must be 1..{MAX_LIMIT}"),
-        ));
-    }
+    let limit = pagination::limit(params.limit)?;
     let db = state.db.clone();
     let rows = blocking(move || {
         // Number what has committed so far first (PostgreSQL), so a reader sees its own changes.
@@ -83,18 +96,6 @@ pub async fn list(
     })
     .await?;
     let next_cursor = rows.last().map_or(after, |r| r.cursor);
-    let items = rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(Event {
-                at: r.at(),
-                cursor: r.cursor,
-                event_type: EventType::parse(&r.event_type)?,
-                application_id: r.application_id,
-                product_id: r.product_id,
-                draft_id: r.draft_id,
-            })
-        })
-        .collect();
+    let items = rows.into_iter().map(Event::try_from).collect::<Result<_, _>>()?;
     Ok(HttpResponse::Ok().json(EventList { items, next_cursor }))
 }

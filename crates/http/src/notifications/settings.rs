@@ -1,14 +1,14 @@
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, put, web};
 use serde::{Deserialize, Serialize};
-use shelf_domain::contact::{
-    EMAIL_MAX_CHARS, EMAIL_PATTERN, MAX_RECEIVERS, PHONE_MAX_CHARS, PHONE_PATTERN, check_receivers,
-};
+use shelf_domain::contact::{EMAIL_MAX_CHARS, EMAIL_PATTERN, MAX_RECEIVERS, PHONE_MAX_CHARS, PHONE_PATTERN, Receivers};
 use shelf_persistence::notifications;
+use shelf_workflows as workflows;
 use utoipa::ToSchema;
 use utoipa::openapi::schema::{Array, ArrayBuilder, ObjectBuilder, Type};
 
 use crate::auth::Seller;
-use crate::etag::{IfMatch, set_etag};
+use crate::etag::{IfMatch, respond_versioned};
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
@@ -39,10 +39,8 @@ fn phones_schema() -> Array {
     receivers_schema(PHONE_PATTERN, PHONE_MAX_CHARS)
 }
 
-fn respond(emails: Vec<String>, phones: Vec<String>, version: i64) -> HttpResponse {
-    let mut builder = HttpResponse::Ok();
-    set_etag(&mut builder, version);
-    builder.json(NotificationSettings { emails, phones })
+fn respond(Receivers { emails, phones }: Receivers, version: i64) -> HttpResponse {
+    respond_versioned(StatusCode::OK, version, String::new, NotificationSettings { emails, phones })
 }
 
 /// The seller's notification receivers.
@@ -59,9 +57,8 @@ fn respond(emails: Vec<String>, phones: Vec<String>, version: i64) -> HttpRespon
 #[get("/notification-settings")]
 pub async fn get(state: web::Data<AppState>, Seller(seller): Seller) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let (emails, phones, version) =
-        blocking(move || Ok(db.read(|c| notifications::settings_of(c, &seller.id))?)).await?;
-    Ok(respond(emails, phones, version))
+    let (receivers, version) = blocking(move || Ok(db.read(|c| notifications::settings_of(c, &seller.id))?)).await?;
+    Ok(respond(receivers, version))
 }
 
 /// Replaces the seller's notification receivers.
@@ -89,19 +86,12 @@ pub async fn put(
     if_match: IfMatch,
     JsonBody(body): JsonBody<NotificationSettings>,
 ) -> Result<HttpResponse, ApiError> {
-    let violations = check_receivers(&body.emails, &body.phones);
-    if !violations.is_empty() {
-        return Err(ApiError::invalid("", violations));
-    }
+    let receivers = Receivers::new(body.emails, body.phones).map_err(|v| ApiError::invalid("", v))?;
     let db = state.db.clone();
-    let (emails, phones, version) = blocking(move || {
-        db.write(|c| {
-            let (_, _, current) = notifications::settings_of(c, &seller.id)?;
-            let expected = if_match.check(current)?;
-            let version = notifications::put_settings(c, &seller.id, &body.emails, &body.phones, expected)?;
-            Ok::<_, ApiError>((body.emails, body.phones, version))
-        })
+    let (receivers, version) = blocking(move || {
+        let version = workflows::settings::put_receivers(&db, &seller.seller_id(), &receivers, &if_match.0)?;
+        Ok((receivers, version))
     })
     .await?;
-    Ok(respond(emails, phones, version))
+    Ok(respond(receivers, version))
 }

@@ -1,14 +1,14 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
-use shelf_domain::limits::MAX_PRICING_TEMPLATES;
 use shelf_domain::pricing::template::PricingTemplateBody;
-use shelf_persistence::pricing_templates;
 
 use super::{PricingTemplateResponse, checked, respond};
 use crate::auth::Seller;
 use crate::extract::JsonBody;
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
+use shelf_domain::pricing::template::PricingTemplate;
+use shelf_workflows::catalogue;
 
 /// Creates a pricing template.
 #[utoipa::path(
@@ -35,14 +35,6 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = checked(body)?;
     let db = state.db.clone();
-    let template = blocking(move || {
-        db.write(|c| {
-            if pricing_templates::count_for_seller(c, &seller.id)? >= MAX_PRICING_TEMPLATES {
-                return Err(ApiError::limit_reached("pricing templates", MAX_PRICING_TEMPLATES));
-            }
-            Ok(pricing_templates::insert(c, &seller.id, &body)?)
-        })
-    })
-    .await?;
-    Ok(respond(StatusCode::CREATED, template))
+    let item: PricingTemplate = blocking(move || Ok(catalogue::create(&db, &seller.seller_id(), &body)?)).await?;
+    Ok(respond(StatusCode::CREATED, item))
 }

@@ -1,10 +1,11 @@
 use actix_web::{HttpResponse, delete, web};
-use shelf_persistence::pricing_templates;
 
 use crate::auth::Seller;
 use crate::etag::IfMatch;
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
+use shelf_domain::pricing::template::PricingTemplate;
+use shelf_workflows::catalogue;
 
 /// Deletes a pricing template. Submitted applications keep their copies; drafts that point at it fail validation.
 #[utoipa::path(
@@ -32,11 +33,6 @@ pub async fn delete(
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    blocking(move || {
-        let current = db.read(|c| pricing_templates::get_for_seller(c, &seller.id, &id))?;
-        let version = if_match.check(current.version)?;
-        Ok(db.write(|c| pricing_templates::delete_if_version(c, &seller.id, &id, version))?)
-    })
-    .await?;
+    blocking(move || Ok(catalogue::delete::<PricingTemplate>(&db, &seller.seller_id(), &id, &if_match.0)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

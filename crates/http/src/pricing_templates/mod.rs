@@ -7,9 +7,6 @@ mod list;
 mod quote;
 mod update;
 
-use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shelf_domain::pricing::template::{PricingTemplate, PricingTemplateBody};
@@ -17,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::ApiError;
-use crate::etag::set_etag;
+use crate::etag::{Versioned, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list)
@@ -51,13 +48,14 @@ impl From<PricingTemplate> for PricingTemplateResponse {
     }
 }
 
-fn respond(status: StatusCode, template: PricingTemplate) -> HttpResponse {
-    let mut builder = HttpResponse::build(status);
-    set_etag(&mut builder, template.version);
-    if status == StatusCode::CREATED {
-        builder.insert_header((LOCATION, format!("/v1/pricing-templates/{}", template.id)));
+impl Versioned for PricingTemplate {
+    type Response = PricingTemplateResponse;
+    fn version(&self) -> i64 {
+        self.version
     }
-    builder.json(PricingTemplateResponse::from(template))
+    fn location(&self) -> String {
+        format!("/v1/pricing-templates/{}", self.id)
+    }
 }
 
 /// 422 with every broken rule of the template.

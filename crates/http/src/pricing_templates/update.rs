@@ -1,14 +1,16 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, patch, web};
 use shelf_domain::pricing::template::PricingTemplateBody;
-use shelf_persistence::pricing_templates;
 
 use super::{PricingTemplateResponse, checked, respond};
 use crate::auth::Seller;
 use crate::etag::IfMatch;
-use crate::extract::{MergePatchBody, from_value};
+use crate::extract::MergePatchBody;
+use crate::merge_patch::patched;
 use crate::problem::ApiError;
-use crate::{AppState, blocking, merge_patch};
+use crate::{AppState, blocking};
+use shelf_domain::pricing::template::PricingTemplate;
+use shelf_workflows::catalogue;
 
 /// Changes a pricing template with a JSON Merge Patch. Submitted applications keep their copies.
 #[utoipa::path(
@@ -42,19 +44,11 @@ pub async fn update(
     if_match: IfMatch,
     MergePatchBody(patch): MergePatchBody<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let (db, seller_id, template_id) = (state.db.clone(), seller.id.clone(), id.clone());
-    let current =
-        blocking(move || Ok(db.read(|c| pricing_templates::get_for_seller(c, &seller_id, &template_id))?)).await?;
-    let mut document = serde_json::to_value(&current.body).map_err(ApiError::internal)?;
-    merge_patch::apply(&mut document, &patch);
-    // A patch that no version could take (a wrong type, an unknown member, an unknown currency) is 422
-    // whatever If-Match says.
-    let body = checked(from_value(document, "")?)?;
-    let version = if_match.check(current.version)?;
     let db = state.db.clone();
-    let template =
-        blocking(move || Ok(db.write(|c| pricing_templates::update_if_version(c, &seller.id, &id, version, &body))?))
-            .await?;
-    Ok(respond(StatusCode::OK, template))
+    let item: PricingTemplate = blocking(move || {
+        let edit = |current: &PricingTemplate| checked(patched(&current.body, &patch)?);
+        catalogue::update(&db, &seller.seller_id(), &id, &if_match.0, edit)
+    })
+    .await?;
+    Ok(respond(StatusCode::OK, item))
 }

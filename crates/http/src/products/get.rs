@@ -1,3 +1,4 @@
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, web};
 use shelf_persistence::products;
 
@@ -27,5 +28,5 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
     let product = blocking(move || Ok(db.read(|c| products::get_for_seller(c, &seller.id, &id))?)).await?;
-    Ok(respond(product))
+    Ok(respond(StatusCode::OK, product))
 }

@@ -5,8 +5,6 @@ mod list;
 mod modify;
 mod remove;
 
-use actix_web::HttpResponse;
-use actix_web::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shelf_domain::DraftContent;
@@ -14,7 +12,7 @@ use shelf_domain::product::{Product, ProductStatus, Removed};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::etag::set_etag;
+use crate::etag::{Versioned, respond};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list)
@@ -51,8 +49,12 @@ impl From<Product> for ProductResponse {
     }
 }
 
-fn respond(product: Product) -> HttpResponse {
-    let mut builder = HttpResponse::build(StatusCode::OK);
-    set_etag(&mut builder, product.version);
-    builder.json(ProductResponse::from(product))
+impl Versioned for Product {
+    type Response = ProductResponse;
+    fn version(&self) -> i64 {
+        self.version
+    }
+    fn location(&self) -> String {
+        format!("/v1/products/{}", self.id)
+    }
 }

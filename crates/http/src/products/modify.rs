@@ -1,9 +1,6 @@
 use actix_web::{HttpResponse, post, web};
-use shelf_domain::DraftKind;
-use shelf_domain::limits::MAX_OPEN_DRAFTS;
-use shelf_domain::product::ProductStatus;
-use shelf_persistence::drafts::{self, NewDraft};
-use shelf_persistence::{applications, files, products};
+use shelf_domain::ProductId;
+use shelf_workflows as workflows;
 
 use crate::auth::Seller;
 use crate::drafts::{DraftResponse, respond_created};
@@ -34,30 +31,7 @@ pub async fn modify(
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
     let draft = blocking(move || {
-        db.write(|c| {
-            let product = products::get_for_seller(c, &seller.id, &id)?;
-            if product.status == ProductStatus::Discontinued {
-                return Err(ApiError::Conflict("a discontinued product cannot be modified".into()));
-            }
-            if drafts::count_open(c, &seller.id)? >= MAX_OPEN_DRAFTS {
-                return Err(ApiError::limit_reached("open drafts", MAX_OPEN_DRAFTS));
-            }
-            if drafts::open_modification_exists(c, &product.id)? {
-                return Err(ApiError::Conflict("the product already has an open modification draft".into()));
-            }
-            let new = NewDraft {
-                seller_id: &seller.id,
-                kind: DraftKind::Modification,
-                product_id: Some(&product.id),
-                content: &product.content,
-            };
-            let draft = drafts::insert(c, new)?;
-            // The modification starts with the product's files too.
-            if let Some(source) = applications::latest_approved_for_product(c, &product.id)? {
-                files::copy_into_draft(c, &seller.id, &draft.id, &source.snapshot.files)?;
-            }
-            Ok::<_, ApiError>(draft)
-        })
+        Ok(workflows::drafts::start_modification(&db, &seller.seller_id(), &ProductId(id.into_inner()))?)
     })
     .await?;
     Ok(respond_created(draft))

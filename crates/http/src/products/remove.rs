@@ -1,50 +1,28 @@
 //! Removal: a product, a specification or a SKU is discontinued at once and for good. Repeating a
 //! removal changes nothing; removing every specification discontinues the product.
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
-use shelf_domain::notification::EventType;
-use shelf_domain::product::{Product, ProductStatus};
-use shelf_persistence::notifications::{self, Subject};
-use shelf_persistence::products;
+use shelf_domain::product::Removal;
+use shelf_domain::{ProductId, SellerId};
+use shelf_workflows as workflows;
 
 use super::{ProductResponse, respond};
 use crate::auth::Seller;
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
 
-/// Applies `change` to the seller's product in one transaction.
-async fn change(
+/// Applies `removal` to the seller's product and drops its cached catalog entry.
+async fn remove(
     state: web::Data<AppState>,
-    seller_id: String,
+    seller: SellerId,
     id: String,
-    change: impl FnOnce(&mut Product) -> Result<(), ApiError> + Send + 'static,
+    removal: Removal,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let product = blocking(move || {
-        db.write(|c| {
-            let mut product = products::get_for_seller(c, &seller_id, &id)?;
-            let before = (product.status, product.removed.clone());
-            change(&mut product)?;
-            if product.status != ProductStatus::Discontinued && product.nothing_offered() {
-                product.status = ProductStatus::Discontinued;
-            }
-            if (product.status, product.removed.clone()) == before {
-                return Ok::<_, ApiError>(product);
-            }
-            let event = if product.status == ProductStatus::Discontinued {
-                EventType::ProductRemoved
-            } else {
-                EventType::ProductModified
-            };
-            let saved = products::set_removed(c, &product, product.status, &product.removed)?;
-            let subject = Subject { product_id: Some(&saved.id), ..Default::default() };
-            notifications::append_event(c, &saved.seller_id, event, subject)?;
-            Ok(saved)
-        })
-    })
-    .await?;
+    let product = blocking(move || Ok(workflows::products::remove(&db, &seller, &ProductId(id), &removal)?)).await?;
     state.catalog_cache.invalidate(&product.id);
-    Ok(respond(product))
+    Ok(respond(StatusCode::OK, product))
 }
 
 /// Removes the product: discontinued, gone from the catalog, still readable by its seller.
@@ -68,11 +46,7 @@ pub async fn remove_product(
     Seller(seller): Seller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    change(state, seller.id, id.into_inner(), |p| {
-        p.status = ProductStatus::Discontinued;
-        Ok(())
-    })
-    .await
+    remove(state, seller.seller_id(), id.into_inner(), Removal::Product).await
 }
 
 /// Removes a specification (discontinued; still in the content, no longer offered).
@@ -98,15 +72,7 @@ pub async fn remove_specification(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, key) = path.into_inner();
-    change(state, seller.id, id, move |p| {
-        let exists = p.content.specifications.iter().flatten().any(|s| s.key.as_deref() == Some(key.as_str()));
-        if !exists {
-            return Err(ApiError::NotFound);
-        }
-        p.removed.specifications.insert(key);
-        Ok(())
-    })
-    .await
+    remove(state, seller.seller_id(), id, Removal::Specification(key)).await
 }
 
 /// Removes a SKU; removing the last offered SKU of a specification removes the specification.
@@ -132,19 +98,6 @@ pub async fn remove_sku(
     Seller(seller): Seller,
     path: web::Path<(String, String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, key, code) = path.into_inner();
-    change(state, seller.id, id, move |p| {
-        let spec = p.content.specifications.iter().flatten().find(|s| s.key.as_deref() == Some(key.as_str()));
-        let codes: Vec<String> =
-            spec.ok_or(ApiError::NotFound)?.skus.iter().flatten().filter_map(|s| s.code.clone()).collect();
-        if !codes.contains(&code) {
-            return Err(ApiError::NotFound);
-        }
-        p.removed.skus.entry(key.clone()).or_default().insert(code);
-        if codes.iter().all(|c| p.removed.is_sku_removed(&key, c)) {
-            p.removed.specifications.insert(key);
-        }
-        Ok(())
-    })
-    .await
+    let (id, specification, code) = path.into_inner();
+    remove(state, seller.seller_id(), id, Removal::Sku { specification, code }).await
 }

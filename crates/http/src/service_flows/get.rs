@@ -15,6 +15,6 @@ use crate::problem::ApiError;
 )]
 #[get("/service-flow-templates/{code}")]
 pub async fn get(code: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let code = ServiceFlowTemplateCode::parse(&code).ok_or(ApiError::NotFound)?;
+    let code = code.parse::<ServiceFlowTemplateCode>().map_err(|_| ApiError::NotFound)?;
     Ok(HttpResponse::Ok().json(code.template()))
 }

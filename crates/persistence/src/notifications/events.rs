@@ -1,0 +1,149 @@
+//! The event feed: appended in the change's transaction, numbered in commit order.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use shelf_domain::notification::EventType;
+
+use crate::KeepPrepared;
+use crate::schema::events;
+use crate::{DbConnection, Result, from_db_time, now, to_db_time};
+
+/// A sequenced event (its cursor is set).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    #[diesel(select_expression = events::cursor.assume_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::AssumeNotNull<events::cursor>)]
+    pub cursor: i64,
+    pub seller_id: String,
+    pub event_type: String,
+    pub at: NaiveDateTime,
+    pub application_id: Option<String>,
+    pub product_id: Option<String>,
+    pub draft_id: Option<String>,
+}
+
+/// An event being appended: numbered now on SQLite, by the sequencer on PostgreSQL.
+#[derive(Debug, Clone, PartialEq, Eq, Insertable)]
+#[diesel(table_name = events, treat_none_as_default_value = false)]
+pub struct NewEventRow {
+    pub cursor: Option<i64>,
+    pub seller_id: String,
+    pub event_type: String,
+    pub at: NaiveDateTime,
+    pub application_id: Option<String>,
+    pub product_id: Option<String>,
+    pub draft_id: Option<String>,
+}
+
+impl EventRow {
+    pub fn at(&self) -> DateTime<Utc> {
+        from_db_time(self.at)
+    }
+}
+
+/// What an event is about.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Subject<'a> {
+    pub application_id: Option<&'a str>,
+    pub product_id: Option<&'a str>,
+    pub draft_id: Option<&'a str>,
+}
+
+/// Appends an event inside the caller's transaction. On SQLite it is numbered at once (the writer
+/// lock runs transactions one at a time, so cursors follow commit order); on PostgreSQL appends take
+/// no lock and `sequence_events` numbers them once committed.
+pub fn append_event(conn: &mut DbConnection, seller_id: &str, event: EventType, subject: Subject<'_>) -> Result<()> {
+    append_events(conn, seller_id, &[(event, subject)])
+}
+
+/// Appends the seller's events in this order, in one statement.
+pub fn append_events(conn: &mut DbConnection, seller_id: &str, events: &[(EventType, Subject<'_>)]) -> Result<()> {
+    let first = next_cursors(conn)?;
+    let at = to_db_time(now());
+    let rows: Vec<NewEventRow> = events
+        .iter()
+        .enumerate()
+        .map(|(i, (event, subject))| NewEventRow {
+            cursor: first.map(|c| c + i as i64),
+            seller_id: seller_id.to_owned(),
+            event_type: event.as_str().to_owned(),
+            at,
+            application_id: subject.application_id.map(str::to_owned),
+            product_id: subject.product_id.map(str::to_owned),
+            draft_id: subject.draft_id.map(str::to_owned),
+        })
+        .collect();
+    let insert = diesel::insert_into(events::table).values(&rows);
+    // diesel builds the multi-row insert its own way on SQLite; PostgreSQL's is one statement to keep.
+    match conn {
+        DbConnection::Pg(c) => insert.prepared().execute(c)?,
+        DbConnection::Sqlite(c) => insert.execute(c)?,
+    };
+    Ok(())
+}
+
+/// The first cursor for events appended now: on SQLite the next one (the caller holds the writer
+/// lock); on PostgreSQL none (`sequence_events` numbers them after commit).
+pub(crate) fn next_cursors(conn: &mut DbConnection) -> Result<Option<i64>> {
+    match conn {
+        DbConnection::Pg(_) => Ok(None),
+        DbConnection::Sqlite(_) => Ok(Some(last_cursor(conn)? + 1)),
+    }
+}
+
+/// Numbers the committed events (`sequence_events`) in a transaction of its own; nothing to do on
+/// SQLite, where events are numbered as they are appended.
+pub fn sequence_committed_events(db: &crate::Db) -> Result<usize> {
+    match db.backend() {
+        crate::Backend::Sqlite => Ok(0),
+        crate::Backend::Postgres => db.write(sequence_events),
+    }
+}
+
+/// Serialises sequencers across instances (a transaction-scoped advisory lock).
+const SEQUENCER_LOCK_KEY: i64 = 7_235_061_130_431;
+
+/// Numbers the committed events that have no cursor yet, in the order they were appended, after
+/// every cursor given so far; returns how many. Run it in its own transaction (`Db::write`): under
+/// the lock, only events committed before it started are numbered, and any committed later get
+/// later cursors, so a reader that has seen cursor N never finds a new event below N.
+pub fn sequence_events(conn: &mut DbConnection) -> Result<usize> {
+    let DbConnection::Pg(pg) = conn else {
+        return Ok(0);
+    };
+    diesel::sql_query(format!("SELECT pg_advisory_xact_lock({SEQUENCER_LOCK_KEY})")).prepared().execute(pg)?;
+    Ok(diesel::sql_query(
+        "UPDATE events SET cursor = numbered.cursor FROM ( \
+           SELECT seq, (SELECT COALESCE(MAX(cursor), 0) FROM events) + ROW_NUMBER() OVER (ORDER BY seq) AS cursor \
+           FROM events WHERE cursor IS NULL ORDER BY seq LIMIT 10000) AS numbered \
+         WHERE events.seq = numbered.seq",
+    )
+    .prepared()
+    .execute(pg)?)
+}
+
+/// The last cursor given (0 before any event).
+pub fn last_cursor(conn: &mut DbConnection) -> Result<i64> {
+    Ok(events::table.select(diesel::dsl::max(events::cursor)).first::<Option<i64>>(conn)?.unwrap_or(0))
+}
+
+/// Events about products after `cursor` (any seller), oldest first: (cursor, product id).
+pub fn product_events_after(conn: &mut DbConnection, cursor: i64, limit: i64) -> Result<Vec<(i64, String)>> {
+    Ok(events::table
+        .filter(events::cursor.gt(cursor).and(events::product_id.is_not_null()))
+        .order(events::cursor.asc())
+        .limit(limit)
+        .select((events::cursor.assume_not_null(), events::product_id.assume_not_null()))
+        .load(conn)?)
+}
+
+/// The seller's events after `cursor`, oldest first.
+pub fn events_after(conn: &mut DbConnection, seller_id: &str, cursor: i64, limit: i64) -> Result<Vec<EventRow>> {
+    Ok(events::table
+        .filter(events::seller_id.eq(seller_id).and(events::cursor.gt(cursor)))
+        .order(events::cursor.asc())
+        .limit(limit)
+        .select(EventRow::as_select())
+        .load(conn)?)
+}
