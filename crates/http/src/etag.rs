@@ -27,6 +27,23 @@ pub trait Versioned: Sized {
     fn location(&self) -> String;
 }
 
+/// `Versioned` for a stored resource with `id` and `version` fields, answered as `$response`, found
+/// under `$collection` (`/v1/drafts`).
+macro_rules! versioned {
+    ($ty:ty => $response:ty, $collection:literal) => {
+        impl $crate::etag::Versioned for $ty {
+            type Response = $response;
+            fn version(&self) -> i64 {
+                self.version
+            }
+            fn location(&self) -> String {
+                format!(concat!($collection, "/{}"), self.id)
+            }
+        }
+    };
+}
+pub(crate) use versioned;
+
 /// A versioned resource as a response: its ETag, and its `Location` when it was just created (201).
 pub fn respond<T: Versioned>(status: StatusCode, item: T) -> HttpResponse {
     let (version, location) = (item.version(), item.location());

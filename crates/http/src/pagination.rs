@@ -121,6 +121,19 @@ pub fn encode_tagged(key: &str, tag: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{tag}:{key}"))
 }
 
+/// Reads one page with `read` in the blocking pool: its items and the token of the next page (the
+/// body every list handler shares).
+pub async fn read_page<T: Send + 'static>(
+    db: &shelf_persistence::Db,
+    page: Page,
+    read: impl FnOnce(&mut shelf_persistence::DbConnection, &Page) -> shelf_persistence::Result<Paged<T>> + Send + 'static,
+) -> Result<(Vec<T>, Option<String>), ApiError> {
+    let (db, query_page) = (db.clone(), page.clone());
+    let paged = crate::blocking(move || Ok(db.read(|c| read(c, &query_page))?)).await?;
+    let next = next_token(&paged, &page);
+    Ok((paged.items, next))
+}
+
 /// The token of the next page of `paged`, if there is one.
 pub fn next_token<T>(paged: &Paged<T>, page: &Page) -> Option<String> {
     paged.next_after.as_deref().map(|key| encode(key, page.order))

@@ -6,7 +6,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use shelf_domain::attribute::{Attribute, CatalogueAttribute};
 
 use crate::schema::attributes;
-use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time};
+use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time, to_json};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = attributes)]
@@ -45,17 +45,13 @@ fn code_taken(e: DieselError, code: &str) -> Error {
     }
 }
 
-fn json(definition: &CatalogueAttribute) -> Result<String> {
-    serde_json::to_string(definition).map_err(|e| Error::Corrupt(e.to_string()))
-}
-
 pub fn insert(conn: &mut DbConnection, seller_id: &str, definition: &CatalogueAttribute) -> Result<Attribute> {
     let at = to_db_time(now());
     let row = AttributeRow {
         id: new_id(),
         seller_id: seller_id.to_owned(),
         code: definition.code.clone(),
-        definition: json(definition)?,
+        definition: to_json(definition)?,
         version: 1,
         created_at: at,
         updated_at: at,
@@ -79,7 +75,7 @@ pub fn update_if_version(
     let updated: Option<AttributeRow> = diesel::update(target)
         .set((
             attributes::code.eq(&definition.code),
-            attributes::definition.eq(json(definition)?),
+            attributes::definition.eq(to_json(definition)?),
             attributes::version.eq(expected_version + 1),
             attributes::updated_at.eq(to_db_time(now())),
         ))

@@ -7,7 +7,7 @@ use shelf_domain::{Draft, DraftContent, DraftKind, DraftState, Transition};
 use crate::KeepPrepared;
 use crate::page::keyset;
 use crate::schema::drafts;
-use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time};
+use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time, to_json};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = drafts, treat_none_as_default_value = false)]
@@ -51,10 +51,6 @@ fn name_search(content: &DraftContent) -> Option<String> {
     content.name.as_ref().map(|n| n.to_lowercase())
 }
 
-fn content_json(content: &DraftContent) -> Result<String> {
-    serde_json::to_string(content).map_err(|e| Error::Corrupt(e.to_string()))
-}
-
 pub struct NewDraft<'a> {
     pub seller_id: &'a str,
     pub kind: DraftKind,
@@ -71,7 +67,7 @@ pub fn insert(conn: &mut DbConnection, new: NewDraft<'_>) -> Result<Draft> {
         state: DraftState::Editing.as_str().to_owned(),
         product_id: new.product_id.map(str::to_owned),
         name_search: name_search(new.content),
-        content: content_json(new.content)?,
+        content: to_json(new.content)?,
         version: 1,
         created_at: at,
         updated_at: at,
@@ -162,7 +158,7 @@ pub fn update_content_if_version(
     let target = drafts::table.filter(editable_at_version(seller_id, id, expected_version));
     let updated: Option<DraftRow> = diesel::update(target)
         .set((
-            drafts::content.eq(content_json(content)?),
+            drafts::content.eq(to_json(content)?),
             drafts::name_search.eq(name_search(content)),
             drafts::version.eq(expected_version + 1),
             drafts::updated_at.eq(to_db_time(now())),

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use shelf_domain::pricing::template::{PricingTemplate, PricingTemplateBody};
 
 use crate::schema::pricing_templates as templates;
-use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time};
+use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time, to_json};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = templates)]
@@ -37,10 +37,6 @@ impl TryFrom<PricingTemplateRow> for PricingTemplate {
     }
 }
 
-fn price_json(body: &PricingTemplateBody) -> Result<String> {
-    serde_json::to_string(&body.price).map_err(|e| Error::Corrupt(e.to_string()))
-}
-
 pub fn insert(conn: &mut DbConnection, seller_id: &str, body: &PricingTemplateBody) -> Result<PricingTemplate> {
     let at = to_db_time(now());
     let row = PricingTemplateRow {
@@ -48,7 +44,7 @@ pub fn insert(conn: &mut DbConnection, seller_id: &str, body: &PricingTemplateBo
         seller_id: seller_id.to_owned(),
         name: body.name.clone(),
         currency: body.currency.clone(),
-        price: price_json(body)?,
+        price: to_json(&body.price)?,
         version: 1,
         created_at: at,
         updated_at: at,
@@ -73,7 +69,7 @@ pub fn update_if_version(
         .set((
             templates::name.eq(&body.name),
             templates::currency.eq(&body.currency),
-            templates::price.eq(price_json(body)?),
+            templates::price.eq(to_json(&body.price)?),
             templates::version.eq(expected_version + 1),
             templates::updated_at.eq(to_db_time(now())),
         ))

@@ -29,7 +29,7 @@ pub fn holidays(conn: &mut DbConnection) -> Result<(BTreeSet<NaiveDate>, i64)> {
 
 /// Replaces the holiday calendar if it is still at `expected_version`; returns the new version.
 pub fn replace_holidays(conn: &mut DbConnection, dates: &BTreeSet<NaiveDate>, expected_version: i64) -> Result<i64> {
-    let value = serde_json::to_string(dates).map_err(|e| Error::Corrupt(e.to_string()))?;
+    let value = crate::to_json(dates)?;
     let at = to_db_time(now());
     let changed = if expected_version == 0 {
         diesel::insert_into(settings::table)

@@ -5,11 +5,11 @@ use shelf_persistence::{applications, now};
 use utoipa::IntoParams;
 
 use super::{ApplicationList, ApplicationResponse};
+use crate::AppState;
 use crate::auth::Seller;
 use crate::extract::Query;
 use crate::pagination::{self, ListOrder};
 use crate::problem::ApiError;
-use crate::{AppState, blocking};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -47,12 +47,9 @@ pub async fn list(
     Query(params): Query<ListApplicationsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = pagination::page(params.limit, params.page_token.as_deref(), params.order)?;
-    let (db, query_page) = (state.db.clone(), page.clone());
-    let paged =
-        blocking(move || Ok(db.read(|c| applications::list_for_seller(c, &seller.id, params.status, &query_page))?))
-            .await?;
-    let next_page_token = pagination::next_token(&paged, &page);
+    let read = move |c: &mut _, page: &_| applications::list_for_seller(c, &seller.id, params.status, page);
+    let (items, next_page_token) = pagination::read_page(&state.db, page, read).await?;
     let at = now();
-    let items = paged.items.into_iter().map(|a| ApplicationResponse::new(a, at)).collect();
+    let items = items.into_iter().map(|a| ApplicationResponse::new(a, at)).collect();
     Ok(HttpResponse::Ok().json(ApplicationList { items, next_page_token }))
 }

@@ -4,11 +4,11 @@ use shelf_persistence::attributes;
 use utoipa::ToSchema;
 
 use super::AttributeResponse;
+use crate::AppState;
 use crate::auth::Seller;
 use crate::extract::Query;
 use crate::pagination::{self, PageParams};
 use crate::problem::ApiError;
-use crate::{AppState, blocking};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttributeList {
@@ -36,10 +36,7 @@ pub async fn list(
     Seller(seller): Seller,
     Query(params): Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = params.page()?;
-    let (db, query_page) = (state.db.clone(), page.clone());
-    let paged = blocking(move || Ok(db.read(|c| attributes::list_for_seller(c, &seller.id, &query_page))?)).await?;
-    let next_page_token = pagination::next_token(&paged, &page);
-    Ok(HttpResponse::Ok()
-        .json(AttributeList { items: paged.items.into_iter().map(Into::into).collect(), next_page_token }))
+    let read = move |c: &mut _, page: &_| attributes::list_for_seller(c, &seller.id, page);
+    let (items, next_page_token) = pagination::read_page(&state.db, params.page()?, read).await?;
+    Ok(HttpResponse::Ok().json(AttributeList { items: items.into_iter().map(Into::into).collect(), next_page_token }))
 }

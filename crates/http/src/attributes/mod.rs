@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::ApiError;
-use crate::etag::{Versioned, respond};
+use crate::etag::respond;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list).service(create::create).service(get::get).service(update::update).service(delete::delete);
@@ -53,15 +53,7 @@ impl From<Attribute> for AttributeResponse {
     }
 }
 
-impl Versioned for Attribute {
-    type Response = AttributeResponse;
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn location(&self) -> String {
-        format!("/v1/attributes/{}", self.id)
-    }
-}
+crate::etag::versioned!(Attribute => AttributeResponse, "/v1/attributes");
 
 /// 422 with every broken rule of the definition.
 fn checked(definition: CatalogueAttribute) -> Result<CatalogueAttribute, ApiError> {

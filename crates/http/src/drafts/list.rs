@@ -5,11 +5,11 @@ use shelf_persistence::drafts::{self, DraftFilter};
 use utoipa::{IntoParams, ToSchema};
 
 use super::DraftResponse;
+use crate::AppState;
 use crate::auth::Seller;
 use crate::extract::Query;
 use crate::pagination::{self, ListOrder};
 use crate::problem::ApiError;
-use crate::{AppState, blocking};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -61,10 +61,7 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let page = pagination::page(params.limit, params.page_token.as_deref(), params.order)?;
     let filter = DraftFilter { state: params.state, kind: params.kind, name_contains: params.q };
-    let db = state.db.clone();
-    let query_page = page.clone();
-    let paged =
-        blocking(move || Ok(db.read(|c| drafts::list_for_seller(c, &seller.id, &filter, &query_page))?)).await?;
-    let next_page_token = pagination::next_token(&paged, &page);
-    Ok(HttpResponse::Ok().json(DraftList { items: paged.items.into_iter().map(Into::into).collect(), next_page_token }))
+    let read = move |c: &mut _, page: &_| drafts::list_for_seller(c, &seller.id, &filter, page);
+    let (items, next_page_token) = pagination::read_page(&state.db, page, read).await?;
+    Ok(HttpResponse::Ok().json(DraftList { items: items.into_iter().map(Into::into).collect(), next_page_token }))
 }

@@ -18,7 +18,7 @@ use shelf_domain::{Draft, DraftContent, DraftKind, DraftState};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::etag::{Versioned, respond};
+use crate::etag::respond;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list)
@@ -68,15 +68,7 @@ impl From<Draft> for DraftResponse {
     }
 }
 
-impl Versioned for Draft {
-    type Response = DraftResponse;
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn location(&self) -> String {
-        format!("/v1/drafts/{}", self.id)
-    }
-}
+crate::etag::versioned!(Draft => DraftResponse, "/v1/drafts");
 
 /// 201 with the new draft, its `Location` and `ETag`.
 pub(crate) fn respond_created(draft: Draft) -> HttpResponse {

@@ -80,12 +80,10 @@ pub async fn list(
     Query(params): Query<ListMessagesParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = pagination::page(params.limit, params.page_token.as_deref(), params.order)?;
-    let (db, query_page, unread) = (state.db.clone(), page.clone(), params.unread.unwrap_or(false));
-    let paged =
-        blocking(move || Ok(db.read(|c| notifications::list_messages(c, &seller.id, unread, &query_page))?)).await?;
-    let next_page_token = pagination::next_token(&paged, &page);
-    Ok(HttpResponse::Ok()
-        .json(MessageList { items: paged.items.into_iter().map(Into::into).collect(), next_page_token }))
+    let unread = params.unread.unwrap_or(false);
+    let query = move |c: &mut _, page: &_| notifications::list_messages(c, &seller.id, unread, page);
+    let (items, next_page_token) = pagination::read_page(&state.db, page, query).await?;
+    Ok(HttpResponse::Ok().json(MessageList { items: items.into_iter().map(Into::into).collect(), next_page_token }))
 }
 
 /// Marks a message read (repeating it changes nothing).

@@ -4,11 +4,11 @@ use shelf_persistence::pricing_templates;
 use utoipa::ToSchema;
 
 use super::PricingTemplateResponse;
+use crate::AppState;
 use crate::auth::Seller;
 use crate::extract::Query;
 use crate::pagination::{self, PageParams};
 use crate::problem::ApiError;
-use crate::{AppState, blocking};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PricingTemplateList {
@@ -36,11 +36,8 @@ pub async fn list(
     Seller(seller): Seller,
     Query(params): Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = params.page()?;
-    let (db, query_page) = (state.db.clone(), page.clone());
-    let paged =
-        blocking(move || Ok(db.read(|c| pricing_templates::list_for_seller(c, &seller.id, &query_page))?)).await?;
-    let next_page_token = pagination::next_token(&paged, &page);
-    Ok(HttpResponse::Ok()
-        .json(PricingTemplateList { items: paged.items.into_iter().map(Into::into).collect(), next_page_token }))
+    let read = move |c: &mut _, page: &_| pricing_templates::list_for_seller(c, &seller.id, page);
+    let (items, next_page_token) = pagination::read_page(&state.db, params.page()?, read).await?;
+    let items = items.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(PricingTemplateList { items, next_page_token }))
 }

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::ApiError;
-use crate::etag::{Versioned, respond};
+use crate::etag::respond;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list)
@@ -48,15 +48,7 @@ impl From<PricingTemplate> for PricingTemplateResponse {
     }
 }
 
-impl Versioned for PricingTemplate {
-    type Response = PricingTemplateResponse;
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn location(&self) -> String {
-        format!("/v1/pricing-templates/{}", self.id)
-    }
-}
+crate::etag::versioned!(PricingTemplate => PricingTemplateResponse, "/v1/pricing-templates");
 
 /// 422 with every broken rule of the template.
 fn checked(body: PricingTemplateBody) -> Result<PricingTemplateBody, ApiError> {

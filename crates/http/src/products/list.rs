@@ -5,11 +5,11 @@ use shelf_persistence::products;
 use utoipa::{IntoParams, ToSchema};
 
 use super::ProductResponse;
+use crate::AppState;
 use crate::auth::Seller;
 use crate::extract::Query;
 use crate::pagination::{self, ListOrder};
 use crate::problem::ApiError;
-use crate::{AppState, blocking};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -54,11 +54,7 @@ pub async fn list(
     Query(params): Query<ListProductsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let page = pagination::page(params.limit, params.page_token.as_deref(), params.order)?;
-    let (db, query_page) = (state.db.clone(), page.clone());
-    let paged =
-        blocking(move || Ok(db.read(|c| products::list_for_seller(c, &seller.id, params.status, &query_page))?))
-            .await?;
-    let next_page_token = pagination::next_token(&paged, &page);
-    Ok(HttpResponse::Ok()
-        .json(ProductList { items: paged.items.into_iter().map(Into::into).collect(), next_page_token }))
+    let read = move |c: &mut _, page: &_| products::list_for_seller(c, &seller.id, params.status, page);
+    let (items, next_page_token) = pagination::read_page(&state.db, page, read).await?;
+    Ok(HttpResponse::Ok().json(ProductList { items: items.into_iter().map(Into::into).collect(), next_page_token }))
 }

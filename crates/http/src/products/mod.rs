@@ -12,7 +12,7 @@ use shelf_domain::product::{Product, ProductStatus, Removed};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::etag::{Versioned, respond};
+use crate::etag::respond;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list)
@@ -49,12 +49,4 @@ impl From<Product> for ProductResponse {
     }
 }
 
-impl Versioned for Product {
-    type Response = ProductResponse;
-    fn version(&self) -> i64 {
-        self.version
-    }
-    fn location(&self) -> String {
-        format!("/v1/products/{}", self.id)
-    }
-}
+crate::etag::versioned!(Product => ProductResponse, "/v1/products");
