@@ -1,5 +1,8 @@
 use serde_json::{Value, json};
 
+use shelf_persistence::blobs::{BlobStore, DirectoryBackend, S3Backend};
+use shelf_persistence::files::FileKind;
+
 use crate::helpers::{TestApp, complete_content, multipart, ooxml, png};
 
 fn id(draft: &Value) -> &str {
@@ -277,4 +280,193 @@ async fn replaced_and_deleted_files_leave_no_bytes_behind_and_released_files_sta
         .await
         .json();
     app.get(&format!("/v1/drafts/{}/logo", id(&again)), Some(&token)).await.assert_status(200);
+}
+
+// ---- the directory store (SHELF_FILES_DIR) ----
+
+/// A files directory for one test, removed when dropped.
+struct FilesDir(std::path::PathBuf);
+
+impl FilesDir {
+    fn new() -> FilesDir {
+        FilesDir(std::env::temp_dir().join(format!("shelf_files_{}", uuid::Uuid::now_v7().simple())))
+    }
+
+    fn path_of(&self, sha256: &str) -> std::path::PathBuf {
+        self.0.join(&sha256[..2]).join(sha256)
+    }
+
+    fn store(&self) -> BlobStore {
+        BlobStore::new(std::sync::Arc::new(DirectoryBackend::open(&self.0).unwrap()))
+    }
+}
+
+impl Drop for FilesDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+async fn spawn_with_files_dir(dir: &FilesDir) -> TestApp {
+    let path = dir.0.clone();
+    TestApp::spawn_with(move |c| c.files_dir = Some(path)).await
+}
+
+#[actix_web::test]
+async fn with_a_files_directory_the_bytes_are_files_and_download_byte_identical() {
+    let dir = FilesDir::new();
+    let app = spawn_with_files_dir(&dir).await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let logo = png(120, 120);
+    let stored = app.put_logo(&token, id(&draft), logo.clone()).await.json();
+    let sha256 = stored["sha256"].as_str().unwrap();
+    assert_eq!(std::fs::read(dir.path_of(sha256)).unwrap(), logo);
+    let template = ooxml("word/document.xml");
+    let uploaded = app.upload(&token, id(&draft), "Order form.docx", &template).await.json();
+    let download = app
+        .get(&format!("/v1/drafts/{}/request-templates/{}", id(&draft), uploaded["id"].as_str().unwrap()), Some(&token))
+        .await;
+    assert_eq!(download.body, template);
+    assert_eq!(app.get(&format!("/v1/drafts/{}/logo", id(&draft)), Some(&token)).await.body, logo);
+    // The database holds the index, not the bytes.
+    let (stored_in, data): (String, Vec<u8>) = app
+        .db
+        .read(|c| {
+            use diesel::prelude::*;
+            use shelf_persistence::schema::blobs;
+            Ok(blobs::table.find(sha256).select((blobs::stored_in, blobs::data)).first(c)?)
+        })
+        .unwrap();
+    assert_eq!((stored_in.as_str(), data.len()), ("directory", 0));
+}
+
+#[actix_web::test]
+async fn a_deleted_drafts_files_are_released_then_swept_from_the_directory() {
+    let dir = FilesDir::new();
+    let app = spawn_with_files_dir(&dir).await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let stored = app.put_logo(&token, id(&draft), png(120, 120)).await.json();
+    let path = dir.path_of(stored["sha256"].as_str().unwrap());
+    app.delete(&format!("/v1/drafts/{}", id(&draft)), &token, Some("\"1\"")).await.assert_status(204);
+    // Released in the delete's transaction; the bytes stay until the sweep, never before the commit.
+    assert_eq!(app.db.read(shelf_persistence::blobs::counts).unwrap(), (1, 1));
+    assert!(path.exists());
+    // Not due yet: nothing goes.
+    assert_eq!(dir.store().sweep(&app.db, chrono::Duration::hours(1), 100).unwrap(), 0);
+    assert_eq!(dir.store().sweep(&app.db, chrono::Duration::zero(), 100).unwrap(), 1);
+    assert_eq!(app.db.read(shelf_persistence::blobs::counts).unwrap(), (0, 0));
+    assert!(!path.exists());
+}
+
+#[actix_web::test]
+async fn released_bytes_put_again_are_referenced_again_and_never_swept() {
+    let dir = FilesDir::new();
+    let app = spawn_with_files_dir(&dir).await;
+    let token = app.seller("seller-a");
+    let first = app.create_draft(&token, json!({})).await;
+    let stored = app.put_logo(&token, id(&first), png(120, 120)).await.json();
+    let path = dir.path_of(stored["sha256"].as_str().unwrap());
+    app.delete(&format!("/v1/drafts/{}", id(&first)), &token, Some("\"1\"")).await.assert_status(204);
+    // As if a sweep had taken the bytes and then failed to commit: the row is still released.
+    std::fs::remove_file(&path).unwrap();
+    let second = app.create_draft(&token, json!({})).await;
+    app.put_logo(&token, id(&second), png(120, 120)).await.assert_status(200);
+    assert!(path.exists(), "a put of released bytes writes them again");
+    assert_eq!(app.db.read(shelf_persistence::blobs::counts).unwrap(), (1, 0));
+    assert_eq!(dir.store().sweep(&app.db, chrono::Duration::zero(), 100).unwrap(), 0);
+    assert_eq!(app.get(&format!("/v1/drafts/{}/logo", id(&second)), Some(&token)).await.body, png(120, 120));
+}
+
+#[actix_web::test]
+async fn bytes_stored_in_the_database_stay_readable_after_moving_to_a_directory() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    app.put_logo(&token, id(&draft), png(120, 120)).await.assert_status(200);
+    let dir = FilesDir::new();
+    let moved = dir.store();
+    let (_, bytes) = app
+        .db
+        .read(|c| shelf_persistence::files::get(c, &moved, "seller-a", id(&draft), FileKind::Logo, None))
+        .unwrap();
+    assert_eq!(bytes, png(120, 120));
+}
+
+// ---- the S3 store (SHELF_S3_URL): against a real S3-compatible server ----
+
+/// A fresh bucket on the S3-compatible server of `SHELF_TEST_S3_URL` (.ci/run starts moto's).
+fn s3_bucket() -> shelf_persistence::blobs::S3Location {
+    let endpoint = std::env::var("SHELF_TEST_S3_URL").expect("SHELF_TEST_S3_URL");
+    let bucket = format!("shelf-test-{}", &uuid::Uuid::now_v7().simple().to_string()[12..]);
+    assert_eq!(s3_request(&endpoint, "PUT", &format!("/{bucket}")).0, 200, "create bucket {bucket}");
+    shelf_persistence::blobs::S3Location { endpoint, bucket, region: "us-east-1".into() }
+}
+
+/// Whether the bucket holds an object of the blob `sha256` (a listing: moto answers it unsigned).
+fn s3_holds(location: &shelf_persistence::blobs::S3Location, sha256: &str) -> bool {
+    let key = format!("blobs/{}/{sha256}", &sha256[..2]);
+    let (status, body) =
+        s3_request(&location.endpoint, "GET", &format!("/{}?list-type=2&prefix={key}", location.bucket));
+    assert_eq!(status, 200);
+    String::from_utf8_lossy(&body).contains(&format!("<Key>{key}</Key>"))
+}
+
+/// An unsigned request to the test server (moto accepts them): status and body.
+fn s3_request(endpoint: &str, method: &str, path: &str) -> (u16, Vec<u8>) {
+    use std::io::{Read, Write};
+    let host = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(stream, "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let status = String::from_utf8_lossy(&response[9..12]).parse().unwrap();
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    (status, response[split..].to_vec())
+}
+
+async fn spawn_with_s3(location: &shelf_persistence::blobs::S3Location) -> TestApp {
+    let location = location.clone();
+    TestApp::spawn_with(move |c| c.s3 = Some(location)).await
+}
+
+#[actix_web::test]
+#[cfg_attr(not(s3_tests), ignore = "S3 only: runs when SHELF_TEST_S3_URL is set (.ci/run starts a moto server)")]
+async fn on_s3_the_bytes_are_objects_and_download_byte_identical() {
+    let location = s3_bucket();
+    let app = spawn_with_s3(&location).await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let logo = png(120, 120);
+    let stored = app.put_logo(&token, id(&draft), logo.clone()).await.json();
+    let sha256 = stored["sha256"].as_str().unwrap();
+    assert!(s3_holds(&location, sha256));
+    let store = BlobStore::new(std::sync::Arc::new(S3Backend::open(&location).unwrap()));
+    assert_eq!(app.db.read(|c| store.get(c, sha256)).unwrap(), logo, "the object's bytes");
+    let template = ooxml("word/document.xml");
+    let uploaded = app.upload(&token, id(&draft), "Order form.docx", &template).await.json();
+    let path = format!("/v1/drafts/{}/request-templates/{}", id(&draft), uploaded["id"].as_str().unwrap());
+    assert_eq!(app.get(&path, Some(&token)).await.body, template);
+    assert_eq!(app.get(&format!("/v1/drafts/{}/logo", id(&draft)), Some(&token)).await.body, logo);
+}
+
+#[actix_web::test]
+#[cfg_attr(not(s3_tests), ignore = "S3 only: runs when SHELF_TEST_S3_URL is set (.ci/run starts a moto server)")]
+async fn on_s3_released_bytes_are_swept_from_the_bucket() {
+    let location = s3_bucket();
+    let app = spawn_with_s3(&location).await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let stored = app.put_logo(&token, id(&draft), png(120, 120)).await.json();
+    let sha256 = stored["sha256"].as_str().unwrap();
+    app.delete(&format!("/v1/drafts/{}", id(&draft)), &token, Some("\"1\"")).await.assert_status(204);
+    assert!(s3_holds(&location, sha256), "kept until the sweep");
+    let store = BlobStore::new(std::sync::Arc::new(S3Backend::open(&location).unwrap()));
+    let db = app.db.clone();
+    let swept = actix_web::web::block(move || store.sweep(&db, chrono::Duration::zero(), 100)).await.unwrap();
+    assert_eq!(swept.unwrap(), 1);
+    assert!(!s3_holds(&location, sha256));
+    assert_eq!(app.db.read(shelf_persistence::blobs::counts).unwrap(), (0, 0));
 }

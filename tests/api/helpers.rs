@@ -80,6 +80,8 @@ pub fn test_config(database_url: String) -> Config {
         mail_from: None,
         sms_webhook_url: None,
         catalog_cache_mb: 32,
+        files_dir: None,
+        s3: None,
     }
 }
 

@@ -6,7 +6,7 @@
 use diesel::QueryableByName;
 use diesel::sql_types::BigInt;
 use shelf_domain::{Account, ApplicationId, DraftContent, DraftId, Role};
-use shelf_persistence::files::{FileKind, NewFile};
+use shelf_persistence::files::{BlobStore, FileKind, NewFile};
 use shelf_persistence::{Db, DbConnection};
 use shelf_workflows as workflows;
 
@@ -50,7 +50,7 @@ fn release(db: &Db, seller: &Account, reviewer: &Account) {
         (FileKind::RequestTemplate, "Order form.docx", "application/octet-stream", "b".repeat(64), &template),
     ] {
         let file = NewFile { kind, filename, content_type, sha256: &sha256, bytes };
-        workflows::files::add(db, &seller.seller_id(), &id, file).unwrap();
+        workflows::files::add(db, &BlobStore::database(), &seller.seller_id(), &id, file).unwrap();
     }
     let application = workflows::drafts::submit(db, seller, &id, 8 * 3600).unwrap();
     workflows::review::approve(db, reviewer, &ApplicationId(application.id)).unwrap();

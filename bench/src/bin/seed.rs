@@ -13,7 +13,7 @@ use diesel::connection::SimpleConnection;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use shelf_persistence::bulk::{self, Submission};
-use shelf_persistence::files::{BlobStore, DatabaseBlobs};
+use shelf_persistence::files::BlobStore;
 use shelf_persistence::{Backend, Db, Error};
 
 #[derive(Parser)]
@@ -72,7 +72,7 @@ fn main() -> Result<(), Error> {
         db.read(|c| Ok(c.batch_execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF")?))?;
     }
     let files = shelf_bench::files();
-    db.write(|c| files.iter().try_for_each(|(f, bytes)| DatabaseBlobs.put(c, &f.sha256, bytes)))?;
+    db.write(|c| files.iter().try_for_each(|(f, bytes)| BlobStore::database().put(c, &f.sha256, bytes)))?;
     let pending = args.pending.unwrap_or((args.products / 100).max(1_000));
     let started = Instant::now();
 

@@ -75,6 +75,8 @@ pub struct AppState {
     pub catalog_cache: catalog::cache::CatalogCache,
     /// Catalog entries read by id, in batches.
     pub catalog_reader: catalog::reader::EntryReader,
+    /// Where file bytes go (the database, or a directory).
+    pub blobs: shelf_persistence::files::BlobStore,
 }
 
 /// Hex SHA-256 of `bytes` (file hashes, idempotency fingerprints).

@@ -1,79 +1,17 @@
-//! A draft's files: metadata rows per draft, bytes in a content-addressed blob store (the database by
-//! default; the `BlobStore` trait is where an object store plugs in). Every query is scoped by `seller_id`.
+//! A draft's files: metadata rows per draft, bytes in the content-addressed blob store (`blobs.rs`).
+//! Every query is scoped by `seller_id`.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use shelf_domain::content::Attachments;
 pub use shelf_domain::files::FileKind;
 
+pub use crate::blobs::BlobStore;
 use crate::schema::{blobs, draft_files as files};
 use crate::{DbConnection, Error, Result, drafts, from_db_time, new_id, now, to_db_time};
 
-/// Where file bytes live, by SHA-256. Bytes are written before the row that refers to them and
-/// deleted, in the same transaction, when the last row referring to them goes.
-pub trait BlobStore: Send + Sync {
-    fn put(&self, conn: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<()>;
-    fn get(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>>;
-    /// Deletes the bytes of `sha256` when no file row refers to them any more.
-    fn release(&self, conn: &mut DbConnection, sha256: &str) -> Result<()>;
-}
-
-/// Blobs in the database's `blobs` table (BLOB on SQLite, BYTEA on PostgreSQL).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DatabaseBlobs;
-
-impl BlobStore for DatabaseBlobs {
-    fn put(&self, conn: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<()> {
-        // On PostgreSQL the existing blob is share-locked until this transaction commits its file row,
-        // so a concurrent `release` of the same bytes waits for it and then sees the new reference.
-        let this = blobs::table.filter(blobs::sha256.eq(sha256)).select(blobs::sha256);
-        let exists: Option<String> = match conn {
-            DbConnection::Pg(c) => this.for_key_share().first(c).optional()?,
-            DbConnection::Sqlite(c) => this.first(c).optional()?,
-        };
-        if exists.is_some() {
-            return Ok(());
-        }
-        let row = (
-            blobs::sha256.eq(sha256),
-            blobs::size.eq(bytes.len() as i64),
-            blobs::data.eq(bytes),
-            blobs::created_at.eq(to_db_time(now())),
-        );
-        // The same bytes stored by someone else meanwhile is fine (content-addressed). A unique
-        // violation would abort a PostgreSQL transaction, so the insert must not raise one.
-        crate::on_backend!(conn, |c| diesel::insert_into(blobs::table)
-            .values(row)
-            .on_conflict_do_nothing()
-            .execute(c)?);
-        Ok(())
-    }
-
-    fn get(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>> {
-        blobs::table.filter(blobs::sha256.eq(sha256)).select(blobs::data).first(conn).optional()?.ok_or(Error::NotFound)
-    }
-
-    fn release(&self, conn: &mut DbConnection, sha256: &str) -> Result<()> {
-        // Lock first (PostgreSQL), then count with a fresh snapshot: a `put` that got there first has
-        // committed its reference by the time the lock is ours. SQLite serialises writers.
-        let this = blobs::table.filter(blobs::sha256.eq(sha256)).select(blobs::sha256);
-        let locked: Option<String> = match conn {
-            DbConnection::Pg(c) => this.for_update().first(c).optional()?,
-            DbConnection::Sqlite(c) => this.first(c).optional()?,
-        };
-        if locked.is_none() {
-            return Ok(());
-        }
-        let references = files::table.filter(files::sha256.eq(sha256)).count().get_result::<i64>(conn)?;
-        if references == 0 {
-            diesel::delete(blobs::table.filter(blobs::sha256.eq(sha256))).execute(conn)?;
-        }
-        Ok(())
-    }
-}
-
 /// Releases the bytes of files whose rows were just deleted.
-pub fn release_all(conn: &mut DbConnection, store: &dyn BlobStore, hashes: &[String]) -> Result<()> {
+pub fn release_all(conn: &mut DbConnection, store: &BlobStore, hashes: &[String]) -> Result<()> {
     let mut hashes = hashes.to_vec();
     hashes.sort();
     hashes.dedup();
@@ -131,7 +69,7 @@ pub fn count_of_kind(conn: &mut DbConnection, draft_id: &str, kind: FileKind) ->
 /// Run it in a transaction (`Db::write`).
 pub fn add(
     conn: &mut DbConnection,
-    store: &dyn BlobStore,
+    store: &BlobStore,
     seller_id: &str,
     draft_id: &str,
     file: NewFile<'_>,
@@ -186,7 +124,7 @@ pub fn list(conn: &mut DbConnection, seller_id: &str, draft_id: &str, kind: File
 /// One file with its bytes: by id, or the draft's only file of the kind (the logo) when `id` is None.
 pub fn get(
     conn: &mut DbConnection,
-    store: &dyn BlobStore,
+    store: &BlobStore,
     seller_id: &str,
     draft_id: &str,
     kind: FileKind,
@@ -207,7 +145,7 @@ pub fn get(
 /// Run it in a transaction (`Db::write`).
 pub fn remove(
     conn: &mut DbConnection,
-    store: &dyn BlobStore,
+    store: &BlobStore,
     seller_id: &str,
     draft_id: &str,
     kind: FileKind,

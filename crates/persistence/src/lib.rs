@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod attributes;
+pub mod blobs;
 pub mod bulk;
 pub mod drafts;
 pub mod files;

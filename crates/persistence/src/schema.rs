@@ -59,6 +59,8 @@ diesel::table! {
         size -> BigInt,
         data -> Binary,
         created_at -> Timestamp,
+        stored_in -> Text,
+        released_at -> Nullable<Timestamp>,
     }
 }
 

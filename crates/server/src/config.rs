@@ -63,6 +63,11 @@ pub struct Config {
     pub sms_webhook_url: Option<String>,
     /// Memory for catalog entries served without a database read (`SHELF_CATALOG_CACHE_MB`, default 24; 0: off).
     pub catalog_cache_mb: usize,
+    /// `SHELF_FILES_DIR`: file bytes go to this directory instead of the database.
+    pub files_dir: Option<std::path::PathBuf>,
+    /// `SHELF_S3_URL`, `SHELF_S3_BUCKET`, `SHELF_S3_REGION`: file bytes go to this S3-compatible bucket
+    /// (credentials from the usual AWS environment variables).
+    pub s3: Option<shelf_persistence::blobs::S3Location>,
 }
 
 fn var(name: &'static str) -> Option<String> {
@@ -73,6 +78,22 @@ fn parse<T: std::str::FromStr>(name: &'static str, what: &str) -> Result<Option<
     var(name)
         .map(|v| v.parse().map_err(|_| ConfigError { var: name, message: format!("`{v}` is not {what}") }))
         .transpose()
+}
+
+/// The S3 store of `SHELF_S3_URL`: it needs a bucket; https unless the endpoint is on loopback.
+fn s3_location() -> Result<Option<shelf_persistence::blobs::S3Location>, ConfigError> {
+    let Some(endpoint) = var("SHELF_S3_URL") else { return Ok(None) };
+    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"].iter().any(|p| endpoint.starts_with(p));
+    if !(endpoint.starts_with("https://") || loopback) {
+        return Err(ConfigError {
+            var: "SHELF_S3_URL",
+            message: format!("`{endpoint}`: use https (http only on loopback)"),
+        });
+    }
+    let bucket = var("SHELF_S3_BUCKET")
+        .ok_or(ConfigError { var: "SHELF_S3_BUCKET", message: "SHELF_S3_URL is set: name the bucket too".into() })?;
+    let region = var("SHELF_S3_REGION").or_else(|| var("AWS_REGION")).unwrap_or_else(|| "us-east-1".into());
+    Ok(Some(shelf_persistence::blobs::S3Location { endpoint, bucket, region }))
 }
 
 impl Config {
@@ -123,6 +144,8 @@ impl Config {
             mail_from: var("SHELF_MAIL_FROM"),
             sms_webhook_url: var("SHELF_SMS_WEBHOOK_URL"),
             catalog_cache_mb: parse("SHELF_CATALOG_CACHE_MB", "a number of MiB")?.unwrap_or(24),
+            files_dir: var("SHELF_FILES_DIR").map(Into::into),
+            s3: s3_location()?,
         })
     }
 }

@@ -12,6 +12,7 @@ use shelf_http::catalog::cache::CatalogCache;
 use shelf_http::catalog::reader::EntryReader;
 use shelf_http::rate_limit::RateLimits;
 use shelf_http::{AppState, Authenticator, Claims, KeySource, Limits};
+use shelf_persistence::blobs::{BlobStore, DirectoryBackend, S3Backend};
 use shelf_persistence::{Db, notifications, products};
 
 pub use config::{Config, ConfigError, JwtKey};
@@ -41,7 +42,25 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
         // Entries live as long as the catalog's Cache-Control lets any cache keep them.
         catalog_cache: CatalogCache::new(config.catalog_cache_mb << 20, Duration::from_secs(60)),
         catalog_reader,
+        blobs: blob_store(config)?,
     }))
+}
+
+/// Where file bytes go: the S3 bucket of `SHELF_S3_URL`, the directory of `SHELF_FILES_DIR`, else
+/// the database.
+pub fn blob_store(config: &Config) -> Result<BlobStore, String> {
+    match (&config.s3, &config.files_dir) {
+        (Some(_), Some(_)) => Err("set SHELF_S3_URL or SHELF_FILES_DIR, not both".into()),
+        (Some(s3), None) => {
+            let backend = S3Backend::open(s3).map_err(|e| format!("SHELF_S3_URL: {e}"))?;
+            Ok(BlobStore::new(Arc::new(backend)))
+        }
+        (None, Some(dir)) => {
+            let backend = DirectoryBackend::open(dir).map_err(|e| format!("SHELF_FILES_DIR: {e}"))?;
+            Ok(BlobStore::new(Arc::new(backend)))
+        }
+        (None, None) => Ok(BlobStore::database()),
+    }
 }
 
 /// Catalog reader threads: one per two cores (each answers a whole batch of lookups per statement;
@@ -100,6 +119,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     actix_web::rt::spawn(outbox::run(db.clone(), Arc::new(delivery), Duration::from_millis(500)));
     actix_web::rt::spawn(follow_events(db.clone(), state.clone(), events_seen));
     actix_web::rt::spawn(merge_search_index(db.clone()));
+    actix_web::rt::spawn(sweep_released_blobs(db.clone(), state.blobs.clone()));
     actix_web::rt::spawn(purge_idempotency_keys(db));
     server.run().await.map_err(|e| e.to_string())
 }
@@ -166,6 +186,20 @@ async fn merge_search_index(db: Db) {
             if merged.await != Some(true) {
                 break;
             }
+        }
+    }
+}
+
+/// Deletes the bytes of released blobs outside the database (a minute after their last reference
+/// went), every minute.
+async fn sweep_released_blobs(db: Db, blobs: BlobStore) {
+    let mut every = actix_web::rt::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        let (db, blobs) = (db.clone(), blobs.clone());
+        let swept = background("sweeping released files", move || blobs.sweep(&db, chrono::Duration::minutes(1), 1000));
+        if let Some(n) = swept.await.filter(|n| *n > 0) {
+            log::info!("deleted the bytes of {n} released files");
         }
     }
 }

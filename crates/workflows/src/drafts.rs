@@ -17,7 +17,7 @@ use shelf_domain::{
 };
 use shelf_persistence::applications::{self, NewApplication};
 use shelf_persistence::drafts::{self, NewDraft};
-use shelf_persistence::files::{self as stored_files, DatabaseBlobs};
+use shelf_persistence::files::{self as stored_files, BlobStore};
 use shelf_persistence::{Db, DbConnection, attributes, notifications, now, pricing_templates, products};
 
 use crate::notify::application_event;
@@ -70,14 +70,14 @@ where
 
 /// Deletes an editing or rejected draft at the version the precondition names, and releases the
 /// bytes of its files that nothing else refers to.
-pub fn delete(db: &Db, seller: &SellerId, id: &DraftId, precondition: &Precondition) -> Result<()> {
+pub fn delete(db: &Db, blobs: &BlobStore, seller: &SellerId, id: &DraftId, precondition: &Precondition) -> Result<()> {
     db.write(|c| {
         let current = drafts::get_for_seller(c, seller.as_str(), id.as_str())?;
         let version = precondition.check(current.version)?;
         current.state.allow(DraftAction::Delete)?;
         let hashes = stored_files::hashes_of_draft(c, id.as_str())?;
         drafts::delete_if_version(c, seller.as_str(), id.as_str(), version)?;
-        Ok(stored_files::release_all(c, &DatabaseBlobs, &hashes)?)
+        Ok(stored_files::release_all(c, blobs, &hashes)?)
     })
 }
 

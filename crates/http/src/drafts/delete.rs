@@ -33,8 +33,10 @@ pub async fn delete(
     id: web::Path<String>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let db = state.db.clone();
-    blocking(move || Ok(workflows::drafts::delete(&db, &seller.seller_id(), &DraftId(id.into_inner()), &if_match.0)?))
-        .await?;
+    let (db, blobs) = (state.db.clone(), state.blobs.clone());
+    blocking(move || {
+        Ok(workflows::drafts::delete(&db, &blobs, &seller.seller_id(), &DraftId(id.into_inner()), &if_match.0)?)
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

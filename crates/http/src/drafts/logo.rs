@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use serde::Serialize;
 use shelf_domain::DraftId;
 use shelf_domain::files::{LOGO_MAX_BYTES, check_logo};
-use shelf_persistence::files::{self, DatabaseBlobs, FileKind, NewFile};
+use shelf_persistence::files::{self, FileKind, NewFile};
 use shelf_workflows as workflows;
 use utoipa::ToSchema;
 
@@ -58,7 +58,7 @@ pub async fn put(
     let bytes = read_limited(payload.into_inner(), LOGO_MAX_BYTES).await?;
     check_logo(&bytes).map_err(|v| ApiError::invalid("", vec![v]))?;
     let sha256 = sha256_hex(&bytes);
-    let db = state.db.clone();
+    let (db, blobs) = (state.db.clone(), state.blobs.clone());
     let stored = blocking(move || {
         let file = NewFile {
             kind: FileKind::Logo,
@@ -67,7 +67,7 @@ pub async fn put(
             sha256: &sha256,
             bytes: &bytes,
         };
-        Ok(workflows::files::add(&db, &seller.seller_id(), &DraftId(id.into_inner()), file)?)
+        Ok(workflows::files::add(&db, &blobs, &seller.seller_id(), &DraftId(id.into_inner()), file)?)
     })
     .await?;
     Ok(HttpResponse::Ok().insert_header((ETAG, format!("\"{}\"", stored.sha256))).json(StoredLogo {
@@ -101,10 +101,9 @@ pub async fn get(
     id: web::Path<String>,
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let db = state.db.clone();
+    let (db, blobs) = (state.db.clone(), state.blobs.clone());
     let (row, bytes) =
-        blocking(move || Ok(db.read(|c| files::get(c, &DatabaseBlobs, &seller.id, &id, FileKind::Logo, None))?))
-            .await?;
+        blocking(move || Ok(db.read(|c| files::get(c, &blobs, &seller.id, &id, FileKind::Logo, None))?)).await?;
     let etag = format!("\"{}\"", row.sha256);
     if if_none_match.matches(&etag) {
         return Ok(HttpResponse::NotModified().insert_header((ETAG, etag)).finish());

@@ -13,7 +13,7 @@ use serde::Serialize;
 use shelf_domain::DraftId;
 use shelf_domain::ViolationCode;
 use shelf_domain::files::{REQUEST_TEMPLATE_MAX_BYTES, ascii_filename, check_request_template, sanitize_filename};
-use shelf_persistence::files::{self, DatabaseBlobs, FileKind, FileRow, NewFile};
+use shelf_persistence::files::{self, FileKind, FileRow, NewFile};
 use shelf_workflows as workflows;
 use utoipa::ToSchema;
 
@@ -133,7 +133,7 @@ pub async fn upload(
     let filename = sanitize_filename(&filename);
     let kind = check_request_template(&filename, &bytes).map_err(|v| ApiError::invalid("", vec![v]))?;
     let sha256 = sha256_hex(&bytes);
-    let db = state.db.clone();
+    let (db, blobs) = (state.db.clone(), state.blobs.clone());
     let draft_id = id.into_inner();
     let stored = blocking(move || {
         let file = NewFile {
@@ -143,7 +143,7 @@ pub async fn upload(
             sha256: &sha256,
             bytes: &bytes,
         };
-        Ok(workflows::files::add(&db, &seller.seller_id(), &DraftId(draft_id), file)?)
+        Ok(workflows::files::add(&db, &blobs, &seller.seller_id(), &DraftId(draft_id), file)?)
     })
     .await?;
     let location = format!("/v1/drafts/{}/request-templates/{}", stored.draft_id, stored.id);
@@ -202,11 +202,9 @@ pub async fn download(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (draft_id, file_id) = path.into_inner();
-    let db = state.db.clone();
+    let (db, blobs) = (state.db.clone(), state.blobs.clone());
     let (row, bytes) = blocking(move || {
-        Ok(db.read(|c| {
-            files::get(c, &DatabaseBlobs, &seller.id, &draft_id, FileKind::RequestTemplate, Some(&file_id))
-        })?)
+        Ok(db.read(|c| files::get(c, &blobs, &seller.id, &draft_id, FileKind::RequestTemplate, Some(&file_id)))?)
     })
     .await?;
     // RFC 6266: an ASCII `filename` for old clients, the exact name as UTF-8 in `filename*` (RFC 8187).
@@ -249,10 +247,10 @@ pub async fn remove(
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (draft_id, file_id) = path.into_inner();
-    let db = state.db.clone();
+    let (db, blobs) = (state.db.clone(), state.blobs.clone());
     let draft = DraftId(draft_id);
     blocking(move || {
-        Ok(workflows::files::remove(&db, &seller.seller_id(), &draft, FileKind::RequestTemplate, &file_id)?)
+        Ok(workflows::files::remove(&db, &blobs, &seller.seller_id(), &draft, FileKind::RequestTemplate, &file_id)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,0 +1,391 @@
+//! File bytes, content-addressed by SHA-256, in one of several backends behind `BlobBackend`: the
+//! database's `blobs` table (the embedded default) or a directory (`SHELF_FILES_DIR`). The `blobs`
+//! table indexes every blob whatever its backend: where its bytes live (`stored_in`) and, for bytes
+//! outside the database, when its last reference went (`released_at`).
+//!
+//! The rules, for every backend:
+//! - bytes are written before the row that refers to them (outside the database: the file first, then
+//!   the row; a transaction that fails after the file leaves an unreferenced file, never a row without
+//!   bytes);
+//! - a blob whose last file row goes is released in that transaction: a database blob is deleted with
+//!   it; bytes elsewhere are deleted later by `sweep`, under the row's lock, so that a rollback can
+//!   never leave a row whose bytes are gone, and a `put` of released bytes writes them again.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::Duration;
+use diesel::prelude::*;
+use object_store::ObjectStoreExt;
+
+use crate::schema::{blobs, draft_files as files};
+use crate::{Db, DbConnection, Error, Result, now, to_db_time};
+
+/// Where bytes live. `read` and `write` run inside the caller's transaction.
+pub trait BlobBackend: Send + Sync + std::fmt::Debug {
+    /// The name recorded with each blob it holds (`blobs.stored_in`).
+    fn name(&self) -> &'static str;
+    /// Stores the bytes of `sha256`; writing the same bytes again is harmless.
+    fn write(&self, conn: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<()>;
+    fn read(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>>;
+    /// Removes the bytes of a blob whose row is being deleted (missing bytes are not an error).
+    fn delete(&self, sha256: &str) -> Result<()>;
+    /// Whether the bytes live in the `blobs` row itself (deleted with it, never swept).
+    fn in_row(&self) -> bool {
+        false
+    }
+}
+
+/// Bytes in the `blobs` row (BLOB on SQLite, BYTEA on PostgreSQL).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DatabaseBackend;
+
+impl BlobBackend for DatabaseBackend {
+    fn name(&self) -> &'static str {
+        "database"
+    }
+
+    fn write(&self, conn: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<()> {
+        diesel::update(blobs::table.find(sha256)).set(blobs::data.eq(bytes)).execute(conn)?;
+        Ok(())
+    }
+
+    fn read(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>> {
+        blobs::table.find(sha256).select(blobs::data).first(conn).optional()?.ok_or(Error::NotFound)
+    }
+
+    fn delete(&self, _: &str) -> Result<()> {
+        Ok(())
+    }
+
+    fn in_row(&self) -> bool {
+        true
+    }
+}
+
+/// Bytes in files under a directory: `<root>/<first two hex digits>/<sha256>`, written to a temporary
+/// file, synced and renamed into place, so a reader never sees part of a file.
+#[derive(Debug, Clone)]
+pub struct DirectoryBackend {
+    root: PathBuf,
+}
+
+impl DirectoryBackend {
+    /// A store under `root`, created if missing.
+    pub fn open(root: impl Into<PathBuf>) -> Result<DirectoryBackend> {
+        let root = root.into();
+        std::fs::create_dir_all(root.join("tmp")).map_err(|e| io_error(&root, e))?;
+        Ok(DirectoryBackend { root })
+    }
+
+    /// Where the bytes of `sha256` live; only a SHA-256 in lowercase hex names a path.
+    pub fn path_of(&self, sha256: &str) -> Result<PathBuf> {
+        let is_sha256 = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !is_sha256 {
+            return Err(Error::Corrupt(format!("`{sha256}` is not a SHA-256")));
+        }
+        Ok(self.root.join(&sha256[..2]).join(sha256))
+    }
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Unavailable(format!("file store {}: {e}", path.display()))
+}
+
+impl BlobBackend for DirectoryBackend {
+    fn name(&self) -> &'static str {
+        "directory"
+    }
+
+    fn write(&self, _: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<()> {
+        use std::io::Write;
+        let path = self.path_of(sha256)?;
+        let dir = path.parent().unwrap_or(&self.root);
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+        let temporary = self.root.join("tmp").join(crate::new_id());
+        let written = std::fs::File::create(&temporary).and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        });
+        let renamed = written.and_then(|()| std::fs::rename(&temporary, &path));
+        if let Err(e) = renamed {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(io_error(&path, e));
+        }
+        Ok(())
+    }
+
+    fn read(&self, _: &mut DbConnection, sha256: &str) -> Result<Vec<u8>> {
+        let path = self.path_of(sha256)?;
+        std::fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Corrupt(format!("the bytes of blob {sha256} are missing")),
+            _ => io_error(&path, e),
+        })
+    }
+
+    fn delete(&self, sha256: &str) -> Result<()> {
+        let path = self.path_of(sha256)?;
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error(&path, e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The blob store: new bytes go to the configured backend; bytes already stored are read from the
+/// backend that holds them (a server that moved to a directory still reads its database blobs).
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    backend: Arc<dyn BlobBackend>,
+}
+
+impl Default for BlobStore {
+    fn default() -> Self {
+        BlobStore::database()
+    }
+}
+
+impl BlobStore {
+    /// Bytes in the database (the embedded default).
+    pub fn database() -> BlobStore {
+        BlobStore { backend: Arc::new(DatabaseBackend) }
+    }
+
+    pub fn new(backend: Arc<dyn BlobBackend>) -> BlobStore {
+        BlobStore { backend }
+    }
+
+    /// The backend that holds blobs recorded as stored in `name`.
+    fn backend_for(&self, name: &str) -> Result<&dyn BlobBackend> {
+        if name == self.backend.name() {
+            Ok(self.backend.as_ref())
+        } else if name == DatabaseBackend.name() {
+            Ok(&DatabaseBackend)
+        } else {
+            Err(Error::Config(format!("blobs are stored in `{name}`, which this server is not configured for")))
+        }
+    }
+
+    /// Stores `bytes` under their `sha256` unless stored already. Run it in the transaction that writes
+    /// the row referring to them. On PostgreSQL an existing blob is share-locked until that
+    /// transaction commits, so a concurrent `release` or `sweep` of the same bytes waits for it.
+    pub fn put(&self, conn: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<()> {
+        let this = blobs::table.find(sha256).select((blobs::stored_in, blobs::released_at));
+        let existing: Option<(String, Option<chrono::NaiveDateTime>)> = match conn {
+            DbConnection::Pg(c) => this.for_key_share().first(c).optional()?,
+            DbConnection::Sqlite(c) => this.first(c).optional()?,
+        };
+        match existing {
+            Some((_, None)) => Ok(()),
+            // Released: referenced again, and written again (the sweeper may have taken the bytes).
+            Some((stored_in, Some(_))) => {
+                diesel::update(blobs::table.find(sha256).filter(blobs::released_at.is_not_null()))
+                    .set(blobs::released_at.eq(None::<chrono::NaiveDateTime>))
+                    .execute(conn)?;
+                self.backend_for(&stored_in)?.write(conn, sha256, bytes)
+            }
+            None => {
+                let backend = self.backend.as_ref();
+                if !backend.in_row() {
+                    backend.write(conn, sha256, bytes)?;
+                }
+                let data: &[u8] = if backend.in_row() { bytes } else { &[] };
+                let row = (
+                    blobs::sha256.eq(sha256),
+                    blobs::size.eq(bytes.len() as i64),
+                    blobs::data.eq(data),
+                    blobs::created_at.eq(to_db_time(now())),
+                    blobs::stored_in.eq(backend.name()),
+                );
+                // The same bytes stored by someone else meanwhile is fine (content-addressed). A
+                // unique violation would abort a PostgreSQL transaction, so the insert must not raise one.
+                crate::on_backend!(conn, |c| diesel::insert_into(blobs::table)
+                    .values(row)
+                    .on_conflict_do_nothing()
+                    .execute(c)?);
+                Ok(())
+            }
+        }
+    }
+
+    /// The bytes of `sha256`.
+    pub fn get(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>> {
+        let stored_in: String =
+            blobs::table.find(sha256).select(blobs::stored_in).first(conn).optional()?.ok_or(Error::NotFound)?;
+        self.backend_for(&stored_in)?.read(conn, sha256)
+    }
+
+    /// Releases the bytes of `sha256` when no file row refers to them any more: a database blob is
+    /// deleted, bytes elsewhere are marked for the sweeper.
+    pub fn release(&self, conn: &mut DbConnection, sha256: &str) -> Result<()> {
+        // Lock first (PostgreSQL), then count with a fresh snapshot: a `put` that got there first has
+        // committed its reference by the time the lock is ours. SQLite serialises writers.
+        let this = blobs::table.find(sha256).select(blobs::stored_in);
+        let locked: Option<String> = match conn {
+            DbConnection::Pg(c) => this.for_update().first(c).optional()?,
+            DbConnection::Sqlite(c) => this.first(c).optional()?,
+        };
+        let Some(stored_in) = locked else { return Ok(()) };
+        if files::table.filter(files::sha256.eq(sha256)).count().get_result::<i64>(conn)? > 0 {
+            return Ok(());
+        }
+        if self.backend_for(&stored_in)?.in_row() {
+            diesel::delete(blobs::table.find(sha256)).execute(conn)?;
+        } else {
+            diesel::update(blobs::table.find(sha256)).set(blobs::released_at.eq(to_db_time(now()))).execute(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the bytes of up to `limit` blobs released more than `grace` ago, and their rows: each
+    /// under its row lock, in a transaction of its own. Returns how many went. Run it periodically.
+    pub fn sweep(&self, db: &Db, grace: Duration, limit: i64) -> Result<usize> {
+        let cutoff = to_db_time(now() - grace);
+        let due: Vec<String> = db.read(|c| {
+            Ok(blobs::table
+                .filter(blobs::released_at.lt(cutoff))
+                .select(blobs::sha256)
+                .order(blobs::released_at.asc())
+                .limit(limit)
+                .load(c)?)
+        })?;
+        let mut swept = 0;
+        for sha256 in due {
+            let gone = db.write(|c| -> Result<bool> {
+                let this = blobs::table.find(&sha256).filter(blobs::released_at.lt(cutoff)).select(blobs::stored_in);
+                let locked: Option<String> = match c {
+                    DbConnection::Pg(pg) => this.for_update().skip_locked().first(pg).optional()?,
+                    DbConnection::Sqlite(lite) => this.first(lite).optional()?,
+                };
+                // Revived by a `put` meanwhile, or being swept by another instance.
+                let Some(stored_in) = locked else { return Ok(false) };
+                diesel::delete(blobs::table.find(&sha256)).execute(c)?;
+                // The bytes go before the commit: if it fails, the row stays released and a `put`
+                // of these bytes writes them again.
+                self.backend_for(&stored_in)?.delete(&sha256)?;
+                Ok(true)
+            })?;
+            swept += usize::from(gone);
+        }
+        Ok(swept)
+    }
+}
+
+/// How many blobs are stored, and how many of them are released but not swept yet.
+pub fn counts(conn: &mut DbConnection) -> Result<(i64, i64)> {
+    let all = blobs::table.count().get_result(conn)?;
+    let released = blobs::table.filter(blobs::released_at.is_not_null()).count().get_result(conn)?;
+    Ok((all, released))
+}
+
+/// Where an S3-compatible store is: the endpoint URL (`http://` only for a local test server), the
+/// bucket and the region. Credentials come from the usual AWS environment variables.
+#[derive(Debug, Clone)]
+pub struct S3Location {
+    pub endpoint: String,
+    pub bucket: String,
+    pub region: String,
+}
+
+/// Bytes as objects `blobs/<ab>/<sha256>` in an S3-compatible bucket, through `object_store`. Its
+/// calls run on a runtime of the backend's own, so a caller on any thread (a blocking-pool thread, a
+/// test) can wait for them.
+pub struct S3Backend {
+    store: Arc<dyn object_store::ObjectStore>,
+    /// Taken only by `drop` (a runtime dropped on an async thread would panic: it is shut down in
+    /// the background instead).
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for S3Backend {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl std::fmt::Debug for S3Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Backend").field("store", &self.store.to_string()).finish()
+    }
+}
+
+fn s3_error(e: impl std::fmt::Display) -> Error {
+    Error::Unavailable(format!("object store: {e}"))
+}
+
+impl S3Backend {
+    pub fn open(location: &S3Location) -> Result<S3Backend> {
+        let store = object_store::aws::AmazonS3Builder::from_env()
+            .with_endpoint(&location.endpoint)
+            .with_allow_http(location.endpoint.starts_with("http://"))
+            .with_bucket_name(&location.bucket)
+            .with_region(&location.region)
+            .with_virtual_hosted_style_request(false)
+            .build()
+            .map_err(|e| Error::Config(format!("S3: {e}")))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("shelf-s3")
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Config(format!("S3 runtime: {e}")))?;
+        Ok(S3Backend { store: Arc::new(store), runtime: Some(runtime) })
+    }
+
+    fn path_of(sha256: &str) -> Result<object_store::path::Path> {
+        let is_sha256 = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !is_sha256 {
+            return Err(Error::Corrupt(format!("`{sha256}` is not a SHA-256")));
+        }
+        Ok(object_store::path::Path::from(format!("blobs/{}/{sha256}", &sha256[..2])))
+    }
+
+    /// Runs `work` on the backend's runtime and waits for it.
+    fn run<T: Send + 'static>(&self, work: impl std::future::Future<Output = Result<T>> + Send + 'static) -> Result<T> {
+        let (done, result) = std::sync::mpsc::sync_channel(1);
+        let runtime = self.runtime.as_ref().ok_or_else(|| s3_error("the S3 runtime stopped"))?;
+        runtime.spawn(async move {
+            let _ = done.send(work.await);
+        });
+        result.recv().map_err(|_| s3_error("the S3 runtime stopped"))?
+    }
+}
+
+impl BlobBackend for S3Backend {
+    fn name(&self) -> &'static str {
+        "s3"
+    }
+
+    fn write(&self, _: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<()> {
+        let (store, path, payload) = (self.store.clone(), Self::path_of(sha256)?, bytes.to_vec());
+        self.run(async move {
+            store.put(&path, payload.into()).await.map_err(s3_error)?;
+            Ok(())
+        })
+    }
+
+    fn read(&self, _: &mut DbConnection, sha256: &str) -> Result<Vec<u8>> {
+        let (store, path, sha256) = (self.store.clone(), Self::path_of(sha256)?, sha256.to_owned());
+        self.run(async move {
+            match store.get(&path).await {
+                Ok(found) => Ok(found.bytes().await.map_err(s3_error)?.to_vec()),
+                Err(object_store::Error::NotFound { .. }) => {
+                    Err(Error::Corrupt(format!("the bytes of blob {sha256} are missing")))
+                }
+                Err(e) => Err(s3_error(e)),
+            }
+        })
+    }
+
+    fn delete(&self, sha256: &str) -> Result<()> {
+        let (store, path) = (self.store.clone(), Self::path_of(sha256)?);
+        self.run(async move {
+            match store.delete(&path).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(s3_error(e)),
+            }
+        })
+    }
+}
