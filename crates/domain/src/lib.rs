@@ -6,6 +6,7 @@ pub mod text_enum;
 
 pub mod account;
 pub mod application;
+pub mod asset;
 pub mod attribute;
 pub mod calendar;
 pub mod contact;
@@ -14,10 +15,12 @@ pub mod draft;
 pub mod files;
 pub mod limits;
 pub mod notification;
+pub mod package;
 pub mod pricing;
 pub mod product;
 pub mod refusal;
 pub mod service_flow;
+pub mod upload;
 pub mod violation;
 
 pub use account::{Account, ApplicationId, DraftId, ProductId, Role, SellerId};

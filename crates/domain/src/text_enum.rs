@@ -91,6 +91,10 @@ mod tests {
         round_trips(&Period::ALL);
         round_trips(&ServiceFlowTemplateCode::ALL);
         round_trips(&crate::files::FileKind::ALL);
+        round_trips(&crate::asset::AssetKind::ALL);
+        round_trips(&crate::asset::AssetStatus::ALL);
+        round_trips(&crate::upload::UploadStatus::ALL);
+        round_trips(&crate::package::PackageFormat::ALL);
     }
 
     #[test]
