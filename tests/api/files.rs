@@ -285,18 +285,18 @@ async fn replaced_and_deleted_files_leave_no_bytes_behind_and_released_files_sta
 // ---- the directory store (SHELF_FILES_DIR) ----
 
 /// A files directory for one test, removed when dropped.
-struct FilesDir(std::path::PathBuf);
+pub(crate) struct FilesDir(pub(crate) std::path::PathBuf);
 
 impl FilesDir {
-    fn new() -> FilesDir {
+    pub(crate) fn new() -> FilesDir {
         FilesDir(std::env::temp_dir().join(format!("shelf_files_{}", uuid::Uuid::now_v7().simple())))
     }
 
-    fn path_of(&self, sha256: &str) -> std::path::PathBuf {
+    pub(crate) fn path_of(&self, sha256: &str) -> std::path::PathBuf {
         self.0.join(&sha256[..2]).join(sha256)
     }
 
-    fn store(&self) -> BlobStore {
+    pub(crate) fn store(&self) -> BlobStore {
         BlobStore::new(std::sync::Arc::new(DirectoryBackend::open(&self.0).unwrap()))
     }
 }
@@ -307,7 +307,7 @@ impl Drop for FilesDir {
     }
 }
 
-async fn spawn_with_files_dir(dir: &FilesDir) -> TestApp {
+pub(crate) async fn spawn_with_files_dir(dir: &FilesDir) -> TestApp {
     let path = dir.0.clone();
     TestApp::spawn_with(move |c| c.files_dir = Some(path)).await
 }
@@ -397,7 +397,7 @@ async fn bytes_stored_in_the_database_stay_readable_after_moving_to_a_directory(
 // ---- the S3 store (SHELF_S3_URL): against a real S3-compatible server ----
 
 /// A fresh bucket on the S3-compatible server of `SHELF_TEST_S3_URL` (.ci/run starts moto's).
-fn s3_bucket() -> shelf_persistence::blobs::S3Location {
+pub(crate) fn s3_bucket() -> shelf_persistence::blobs::S3Location {
     let endpoint = std::env::var("SHELF_TEST_S3_URL").expect("SHELF_TEST_S3_URL");
     let bucket = format!("shelf-test-{}", &uuid::Uuid::now_v7().simple().to_string()[12..]);
     assert_eq!(s3_request(&endpoint, "PUT", &format!("/{bucket}")).0, 200, "create bucket {bucket}");
@@ -405,7 +405,7 @@ fn s3_bucket() -> shelf_persistence::blobs::S3Location {
 }
 
 /// Whether the bucket holds an object of the blob `sha256` (a listing: moto answers it unsigned).
-fn s3_holds(location: &shelf_persistence::blobs::S3Location, sha256: &str) -> bool {
+pub(crate) fn s3_holds(location: &shelf_persistence::blobs::S3Location, sha256: &str) -> bool {
     let key = format!("blobs/{}/{sha256}", &sha256[..2]);
     let (status, body) =
         s3_request(&location.endpoint, "GET", &format!("/{}?list-type=2&prefix={key}", location.bucket));
@@ -427,7 +427,7 @@ fn s3_request(endpoint: &str, method: &str, path: &str) -> (u16, Vec<u8>) {
     (status, response[split..].to_vec())
 }
 
-async fn spawn_with_s3(location: &shelf_persistence::blobs::S3Location) -> TestApp {
+pub(crate) async fn spawn_with_s3(location: &shelf_persistence::blobs::S3Location) -> TestApp {
     let location = location.clone();
     TestApp::spawn_with(move |c| c.s3 = Some(location)).await
 }

@@ -49,6 +49,13 @@ impl Fixture {
             )
             .await;
         let application = app.get("/v1/applications", Some(a)).await.json()["items"][0].clone();
+        let upload = app
+            .create(
+                "/v1/uploads",
+                a,
+                json!({"filename": "a.zip", "media_type": "application/zip", "size": 3, "sha256": "ab".repeat(32)}),
+            )
+            .await;
         let message = app.get("/v1/messages", Some(a)).await.json()["items"][0].clone();
         let s = |v: &Value| v.as_str().unwrap().to_owned();
         Fixture {
@@ -62,6 +69,8 @@ impl Fixture {
                 ("/v1/products/", "id", s(&product["id"])),
                 ("/v1/products/", "key", "migration".into()),
                 ("/v1/products/", "code", s(&product["content"]["specifications"][0]["skus"][0]["code"])),
+                ("/v1/uploads/", "id", s(&upload["id"])),
+                ("/v1/uploads/", "number", "1".into()),
             ],
         }
     }
@@ -86,6 +95,7 @@ async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>) -> R
     let body = match (method, path) {
         ("PATCH", _) => Body::Raw("application/merge-patch+json", b"{}".to_vec()),
         ("PUT", p) if p.ends_with("/logo") => Body::Raw("image/png", png(120, 120)),
+        ("PUT", p) if p.contains("/parts/") => Body::Raw("application/octet-stream", b"abc".to_vec()),
         ("PUT", p) if p.ends_with("/holidays") => Body::Raw("application/json", br#"{"dates": []}"#.to_vec()),
         ("PUT", _) => Body::Raw("application/json", br#"{"emails": [], "phones": []}"#.to_vec()),
         ("POST", p) if p.ends_with("/request-templates") => {
@@ -161,6 +171,7 @@ async fn every_secured_route_keeps_sellers_apart_and_roles_in_their_place() {
         "/v1/attributes/{id}",
         "/v1/pricing-templates/{id}",
         "/v1/products/{id}",
+        "/v1/uploads/{id}",
     ] {
         app.get(&fixture.fill(path), Some(&a)).await.assert_status(200);
     }

@@ -24,3 +24,4 @@ mod pricing_templates;
 mod products;
 mod schema;
 mod service_flows;
+mod uploads;

@@ -62,7 +62,7 @@ fn every_operation_has_a_unique_camel_case_operation_id_verb_first() {
         );
         let verbs =
             ["list", "get", "create", "update", "delete", "put", "quote", "validate", "submit", "upload", "download"];
-        let more = ["approve", "reject", "withdraw", "read", "remove"];
+        let more = ["approve", "reject", "withdraw", "read", "remove", "complete"];
         assert!(
             verbs.iter().chain(&more).any(|v| id.starts_with(v)),
             "{method} {path}: {id} does not start with a verb"
@@ -71,7 +71,8 @@ fn every_operation_has_a_unique_camel_case_operation_id_verb_first() {
             panic!("{id} names both {other} and {method} {path}");
         }
     }
-    assert_eq!(seen.len(), 50);
+    assert_eq!(seen.len(), 55);
+    assert_eq!(seen["putUploadPart"], "put /v1/uploads/{id}/parts/{number}");
     assert_eq!(seen["createDraft"], "post /v1/drafts");
     assert_eq!(seen["putDraftLogo"], "put /v1/drafts/{id}/logo");
     assert_eq!(seen["getCatalogProduct"], "get /v1/catalog/products/{id}");
@@ -100,8 +101,10 @@ fn binary_bodies_are_binary_strings_with_their_media_types() {
             }
         }
     }
-    // The logo up and down, and the four template download media types.
-    assert_eq!(binary, 6);
+    // The logo up and down, the four template download media types, and an upload's parts.
+    assert_eq!(binary, 7);
+    let part = &doc["paths"]["/v1/uploads/{id}/parts/{number}"]["put"]["requestBody"]["content"];
+    assert_eq!(part["application/octet-stream"]["schema"]["format"], "binary");
     let upload = &doc["components"]["schemas"]["UploadForm"]["properties"]["file"];
     assert_eq!((&upload["type"], &upload["format"]), (&"string".into(), &"binary".into()));
 }

@@ -125,6 +125,8 @@ fn instances_migrating_a_fresh_database_at_once_do_not_race() {
         "pricing_templates",
         "products",
         "settings",
+        "upload_parts",
+        "uploads",
     ];
     assert_eq!(tables, expected.into_iter().map(str::to_owned).collect::<BTreeSet<_>>());
 }

@@ -114,6 +114,57 @@ impl UploadPlan {
     }
 }
 
+/// The most uploads a seller may have open at once.
+pub const MAX_OPEN_UPLOADS: i64 = 20;
+pub const MEDIA_TYPE_MAX_CHARS: usize = 100;
+
+/// A file declared for upload, checked: its stored name and its plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Declared {
+    pub filename: String,
+    pub media_type: String,
+    pub plan: UploadPlan,
+}
+
+/// Checks what a client declares before sending a file (pointers into the request body): a
+/// `type/subtype` media type, a SHA-256, a size the store takes. The filename is made safe to store.
+pub fn declare(
+    filename: &str,
+    media_type: &str,
+    size: u64,
+    sha256: &str,
+    max_size: u64,
+) -> Result<Declared, Vec<Violation>> {
+    let mut errors = Vec::new();
+    let token = |t: &str| {
+        !t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$&^_.+-".contains(&b))
+    };
+    let media_ok = media_type.len() <= MEDIA_TYPE_MAX_CHARS
+        && media_type.split_once('/').is_some_and(|(kind, sub)| token(kind) && token(sub));
+    if !media_ok {
+        errors.push(Violation::error(
+            "/media_type",
+            ViolationCode::InvalidFormat,
+            "a lowercase media type such as application/zip",
+        ));
+    }
+    if !is_sha256_hex(sha256) {
+        errors.push(Violation::error("/sha256", ViolationCode::InvalidFormat, "64 lowercase hex digits"));
+    }
+    if filename.trim().is_empty() {
+        errors.push(Violation::required("/filename"));
+    }
+    let plan = plan(size, max_size).map_err(|v| errors.push(v)).ok();
+    match plan {
+        Some(plan) if errors.is_empty() => Ok(Declared {
+            filename: crate::files::sanitize_filename(filename),
+            media_type: media_type.to_owned(),
+            plan,
+        }),
+        _ => Err(errors),
+    }
+}
+
 /// A SHA-256 as the API writes it: 64 lowercase hex digits.
 pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -168,6 +219,17 @@ mod tests {
             prop_assert_eq!(next, size);
             prop_assert!(p.range_of(p.parts + 1).is_none());
         }
+    }
+
+    #[test]
+    fn a_declaration_names_every_broken_field() {
+        let sha = "ab".repeat(32);
+        let ok = declare("../App 1.0.tar.gz", "application/gzip", GIB, &sha, 20 * GIB).unwrap();
+        assert_eq!((ok.filename.as_str(), ok.plan.parts), ("App 1.0.tar.gz", 128));
+        let errors = declare(" ", "Application/GZIP", 0, "xyz", GIB).unwrap_err();
+        let pointers: Vec<&str> = errors.iter().map(|v| v.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/media_type", "/sha256", "/filename", "/size"]);
+        assert_eq!(declare("a.zip", "application/zip", GIB + 1, &sha, GIB).unwrap_err()[0].pointer, "/size");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod rate_limit;
 pub mod request_id;
 mod routes;
 mod service_flows;
+mod uploads;
 
 use std::sync::Arc;
 

@@ -34,6 +34,7 @@ pub const BEARER: &str = "bearer_jwt";
         (name = "applications", description = "Submissions under review, as their seller sees them"),
         (name = "review", description = "The reviewers' queue and decisions"),
         (name = "products", description = "A seller's listed products: modification and removal"),
+        (name = "uploads", description = "Large files in parts: declare, send parts in any order, complete"),
         (name = "catalog", description = "The public catalog, open to everyone"),
         (name = "messages", description = "Internal messages and who hears about decisions"),
         (name = "events", description = "The seller's event feed, for integrations that poll"),
@@ -443,6 +444,16 @@ fn link_table() -> Vec<Links> {
                 ("updatePricingTemplate", id_if_match.clone()),
                 ("deletePricingTemplate", id_if_match.clone()),
                 ("quotePricingTemplate", id.clone()),
+            ],
+        },
+        Links {
+            from: "createUpload",
+            status: "201",
+            to: vec![
+                ("getUpload", id.clone()),
+                ("putUploadPart", id.clone()),
+                ("completeUpload", id.clone()),
+                ("deleteUpload", id.clone()),
             ],
         },
         Links {

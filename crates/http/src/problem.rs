@@ -117,10 +117,17 @@ impl ApiError {
         let errors: Vec<FieldError> = violations
             .into_iter()
             .take(MAX_VIOLATIONS_LISTED)
-            .map(|v| FieldError::at_pointer(format!("{prefix}{}", v.pointer), v.code, v.message))
+            .map(|v| {
+                // A violation of a path parameter or a header names it instead of a body pointer.
+                if v.pointer.is_empty() || v.pointer.starts_with('/') {
+                    FieldError::at_pointer(format!("{prefix}{}", v.pointer), v.code, v.message)
+                } else {
+                    FieldError::at_parameter(v.pointer, v.code, v.message)
+                }
+            })
             .collect();
         let detail = match errors.as_slice() {
-            [one] => format!("{}: {}", one.pointer.as_deref().unwrap_or(""), one.message),
+            [one] => format!("{}: {}", one.pointer.as_deref().or(one.parameter.as_deref()).unwrap_or(""), one.message),
             _ if total > MAX_VIOLATIONS_LISTED => {
                 format!("{total} rules are broken; errors lists the first {MAX_VIOLATIONS_LISTED}")
             }

@@ -4,7 +4,8 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    admin, applications, attributes, catalog, drafts, health, notifications, pricing_templates, products, service_flows,
+    admin, applications, attributes, catalog, drafts, health, notifications, pricing_templates, products,
+    service_flows, uploads,
 };
 
 /// Routes are matched in this order: the catalog, the busiest reads, comes first.
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(applications::configure)
             .configure(products::configure)
             .configure(notifications::configure)
+            .configure(uploads::configure)
             .configure(admin::configure),
     );
 }

@@ -18,7 +18,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use object_store::ObjectStoreExt;
 
-use crate::schema::{blobs, draft_files as files};
+use crate::schema::{blobs, draft_files as files, upload_parts, uploads};
 use crate::{Db, DbConnection, Error, Result, now, to_db_time};
 
 /// Where bytes live. `read` and `write` run inside the caller's transaction.
@@ -34,6 +34,67 @@ pub trait BlobBackend: Send + Sync + std::fmt::Debug {
     fn in_row(&self) -> bool {
         false
     }
+
+    /// The largest upload this backend takes (a database holds a file in one row).
+    fn max_upload_bytes(&self) -> u64 {
+        shelf_domain::package::MAX_PACKAGE_BYTES
+    }
+
+    /// Prepares to stage the parts of upload `id`; what it returns is kept as the upload's
+    /// `backend_ref` (S3's multipart upload id).
+    fn begin_upload(&self, id: &str) -> Result<Option<String>>;
+
+    /// Stages part `number` of an upload (replacing an earlier copy of it); returns what completing
+    /// needs to know of it (S3's part ETag). The part's row exists already.
+    fn put_part(&self, conn: &mut DbConnection, upload: &Staged, number: u64, bytes: &[u8]) -> Result<Option<String>>;
+
+    /// Joins the parts in order, hashing them as they stream by. When they hash to `expected`, the
+    /// bytes are placed as the blob of `expected` (or handed back, for a backend that keeps them in
+    /// the row); otherwise nothing is placed. Returns the SHA-256 the parts have.
+    fn assemble(
+        &self,
+        conn: &mut DbConnection,
+        upload: &Staged,
+        parts: &[StagedPart],
+        expected: &str,
+    ) -> Result<Assembled>;
+
+    /// Removes whatever staging is left of an upload (after it completed, was aborted or expired).
+    fn discard_upload(&self, upload: &Staged) -> Result<()>;
+
+    /// Whether a failed `assemble` leaves the parts in place for another try (S3 consumes them).
+    fn parts_survive_a_failed_assembly(&self) -> bool {
+        true
+    }
+}
+
+/// An upload as its backend stages it.
+#[derive(Debug, Clone)]
+pub struct Staged {
+    pub id: String,
+    pub backend_ref: Option<String>,
+}
+
+/// A staged part: its number, size, and its backend's tag.
+#[derive(Debug, Clone)]
+pub struct StagedPart {
+    pub number: u64,
+    pub size: u64,
+    pub backend_tag: Option<String>,
+}
+
+/// What joining an upload's parts gave.
+#[derive(Debug)]
+pub struct Assembled {
+    /// The SHA-256 the parts have, in order.
+    pub sha256: String,
+    pub size: u64,
+    /// The bytes, for a backend that keeps them in the `blobs` row (the database).
+    pub in_row: Option<Vec<u8>>,
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Bytes in the `blobs` row (BLOB on SQLite, BYTEA on PostgreSQL).
@@ -61,7 +122,48 @@ impl BlobBackend for DatabaseBackend {
     fn in_row(&self) -> bool {
         true
     }
+
+    fn max_upload_bytes(&self) -> u64 {
+        DATABASE_MAX_UPLOAD_BYTES
+    }
+
+    fn begin_upload(&self, _: &str) -> Result<Option<String>> {
+        Ok(None)
+    }
+
+    fn put_part(&self, conn: &mut DbConnection, upload: &Staged, number: u64, bytes: &[u8]) -> Result<Option<String>> {
+        let part = upload_parts::table.find((&upload.id, number as i64));
+        diesel::update(part).set(upload_parts::data.eq(bytes)).execute(conn)?;
+        Ok(None)
+    }
+
+    fn assemble(&self, conn: &mut DbConnection, upload: &Staged, parts: &[StagedPart], _: &str) -> Result<Assembled> {
+        use sha2::Digest;
+        let mut hash = sha2::Sha256::new();
+        let mut bytes = Vec::with_capacity(parts.iter().map(|p| p.size as usize).sum());
+        for part in parts {
+            let data: Option<Vec<u8>> = upload_parts::table
+                .find((&upload.id, part.number as i64))
+                .select(upload_parts::data)
+                .first(conn)
+                .optional()?
+                .flatten();
+            let data =
+                data.ok_or_else(|| Error::Corrupt(format!("upload {}: part {} has no bytes", upload.id, part.number)))?;
+            hash.update(&data);
+            bytes.extend_from_slice(&data);
+        }
+        Ok(Assembled { sha256: hex(&hash.finalize()), size: bytes.len() as u64, in_row: Some(bytes) })
+    }
+
+    fn discard_upload(&self, _: &Staged) -> Result<()> {
+        Ok(())
+    }
 }
+
+/// The largest upload into the database store: a file there is one row, written in one statement.
+/// Larger files need a directory or S3 store.
+pub const DATABASE_MAX_UPLOAD_BYTES: u64 = 64 << 20;
 
 /// Bytes in files under a directory: `<root>/<first two hex digits>/<sha256>`, written to a temporary
 /// file, synced and renamed into place, so a reader never sees part of a file.
@@ -130,6 +232,88 @@ impl BlobBackend for DirectoryBackend {
             _ => Ok(()),
         }
     }
+
+    fn begin_upload(&self, id: &str) -> Result<Option<String>> {
+        let dir = self.upload_dir(id)?;
+        std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+        Ok(None)
+    }
+
+    fn put_part(&self, _: &mut DbConnection, upload: &Staged, number: u64, bytes: &[u8]) -> Result<Option<String>> {
+        use std::io::Write;
+        let dir = self.upload_dir(&upload.id)?;
+        std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+        let (temporary, path) = (dir.join(format!("{number}.{}", crate::new_id())), dir.join(number.to_string()));
+        let written = std::fs::File::create(&temporary).and_then(|mut f| {
+            f.write_all(bytes)?;
+            f.sync_all()
+        });
+        if let Err(e) = written.and_then(|()| std::fs::rename(&temporary, &path)) {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(io_error(&path, e));
+        }
+        Ok(None)
+    }
+
+    fn assemble(
+        &self,
+        _: &mut DbConnection,
+        upload: &Staged,
+        parts: &[StagedPart],
+        expected: &str,
+    ) -> Result<Assembled> {
+        use sha2::Digest;
+        use std::io::{Read, Write};
+        let dir = self.upload_dir(&upload.id)?;
+        let temporary = self.root.join("tmp").join(crate::new_id());
+        let mut out = std::fs::File::create(&temporary).map_err(|e| io_error(&temporary, e))?;
+        let (mut hash, mut size, mut buffer) = (sha2::Sha256::new(), 0u64, vec![0u8; 1 << 16]);
+        let joined = (|| -> std::io::Result<()> {
+            for part in parts {
+                let mut file = std::fs::File::open(dir.join(part.number.to_string()))?;
+                loop {
+                    let n = file.read(&mut buffer)?;
+                    if n == 0 {
+                        break;
+                    }
+                    hash.update(&buffer[..n]);
+                    out.write_all(&buffer[..n])?;
+                    size += n as u64;
+                }
+            }
+            out.sync_all()
+        })();
+        let sha256 = hex(&hash.finalize());
+        let placed = joined.and_then(|()| {
+            if sha256 != expected {
+                return Ok(());
+            }
+            let path = self.path_of(expected).map_err(|e| std::io::Error::other(e.to_string()))?;
+            std::fs::create_dir_all(path.parent().unwrap_or(&self.root))?;
+            std::fs::rename(&temporary, &path)
+        });
+        let _ = std::fs::remove_file(&temporary);
+        placed.map_err(|e| io_error(&dir, e))?;
+        Ok(Assembled { sha256, size, in_row: None })
+    }
+
+    fn discard_upload(&self, upload: &Staged) -> Result<()> {
+        let dir = self.upload_dir(&upload.id)?;
+        match std::fs::remove_dir_all(&dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error(&dir, e)),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl DirectoryBackend {
+    /// Where the parts of upload `id` are staged (ids are ours: a UUID's characters only).
+    fn upload_dir(&self, id: &str) -> Result<PathBuf> {
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(Error::Corrupt(format!("`{id}` is not an upload id")));
+        }
+        Ok(self.root.join("uploads").join(id))
+    }
 }
 
 /// The blob store: new bytes go to the configured backend; bytes already stored are read from the
@@ -153,6 +337,36 @@ impl BlobStore {
 
     pub fn new(backend: Arc<dyn BlobBackend>) -> BlobStore {
         BlobStore { backend }
+    }
+
+    /// Where new bytes go.
+    pub fn backend(&self) -> &dyn BlobBackend {
+        self.backend.as_ref()
+    }
+
+    /// Records the blob of `sha256` whose bytes `assemble` just placed (or handed back, for the
+    /// database): a new row, a released row referenced again, or nothing when it is stored already.
+    pub fn adopt(&self, conn: &mut DbConnection, sha256: &str, size: u64, in_row: Option<Vec<u8>>) -> Result<()> {
+        let backend = self.backend.as_ref();
+        let revived = diesel::update(blobs::table.find(sha256).filter(blobs::released_at.is_not_null()))
+            .set(blobs::released_at.eq(None::<chrono::NaiveDateTime>))
+            .execute(conn)?;
+        if revived > 0 {
+            return Ok(());
+        }
+        let data = in_row.unwrap_or_default();
+        let row = (
+            blobs::sha256.eq(sha256),
+            blobs::size.eq(size as i64),
+            blobs::data.eq(&data),
+            blobs::created_at.eq(to_db_time(now())),
+            blobs::stored_in.eq(backend.name()),
+        );
+        crate::on_backend!(conn, |c| diesel::insert_into(blobs::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?);
+        Ok(())
     }
 
     /// The backend that holds blobs recorded as stored in `name`.
@@ -229,6 +443,10 @@ impl BlobStore {
         if files::table.filter(files::sha256.eq(sha256)).count().get_result::<i64>(conn)? > 0 {
             return Ok(());
         }
+        let completed = uploads::table.filter(uploads::sha256.eq(sha256).and(uploads::status.eq("completed")));
+        if completed.count().get_result::<i64>(conn)? > 0 {
+            return Ok(());
+        }
         if self.backend_for(&stored_in)?.in_row() {
             diesel::delete(blobs::table.find(sha256)).execute(conn)?;
         } else {
@@ -243,7 +461,7 @@ impl BlobStore {
         let cutoff = to_db_time(now() - grace);
         let due: Vec<String> = db.read(|c| {
             Ok(blobs::table
-                .filter(blobs::released_at.lt(cutoff))
+                .filter(blobs::released_at.le(cutoff))
                 .select(blobs::sha256)
                 .order(blobs::released_at.asc())
                 .limit(limit)
@@ -252,7 +470,7 @@ impl BlobStore {
         let mut swept = 0;
         for sha256 in due {
             let gone = db.write(|c| -> Result<bool> {
-                let this = blobs::table.find(&sha256).filter(blobs::released_at.lt(cutoff)).select(blobs::stored_in);
+                let this = blobs::table.find(&sha256).filter(blobs::released_at.le(cutoff)).select(blobs::stored_in);
                 let locked: Option<String> = match c {
                     DbConnection::Pg(pg) => this.for_update().skip_locked().first(pg).optional()?,
                     DbConnection::Sqlite(lite) => this.first(lite).optional()?,
@@ -291,7 +509,7 @@ pub struct S3Location {
 /// calls run on a runtime of the backend's own, so a caller on any thread (a blocking-pool thread, a
 /// test) can wait for them.
 pub struct S3Backend {
-    store: Arc<dyn object_store::ObjectStore>,
+    store: Arc<object_store::aws::AmazonS3>,
     /// Taken only by `drop` (a runtime dropped on an async thread would panic: it is shut down in
     /// the background instead).
     runtime: Option<tokio::runtime::Runtime>,
@@ -387,5 +605,97 @@ impl BlobBackend for S3Backend {
                 Err(e) => Err(s3_error(e)),
             }
         })
+    }
+
+    fn begin_upload(&self, id: &str) -> Result<Option<String>> {
+        use object_store::multipart::MultipartStore;
+        let (store, path) = (self.store.clone(), Self::upload_path(id)?);
+        let multipart = self.run(async move { store.create_multipart(&path).await.map_err(s3_error) })?;
+        Ok(Some(multipart))
+    }
+
+    fn put_part(&self, _: &mut DbConnection, upload: &Staged, number: u64, bytes: &[u8]) -> Result<Option<String>> {
+        use object_store::multipart::MultipartStore;
+        let multipart = Self::multipart_of(upload)?;
+        let (store, path, payload) = (self.store.clone(), Self::upload_path(&upload.id)?, bytes.to_vec());
+        // S3 numbers parts from 1; object_store from 0.
+        let index = number.saturating_sub(1) as usize;
+        let part =
+            self.run(async move { store.put_part(&path, &multipart, index, payload.into()).await.map_err(s3_error) })?;
+        Ok(Some(part.content_id))
+    }
+
+    fn assemble(
+        &self,
+        _: &mut DbConnection,
+        upload: &Staged,
+        parts: &[StagedPart],
+        expected: &str,
+    ) -> Result<Assembled> {
+        use futures_util::StreamExt;
+        use object_store::multipart::{MultipartStore, PartId};
+        use sha2::Digest;
+        let multipart = Self::multipart_of(upload)?;
+        let ids = parts
+            .iter()
+            .map(|p| p.backend_tag.clone().map(|content_id| PartId { content_id }))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| Error::Corrupt(format!("upload {}: a part without its S3 tag", upload.id)))?;
+        let (store, staged) = (self.store.clone(), Self::upload_path(&upload.id)?);
+        let target = Self::path_of(expected)?;
+        let expected = expected.to_owned();
+        self.run(async move {
+            store.complete_multipart(&staged, &multipart, ids).await.map_err(s3_error)?;
+            // Read back once, hashing: the only way to know the whole file's SHA-256 when its parts
+            // came in any order.
+            let mut stream = store.get(&staged).await.map_err(s3_error)?.into_stream();
+            let (mut hash, mut size) = (sha2::Sha256::new(), 0u64);
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.map_err(s3_error)?;
+                hash.update(&chunk);
+                size += chunk.len() as u64;
+            }
+            let sha256 = hex(&hash.finalize());
+            if sha256 == expected {
+                store.copy(&staged, &target).await.map_err(s3_error)?;
+            }
+            match store.delete(&staged).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(s3_error(e)),
+            }
+            Ok(Assembled { sha256, size, in_row: None })
+        })
+    }
+
+    fn discard_upload(&self, upload: &Staged) -> Result<()> {
+        use object_store::multipart::MultipartStore;
+        let (store, path, multipart) = (self.store.clone(), Self::upload_path(&upload.id)?, upload.backend_ref.clone());
+        self.run(async move {
+            if let Some(multipart) = multipart {
+                // Already completed or aborted: S3 no longer knows it, which is what we want.
+                let _ = store.abort_multipart(&path, &multipart).await;
+            }
+            match store.delete(&path).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(s3_error(e)),
+            }
+        })
+    }
+
+    fn parts_survive_a_failed_assembly(&self) -> bool {
+        false
+    }
+}
+
+impl S3Backend {
+    fn upload_path(id: &str) -> Result<object_store::path::Path> {
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(Error::Corrupt(format!("`{id}` is not an upload id")));
+        }
+        Ok(object_store::path::Path::from(format!("uploads/{id}")))
+    }
+
+    fn multipart_of(upload: &Staged) -> Result<String> {
+        upload.backend_ref.clone().ok_or_else(|| Error::Corrupt(format!("upload {} has no S3 multipart id", upload.id)))
     }
 }

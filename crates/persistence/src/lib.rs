@@ -16,6 +16,7 @@ pub mod pricing_templates;
 pub mod products;
 pub mod schema;
 pub mod settings;
+pub mod uploads;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

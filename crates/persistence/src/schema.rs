@@ -185,5 +185,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    uploads (id) {
+        id -> Text,
+        seller_id -> Text,
+        filename -> Text,
+        media_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        part_size -> BigInt,
+        parts -> BigInt,
+        status -> Text,
+        stored_in -> Text,
+        backend_ref -> Nullable<Text>,
+        failure -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    upload_parts (upload_id, number) {
+        upload_id -> Text,
+        number -> BigInt,
+        size -> BigInt,
+        sha256 -> Text,
+        backend_tag -> Nullable<Text>,
+        data -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(uploads, upload_parts, blobs, draft_files);
+
 // Subqueries: a submission's context and a decision's receivers (`applications`).
 diesel::allow_tables_to_appear_in_same_query!(applications, drafts, settings, notification_settings, account_contacts);

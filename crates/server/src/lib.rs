@@ -120,6 +120,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     actix_web::rt::spawn(follow_events(db.clone(), state.clone(), events_seen));
     actix_web::rt::spawn(merge_search_index(db.clone()));
     actix_web::rt::spawn(sweep_released_blobs(db.clone(), state.blobs.clone()));
+    actix_web::rt::spawn(expire_uploads(db.clone(), state.blobs.clone()));
     actix_web::rt::spawn(purge_idempotency_keys(db));
     server.run().await.map_err(|e| e.to_string())
 }
@@ -200,6 +201,22 @@ async fn sweep_released_blobs(db: Db, blobs: BlobStore) {
         let swept = background("sweeping released files", move || blobs.sweep(&db, chrono::Duration::minutes(1), 1000));
         if let Some(n) = swept.await.filter(|n| *n > 0) {
             log::info!("deleted the bytes of {n} released files");
+        }
+    }
+}
+
+/// Expires open uploads past their 24 hours and removes their parts, every ten minutes.
+async fn expire_uploads(db: Db, blobs: BlobStore) {
+    let mut every = actix_web::rt::time::interval(Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        let (db, blobs) = (db.clone(), blobs.clone());
+        let expired = web::block(move || shelf_workflows::uploads::expire_due(&db, &blobs, 1000)).await;
+        match expired {
+            Ok(Ok(n)) if n > 0 => log::info!("expired {n} unfinished uploads"),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => log::warn!("expiring uploads failed: {e}"),
+            Err(e) => log::warn!("expiring uploads failed: {e}"),
         }
     }
 }

@@ -13,6 +13,7 @@ mod notify;
 pub mod products;
 pub mod review;
 pub mod settings;
+pub mod uploads;
 
 use shelf_domain::Refusal;
 
