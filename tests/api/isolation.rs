@@ -105,6 +105,7 @@ async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>) -> R
         ("POST", p) if p.ends_with("/quote") => {
             Body::Raw("application/json", br#"{"quantity": 1, "period": "month"}"#.to_vec())
         }
+        ("POST", p) if p.ends_with("/confirm") => Body::Raw("application/json", br#"{"etag": "\"x\""}"#.to_vec()),
         ("POST", p) if p.ends_with("/reject") => {
             Body::Raw("application/json", br#"{"reason": "Not what was promised."}"#.to_vec())
         }

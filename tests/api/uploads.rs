@@ -235,3 +235,55 @@ async fn on_s3_parts_go_to_an_s3_multipart_upload_and_the_file_is_one_object() {
     assert_eq!(now["status"], "aborted");
     assert!(now["failure"].as_str().unwrap().contains("start a new one"));
 }
+
+#[actix_web::test]
+async fn parts_go_through_shelf_unless_the_store_is_s3() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let upload = declare(&app, &token, 10, &sha256(&[0; 10])).await;
+    let p =
+        app.post(&format!("/v1/uploads/{}/parts/1/presign", id(&upload)), Some(&token), &json!({})).await.problem(409);
+    assert!(p["detail"].as_str().unwrap().contains("PUT /v1/uploads/"), "{p}");
+    let confirm = format!("/v1/uploads/{}/parts/1/confirm", id(&upload));
+    app.post(&confirm, Some(&token), &json!({"etag": "\"abc\""})).await.problem(409);
+}
+
+/// Sends `bytes` to a presigned URL of the test S3 server; returns the ETag it answered.
+fn put_presigned(url: &str, bytes: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "PUT {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        bytes.len()
+    )
+    .unwrap();
+    stream.write_all(bytes).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let etag = response.lines().find_map(|l| l.strip_prefix("ETag: ").or_else(|| l.strip_prefix("etag: ")));
+    etag.unwrap().trim().to_owned()
+}
+
+#[actix_web::test]
+#[cfg_attr(not(s3_tests), ignore = "S3 only: runs when SHELF_TEST_S3_URL is set (.ci/run starts a moto server)")]
+async fn on_s3_a_part_sent_by_presigned_url_bypasses_shelf_and_completes_the_file() {
+    let location = s3_bucket();
+    let app = spawn_with_s3(&location).await;
+    let token = app.seller("seller-a");
+    let file = file_of(PART + 77);
+    let upload = declare(&app, &token, file.len(), &sha256(&file)).await;
+    let presigned = app.post(&format!("/v1/uploads/{}/parts/2/presign", id(&upload)), Some(&token), &json!({})).await;
+    let presigned = presigned.json();
+    assert_eq!(presigned["method"], "PUT");
+    let etag = put_presigned(presigned["url"].as_str().unwrap(), part(&file, 2));
+    let confirm = format!("/v1/uploads/{}/parts/2/confirm", id(&upload));
+    let now = app.post(&confirm, Some(&token), &json!({ "etag": etag })).await.json();
+    assert_eq!(now["received_parts"], json!([2]));
+    put_part(&app, &token, &upload, 1, part(&file, 1)).await.assert_status(200);
+    assert_eq!(complete(&app, &token, &upload).await.json()["status"], "completed");
+    assert!(s3_holds(&location, &sha256(&file)));
+}

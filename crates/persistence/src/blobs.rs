@@ -66,6 +66,12 @@ pub trait BlobBackend: Send + Sync + std::fmt::Debug {
     fn parts_survive_a_failed_assembly(&self) -> bool {
         true
     }
+
+    /// A URL the client may `PUT` part `number` to directly, valid for `valid_for`, when the backend
+    /// takes parts that bypass Shelf (S3); None otherwise.
+    fn presign_part(&self, _upload: &Staged, _number: u64, _valid_for: std::time::Duration) -> Result<Option<String>> {
+        Ok(None)
+    }
 }
 
 /// An upload as its backend stages it.
@@ -684,6 +690,18 @@ impl BlobBackend for S3Backend {
 
     fn parts_survive_a_failed_assembly(&self) -> bool {
         false
+    }
+
+    fn presign_part(&self, upload: &Staged, number: u64, valid_for: std::time::Duration) -> Result<Option<String>> {
+        use object_store::signer::{SignedUrlOptions, Signer};
+        let multipart = Self::multipart_of(upload)?;
+        let (store, path) = (self.store.clone(), Self::upload_path(&upload.id)?);
+        let options =
+            SignedUrlOptions::default().with_query([("partNumber", number.to_string()), ("uploadId", multipart)]);
+        let url = self.run(async move {
+            store.signed_url_opts(http::Method::PUT, &path, valid_for, &options).await.map_err(s3_error)
+        })?;
+        Ok(Some(url.to_string()))
     }
 }
 

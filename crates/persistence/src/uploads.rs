@@ -144,21 +144,36 @@ pub fn put_part(
     sha256: &str,
     bytes: &[u8],
 ) -> Result<()> {
-    let this = parts::table.find((&upload.id, number as i64));
-    diesel::delete(this).execute(conn)?;
+    record_part(conn, upload, number, bytes.len() as u64, sha256, None)?;
+    let tag = store.backend().put_part(conn, &upload.staged(), number, bytes)?;
+    if tag.is_some() {
+        diesel::update(parts::table.find((&upload.id, number as i64))).set(parts::backend_tag.eq(tag)).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Records that part `number` is staged (replacing an earlier record): for a part sent to the store
+/// directly (a presigned URL), its `backend_tag` is what the store answered (S3's ETag), and its own
+/// hash is unknown (empty) until the whole file is checked at completion.
+pub fn record_part(
+    conn: &mut DbConnection,
+    upload: &Upload,
+    number: u64,
+    size: u64,
+    sha256: &str,
+    backend_tag: Option<&str>,
+) -> Result<()> {
+    diesel::delete(parts::table.find((&upload.id, number as i64))).execute(conn)?;
     diesel::insert_into(parts::table)
         .values((
             parts::upload_id.eq(&upload.id),
             parts::number.eq(number as i64),
-            parts::size.eq(bytes.len() as i64),
+            parts::size.eq(size as i64),
             parts::sha256.eq(sha256),
+            parts::backend_tag.eq(backend_tag),
             parts::created_at.eq(to_db_time(now())),
         ))
         .execute(conn)?;
-    let tag = store.backend().put_part(conn, &upload.staged(), number, bytes)?;
-    if tag.is_some() {
-        diesel::update(this).set(parts::backend_tag.eq(tag)).execute(conn)?;
-    }
     Ok(())
 }
 

@@ -77,6 +77,70 @@ pub fn put_part(
     })
 }
 
+/// How long a presigned part URL is valid.
+pub const PRESIGNED_PART_MINUTES: i64 = 60;
+
+/// A URL to `PUT` part `number` of an open upload to, straight to the store (S3), bypassing Shelf;
+/// valid for `PRESIGNED_PART_MINUTES`. Then `confirm_part` with the ETag the store answered.
+pub fn presign_part(
+    db: &Db,
+    blobs: &BlobStore,
+    seller: &SellerId,
+    id: &str,
+    number: u64,
+) -> Result<(String, DateTime<Utc>)> {
+    let upload = get(db, seller, id)?;
+    let at = now();
+    check_open(&upload, at)?;
+    check_number(&upload, number)?;
+    let valid_for = Duration::minutes(PRESIGNED_PART_MINUTES);
+    let url = blobs
+        .backend()
+        .presign_part(&upload.staged(), number, valid_for.to_std().unwrap_or_default())?
+        .ok_or_else(|| {
+            let why = format!(
+                "this server keeps files in its {} store: send parts to PUT /v1/uploads/{id}/parts/{number}",
+                blobs.backend().name()
+            );
+            Refusal::Conflict(why)
+        })?;
+    Ok((url, at + valid_for))
+}
+
+fn check_number(upload: &Upload, number: u64) -> Result<()> {
+    if upload.plan.range_of(number).is_none() {
+        let v = Violation::error(
+            "number",
+            ViolationCode::OutOfRange,
+            format!("parts are numbered 1..{}", upload.plan.parts),
+        );
+        return Err(Refusal::Invalid(vec![v]).into());
+    }
+    Ok(())
+}
+
+/// Records a part sent by a presigned URL, with the ETag the store answered for it. Its bytes are
+/// checked with the whole file's SHA-256 when the upload completes.
+pub fn confirm_part(db: &Db, seller: &SellerId, id: &str, number: u64, etag: &str) -> Result<Upload> {
+    let etag_ok = (1..=200).contains(&etag.len()) && etag.bytes().all(|b| b.is_ascii_graphic());
+    if !etag_ok {
+        let v =
+            Violation::error("/etag", ViolationCode::InvalidFormat, "the ETag header the store answered, as it was");
+        return Err(Refusal::Invalid(vec![v]).into());
+    }
+    db.write(|c| {
+        let upload = uploads::get_for_seller(c, seller.as_str(), id)?;
+        check_open(&upload, now())?;
+        check_number(&upload, number)?;
+        if upload.backend_ref.is_none() {
+            return Err(Refusal::Conflict("this upload's parts are not sent to the store directly".into()).into());
+        }
+        let range = upload.plan.range_of(number).unwrap_or_default();
+        uploads::record_part(c, &upload, number, range.end - range.start, "", Some(etag))?;
+        Ok(uploads::get_for_seller(c, seller.as_str(), id)?)
+    })
+}
+
 /// Completes an upload: every part received, joined, its size and SHA-256 the declared ones. A
 /// completed upload is answered as it is (completing is safe to retry). Parts that hash to something
 /// else are refused at `/sha256`: sent again, the upload can still complete, unless the store consumed

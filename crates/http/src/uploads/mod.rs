@@ -19,7 +19,13 @@ use crate::problem::ApiError;
 use crate::{AppState, blocking};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(create).service(get).service(put_part).service(complete).service(remove);
+    cfg.service(create)
+        .service(get)
+        .service(put_part)
+        .service(presign_part)
+        .service(confirm_part)
+        .service(complete)
+        .service(remove);
 }
 
 /// A file to upload, declared before its bytes.
@@ -220,6 +226,96 @@ pub async fn put_part(
     })
     .await?;
     Ok(HttpResponse::Ok().insert_header((ETAG, format!("\"{sha256}\""))).json(UploadPart { number, size, sha256 }))
+}
+
+/// Where to send a part straight to the store.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PresignedPart {
+    pub number: u64,
+    /// Always `PUT`, with the part's bytes as the body and nothing else to sign.
+    #[schema(example = "PUT")]
+    pub method: String,
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A URL to `PUT` part `number` to, straight to the S3 store (the bytes bypass Shelf); then confirm
+/// the part with the ETag S3 answered. Only on the S3 store.
+#[utoipa::path(
+    operation_id = "presignUploadPart",
+    tag = "uploads",
+    params(
+        ("id" = String, Path, description = "Upload id"),
+        ("number" = u64, Path, description = "Part number, 1..=parts", minimum = 1),
+    ),
+    responses(
+        (status = 200, description = "Where to send the part, for an hour", body = PresignedPart),
+        (status = 400, description = "A part number that is not a whole number"),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+        (status = 404, description = "No such upload (or another seller's)"),
+        (status = 409, description = "The upload is not open, or this server's store takes parts only through Shelf"),
+        (status = 422, description = "No such part number"),
+    ),
+    security(("bearer_jwt" = ["seller"]))
+)]
+#[post("/uploads/{id}/parts/{number}/presign")]
+pub async fn presign_part(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    path: web::Path<(String, u64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, number) = path.into_inner();
+    let (db, blobs) = (state.db.clone(), state.blobs.clone());
+    let (url, expires_at) =
+        blocking(move || Ok(workflows::uploads::presign_part(&db, &blobs, &seller.seller_id(), &id, number)?)).await?;
+    Ok(HttpResponse::Ok().json(PresignedPart { number, method: "PUT".into(), url, expires_at }))
+}
+
+/// What the store answered for a part sent by a presigned URL.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmPartRequest {
+    /// The `ETag` response header of the store's answer, as it was (quotes included).
+    #[schema(example = "\"5d41402abc4b2a76b9719d911017c592\"", min_length = 1, max_length = 200)]
+    pub etag: String,
+}
+
+/// Records a part sent by a presigned URL. Its bytes are checked with the whole file at completion.
+#[utoipa::path(
+    operation_id = "confirmUploadPart",
+    tag = "uploads",
+    params(
+        ("id" = String, Path, description = "Upload id"),
+        ("number" = u64, Path, description = "Part number, 1..=parts", minimum = 1),
+    ),
+    request_body = ConfirmPartRequest,
+    responses(
+        (status = 200, description = "The upload, with the part received", body = UploadResponse),
+        (status = 400, description = "Malformed JSON, or a part number that is not a whole number"),
+        (status = 401, description = "Missing or bad token"),
+        (status = 403, description = "Not a seller"),
+        (status = 404, description = "No such upload (or another seller's)"),
+        (status = 409, description = "The upload is not open, or its parts go through Shelf"),
+        (status = 413, description = "Body too large"),
+        (status = 415, description = "Not application/json"),
+        (status = 422, description = "No such part number, or not an ETag"),
+    ),
+    security(("bearer_jwt" = ["seller"]))
+)]
+#[post("/uploads/{id}/parts/{number}/confirm")]
+pub async fn confirm_part(
+    state: web::Data<AppState>,
+    Seller(seller): Seller,
+    path: web::Path<(String, u64)>,
+    JsonBody(body): JsonBody<ConfirmPartRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, number) = path.into_inner();
+    let db = state.db.clone();
+    let upload =
+        blocking(move || Ok(workflows::uploads::confirm_part(&db, &seller.seller_id(), &id, number, &body.etag)?))
+            .await?;
+    Ok(HttpResponse::Ok().json(UploadResponse::from(upload)))
 }
 
 /// Completes an upload: all parts received, its size and SHA-256 the declared ones. Safe to retry.
