@@ -30,6 +30,8 @@ pub trait BlobBackend: Send + Sync + std::fmt::Debug {
     fn read(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>>;
     /// Removes the bytes of a blob whose row is being deleted (missing bytes are not an error).
     fn delete(&self, sha256: &str) -> Result<()>;
+    /// Whether the bytes of `sha256` are there (outside the database).
+    fn holds(&self, sha256: &str) -> Result<bool>;
     /// Whether the bytes live in the `blobs` row itself (deleted with it, never swept).
     fn in_row(&self) -> bool {
         false
@@ -123,6 +125,10 @@ impl BlobBackend for DatabaseBackend {
 
     fn delete(&self, _: &str) -> Result<()> {
         Ok(())
+    }
+
+    fn holds(&self, _: &str) -> Result<bool> {
+        Ok(true)
     }
 
     fn in_row(&self) -> bool {
@@ -237,6 +243,10 @@ impl BlobBackend for DirectoryBackend {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error(&path, e)),
             _ => Ok(()),
         }
+    }
+
+    fn holds(&self, sha256: &str) -> Result<bool> {
+        Ok(self.path_of(sha256)?.is_file())
     }
 
     fn begin_upload(&self, id: &str) -> Result<Option<String>> {
@@ -354,6 +364,17 @@ impl BlobStore {
     /// database): a new row, a released row referenced again, or nothing when it is stored already.
     pub fn adopt(&self, conn: &mut DbConnection, sha256: &str, size: u64, in_row: Option<Vec<u8>>) -> Result<()> {
         let backend = self.backend.as_ref();
+        // The bytes were placed outside this transaction: lock the row (a sweep of the same bytes
+        // waits, or has finished), then make sure they are still there.
+        let this = blobs::table.find(sha256).select(blobs::sha256);
+        if let DbConnection::Pg(c) = conn {
+            this.for_update().first::<String>(c).optional()?;
+        }
+        if !backend.in_row() && !backend.holds(sha256)? {
+            return Err(Error::Unavailable(format!(
+                "the joined bytes of {sha256} went before they were recorded; complete again"
+            )));
+        }
         let revived = diesel::update(blobs::table.find(sha256).filter(blobs::released_at.is_not_null()))
             .set(blobs::released_at.eq(None::<chrono::NaiveDateTime>))
             .execute(conn)?;
@@ -608,6 +629,17 @@ impl BlobBackend for S3Backend {
         self.run(async move {
             match store.delete(&path).await {
                 Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(s3_error(e)),
+            }
+        })
+    }
+
+    fn holds(&self, sha256: &str) -> Result<bool> {
+        let (store, path) = (self.store.clone(), Self::path_of(sha256)?);
+        self.run(async move {
+            match store.head(&path).await {
+                Ok(_) => Ok(true),
+                Err(object_store::Error::NotFound { .. }) => Ok(false),
                 Err(e) => Err(s3_error(e)),
             }
         })

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use shelf_domain::upload::{UploadPlan, UploadStatus};
 
-use crate::blobs::{BlobStore, Staged, StagedPart};
+use crate::blobs::{Assembled, BlobStore, Staged, StagedPart};
 use crate::schema::{upload_parts as parts, uploads};
 use crate::{DbConnection, Error, Result, from_db_time, new_id, now, to_db_time};
 
@@ -177,39 +177,29 @@ pub fn record_part(
     Ok(())
 }
 
-/// What joining the parts of an upload gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Joined {
-    /// Stored as the blob of the upload's SHA-256; the upload is completed.
-    Stored,
-    /// The parts hash to `sha256`, not to the declared one; nothing was stored. `resumable`: the parts
-    /// are still there to be sent again.
-    Mismatch { sha256: String, resumable: bool },
-}
-
-/// Joins every part of an open upload (all received) into its blob, checking its SHA-256 and size.
-pub fn complete(conn: &mut DbConnection, store: &BlobStore, upload: &Upload) -> Result<Joined> {
+/// The staged parts of an upload, in order.
+pub fn staged_parts(conn: &mut DbConnection, id: &str) -> Result<Vec<StagedPart>> {
     let staged: Vec<(i64, i64, Option<String>)> = parts::table
-        .filter(parts::upload_id.eq(&upload.id))
+        .filter(parts::upload_id.eq(id))
         .order(parts::number.asc())
         .select((parts::number, parts::size, parts::backend_tag))
         .load(conn)?;
-    let staged: Vec<StagedPart> = staged
+    Ok(staged
         .into_iter()
         .map(|(number, size, backend_tag)| StagedPart { number: number as u64, size: size as u64, backend_tag })
-        .collect();
-    let backend = store.backend();
-    let assembled = backend.assemble(conn, &upload.staged(), &staged, &upload.sha256)?;
-    if assembled.sha256 != upload.sha256 || assembled.size != upload.plan.size {
-        return Ok(Joined::Mismatch { sha256: assembled.sha256, resumable: backend.parts_survive_a_failed_assembly() });
-    }
+        .collect())
+}
+
+/// Records a completed upload whose parts `assemble` joined into the blob of its SHA-256: the blob
+/// (new, or referenced again), the upload completed, its parts' rows gone. Run it in a transaction.
+pub fn finish(conn: &mut DbConnection, store: &BlobStore, upload: &Upload, assembled: Assembled) -> Result<()> {
     store.adopt(conn, &upload.sha256, assembled.size, assembled.in_row)?;
     diesel::delete(parts::table.filter(parts::upload_id.eq(&upload.id))).execute(conn)?;
     let at = to_db_time(now());
     diesel::update(uploads::table.find(&upload.id))
         .set((uploads::status.eq(UploadStatus::Completed.as_str()), uploads::completed_at.eq(at)))
         .execute(conn)?;
-    Ok(Joined::Stored)
+    Ok(())
 }
 
 /// Ends an open upload without a file: aborted (with why, when the server aborted it) or expired.

@@ -7,7 +7,7 @@ use shelf_domain::refusal::check_account_room;
 use shelf_domain::upload::{EXPIRES_AFTER_HOURS, MAX_OPEN_UPLOADS, UploadStatus, declare};
 use shelf_domain::{Refusal, SellerId, Violation, ViolationCode};
 use shelf_persistence::blobs::BlobStore;
-use shelf_persistence::uploads::{self, Joined, NewUpload, Upload};
+use shelf_persistence::uploads::{self, NewUpload, Upload};
 use shelf_persistence::{Db, now};
 
 use crate::Result;
@@ -146,45 +146,46 @@ pub fn confirm_part(db: &Db, seller: &SellerId, id: &str, number: u64, etag: &st
 /// else are refused at `/sha256`: sent again, the upload can still complete, unless the store consumed
 /// them (S3), in which case the upload is aborted.
 pub fn complete(db: &Db, blobs: &BlobStore, seller: &SellerId, id: &str) -> Result<Upload> {
-    let joined = db.write(|c| -> Result<(Upload, Option<Joined>)> {
-        let upload = uploads::get_for_seller(c, seller.as_str(), id)?;
-        if upload.status == UploadStatus::Completed {
-            return Ok((upload, None));
-        }
-        check_open(&upload, now())?;
-        let missing = upload.plan.missing(&upload.received);
-        if !missing.is_empty() {
-            let listed: Vec<String> = missing.iter().take(20).map(u64::to_string).collect();
-            let more = if missing.len() > 20 { format!(" and {} more", missing.len() - 20) } else { String::new() };
-            let why = format!(
-                "{} of {} parts are missing: {}{more}; send them, then complete",
-                missing.len(),
-                upload.plan.parts,
-                listed.join(", ")
-            );
-            return Err(Refusal::Conflict(why).into());
-        }
-        let joined = uploads::complete(c, blobs, &upload)?;
-        Ok((upload, Some(joined)))
-    })?;
-    match joined {
-        (upload, None) => Ok(upload),
-        (upload, Some(Joined::Stored)) => {
-            discard(blobs, &upload);
-            get(db, seller, id)
-        }
-        (upload, Some(Joined::Mismatch { sha256, resumable })) => {
-            let mut why = format!("the parts hash to {sha256}, not to the declared SHA-256");
-            if resumable {
-                why.push_str("; send the wrong parts again, then complete");
-            } else {
-                why.push_str("; the store consumed the parts, so the upload is aborted: start a new one");
-                db.write(|c| uploads::end(c, id, UploadStatus::Aborted, Some(&why)))?;
-                discard(blobs, &upload);
-            }
-            Err(Refusal::Invalid(vec![Violation::error("/sha256", ViolationCode::InvalidValue, why)]).into())
-        }
+    let (upload, parts) =
+        db.read(|c| Ok((uploads::get_for_seller(c, seller.as_str(), id)?, uploads::staged_parts(c, id)?)))?;
+    if upload.status == UploadStatus::Completed {
+        return Ok(upload);
     }
+    check_open(&upload, now())?;
+    let missing = upload.plan.missing(&upload.received);
+    if !missing.is_empty() {
+        let listed: Vec<String> = missing.iter().take(20).map(u64::to_string).collect();
+        let more = if missing.len() > 20 { format!(" and {} more", missing.len() - 20) } else { String::new() };
+        let (count, parts) = (missing.len(), upload.plan.parts);
+        let why =
+            format!("{count} of {parts} parts are missing: {}{more}; send them, then complete", listed.join(", "));
+        return Err(Refusal::Conflict(why).into());
+    }
+    // Joining a large file takes a while: outside any transaction (on SQLite, writers would queue
+    // behind it). What it placed is recorded below, once the upload is known to be still open.
+    let backend = blobs.backend();
+    let assembled = db.read(|c| backend.assemble(c, &upload.staged(), &parts, &upload.sha256))?;
+    if assembled.sha256 != upload.sha256 || assembled.size != upload.plan.size {
+        let mut why = format!("the parts hash to {}, not to the declared SHA-256", assembled.sha256);
+        if backend.parts_survive_a_failed_assembly() {
+            why.push_str("; send the wrong parts again, then complete");
+        } else {
+            why.push_str("; the store consumed the parts, so the upload is aborted: start a new one");
+            db.write(|c| uploads::end(c, id, UploadStatus::Aborted, Some(&why)))?;
+            discard(blobs, &upload);
+        }
+        return Err(Refusal::Invalid(vec![Violation::error("/sha256", ViolationCode::InvalidValue, why)]).into());
+    }
+    db.write(|c| -> Result<()> {
+        let current = uploads::get_for_seller(c, seller.as_str(), id)?;
+        if current.status != UploadStatus::Completed {
+            check_open(&current, now())?;
+            uploads::finish(c, blobs, &current, assembled)?;
+        }
+        Ok(())
+    })?;
+    discard(blobs, &upload);
+    get(db, seller, id)
 }
 
 /// Deletes an upload: an open one is aborted and its parts removed; a completed one's file is
