@@ -146,8 +146,14 @@ pub fn unreadable_body(e: &dyn std::fmt::Display) -> ApiError {
 }
 
 /// Reads a whole body, refusing it (413) as soon as it passes `limit` bytes.
-pub async fn read_limited(mut payload: Payload, limit: usize) -> Result<web::Bytes, ApiError> {
-    let mut body = web::BytesMut::new();
+pub async fn read_limited(payload: Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    read_limited_into(payload, limit, 0).await
+}
+
+/// `read_limited` into a buffer of `capacity` bytes from the start (a body whose length is known,
+/// such as an upload part: no reallocation doubles it on the way).
+pub async fn read_limited_into(mut payload: Payload, limit: usize, capacity: usize) -> Result<web::Bytes, ApiError> {
+    let mut body = web::BytesMut::with_capacity(capacity.min(limit));
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| unreadable_body(&e))?;
         if body.len() + chunk.len() > limit {

@@ -48,7 +48,13 @@ pub trait BlobBackend: Send + Sync + std::fmt::Debug {
 
     /// Stages part `number` of an upload (replacing an earlier copy of it); returns what completing
     /// needs to know of it (S3's part ETag). The part's row exists already.
-    fn put_part(&self, conn: &mut DbConnection, upload: &Staged, number: u64, bytes: &[u8]) -> Result<Option<String>>;
+    fn put_part(
+        &self,
+        conn: &mut DbConnection,
+        upload: &Staged,
+        number: u64,
+        bytes: bytes::Bytes,
+    ) -> Result<Option<String>>;
 
     /// Joins the parts in order, hashing them as they stream by. When they hash to `expected`, the
     /// bytes are placed as the blob of `expected` (or handed back, for a backend that keeps them in
@@ -143,9 +149,15 @@ impl BlobBackend for DatabaseBackend {
         Ok(None)
     }
 
-    fn put_part(&self, conn: &mut DbConnection, upload: &Staged, number: u64, bytes: &[u8]) -> Result<Option<String>> {
+    fn put_part(
+        &self,
+        conn: &mut DbConnection,
+        upload: &Staged,
+        number: u64,
+        bytes: bytes::Bytes,
+    ) -> Result<Option<String>> {
         let part = upload_parts::table.find((&upload.id, number as i64));
-        diesel::update(part).set(upload_parts::data.eq(bytes)).execute(conn)?;
+        diesel::update(part).set(upload_parts::data.eq(bytes.as_ref())).execute(conn)?;
         Ok(None)
     }
 
@@ -255,13 +267,19 @@ impl BlobBackend for DirectoryBackend {
         Ok(None)
     }
 
-    fn put_part(&self, _: &mut DbConnection, upload: &Staged, number: u64, bytes: &[u8]) -> Result<Option<String>> {
+    fn put_part(
+        &self,
+        _: &mut DbConnection,
+        upload: &Staged,
+        number: u64,
+        bytes: bytes::Bytes,
+    ) -> Result<Option<String>> {
         use std::io::Write;
         let dir = self.upload_dir(&upload.id)?;
         std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
         let (temporary, path) = (dir.join(format!("{number}.{}", crate::new_id())), dir.join(number.to_string()));
         let written = std::fs::File::create(&temporary).and_then(|mut f| {
-            f.write_all(bytes)?;
+            f.write_all(&bytes)?;
             f.sync_all()
         });
         if let Err(e) = written.and_then(|()| std::fs::rename(&temporary, &path)) {
@@ -652,10 +670,17 @@ impl BlobBackend for S3Backend {
         Ok(Some(multipart))
     }
 
-    fn put_part(&self, _: &mut DbConnection, upload: &Staged, number: u64, bytes: &[u8]) -> Result<Option<String>> {
+    fn put_part(
+        &self,
+        _: &mut DbConnection,
+        upload: &Staged,
+        number: u64,
+        bytes: bytes::Bytes,
+    ) -> Result<Option<String>> {
         use object_store::multipart::MultipartStore;
         let multipart = Self::multipart_of(upload)?;
-        let (store, path, payload) = (self.store.clone(), Self::upload_path(&upload.id)?, bytes.to_vec());
+        // The part's buffer goes to S3 as it is (no copy).
+        let (store, path, payload) = (self.store.clone(), Self::upload_path(&upload.id)?, bytes);
         // S3 numbers parts from 1; object_store from 0.
         let index = number.saturating_sub(1) as usize;
         let part =

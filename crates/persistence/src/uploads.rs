@@ -142,7 +142,7 @@ pub fn put_part(
     upload: &Upload,
     number: u64,
     sha256: &str,
-    bytes: &[u8],
+    bytes: bytes::Bytes,
 ) -> Result<()> {
     record_part(conn, upload, number, bytes.len() as u64, sha256, None)?;
     let tag = store.backend().put_part(conn, &upload.staged(), number, bytes)?;

@@ -63,16 +63,16 @@ pub fn put_part(
     seller: &SellerId,
     id: &str,
     number: u64,
-    bytes: &[u8],
+    bytes: bytes::Bytes,
     content_range: Option<&str>,
 ) -> Result<String> {
     use sha2::Digest;
-    let sha256: String = sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let sha256: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
     db.write(|c| {
         let upload = uploads::get_for_seller(c, seller.as_str(), id)?;
         check_open(&upload, now())?;
         upload.plan.check_part(number, bytes.len() as u64, content_range).map_err(|v| Refusal::Invalid(vec![v]))?;
-        uploads::put_part(c, blobs, &upload, number, &sha256, bytes)?;
+        uploads::put_part(c, blobs, &upload, number, &sha256, bytes.clone())?;
         Ok(sha256.clone())
     })
 }

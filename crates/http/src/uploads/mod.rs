@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Seller;
-use crate::extract::{JsonBody, read_limited};
+use crate::extract::{JsonBody, read_limited_into};
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
 
@@ -218,13 +218,13 @@ pub async fn put_part(
     let (db, blobs, seller) = (state.db.clone(), state.blobs.clone(), seller.seller_id());
     let (upload_db, upload_seller, upload_id) = (db.clone(), seller.clone(), id.clone());
     let upload = blocking(move || Ok(workflows::uploads::get(&upload_db, &upload_seller, &upload_id)?)).await?;
-    let bytes = read_limited(payload.into_inner(), upload.plan.part_size as usize).await?;
+    let expected = upload.plan.range_of(number).map_or(0, |r| (r.end - r.start) as usize);
+    let bytes = read_limited_into(payload.into_inner(), upload.plan.part_size as usize, expected).await?;
     let range = req.headers().get(CONTENT_RANGE).map(|v| v.to_str().unwrap_or("?").to_owned());
     let size = bytes.len() as u64;
-    let sha256 = blocking(move || {
-        Ok(workflows::uploads::put_part(&db, &blobs, &seller, &id, number, &bytes, range.as_deref())?)
-    })
-    .await?;
+    let sha256 =
+        blocking(move || Ok(workflows::uploads::put_part(&db, &blobs, &seller, &id, number, bytes, range.as_deref())?))
+            .await?;
     Ok(HttpResponse::Ok().insert_header((ETAG, format!("\"{sha256}\""))).json(UploadPart { number, size, sha256 }))
 }
 
