@@ -20,8 +20,13 @@ struct Instance {
 
 impl Instance {
     fn start(database_url: &str, smtp_url: &str) -> Instance {
+        Self::start_with(database_url, smtp_url, &[])
+    }
+
+    fn start_with(database_url: &str, smtp_url: &str, env: &[(&str, &str)]) -> Instance {
         let mut child = Command::new(SHELF)
             .arg("serve")
+            .envs(env.iter().copied())
             .env("SHELF_DATABASE_URL", database_url)
             .env("SHELF_BIND", "127.0.0.1:0")
             .env("SHELF_JWT_SECRET", String::from_utf8(SECRET.to_vec()).unwrap())
@@ -309,4 +314,71 @@ async fn a_change_through_one_instance_reaches_the_other_instances_cached_catalo
         assert!(started.elapsed() < Duration::from_secs(5), "the other instance still serves the removed product");
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Sends the head of a part and a fraction of its body, then drops the connection.
+fn interrupted_put(base: &str, path: &str, token: &str, declared: usize, sent: &[u8]) {
+    use std::io::Write;
+    let host = base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(host).unwrap();
+    write!(
+        stream,
+        "PUT {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/octet-stream\r\nContent-Length: {declared}\r\n\r\n"
+    )
+    .unwrap();
+    stream.write_all(sent).unwrap();
+    stream.flush().unwrap();
+    drop(stream);
+}
+
+#[actix_web::test]
+async fn an_upload_survives_an_interrupted_part_and_a_server_killed_mid_upload() {
+    use sha2::Digest;
+    let (url, _guard) = fresh_database();
+    let (smtp, _received) = smtp_listener();
+    let files = crate::files::FilesDir::new();
+    let dir = files.0.display().to_string();
+    let env = [("SHELF_FILES_DIR", dir.as_str())];
+    let mut one = Instance::start_with(&url, &smtp, &env);
+    let seller = token("seller-a", Role::Seller);
+    let part_size = 8 << 20;
+    let file: Vec<u8> = (0..part_size + 1000).map(|i| (i % 253) as u8).collect();
+    let sha256: String = sha2::Sha256::digest(&file).iter().map(|b| format!("{b:02x}")).collect();
+    let declaration =
+        json!({"filename": "agent.tar.gz", "media_type": "application/gzip", "size": file.len(), "sha256": sha256});
+    let (status, upload) = json_call("POST", &format!("{}/v1/uploads", one.base), &seller, &[], &declaration).await;
+    assert_eq!(status, 201);
+    let id = upload["id"].as_str().unwrap().to_owned();
+    let part = |n: usize| file[(n - 1) * part_size..(n * part_size).min(file.len())].to_vec();
+    let put = |base: String, n: usize| {
+        let (seller, id) = (seller.clone(), id.clone());
+        let bytes = part(n);
+        async move {
+            call("PUT", &format!("{base}/v1/uploads/{id}/parts/{n}"), &seller, &[], "application/octet-stream", bytes)
+                .await
+                .0
+        }
+    };
+    assert_eq!(put(one.base.clone(), 2).await, 200);
+    // Part 1 breaks off after a megabyte: nothing of it is recorded.
+    interrupted_put(&one.base, &format!("/v1/uploads/{id}/parts/1"), &seller, part_size, &file[..1 << 20]);
+    let get = |base: String| {
+        let (seller, id) = (seller.clone(), id.clone());
+        async move { call("GET", &format!("{base}/v1/uploads/{id}"), &seller, &[], "application/json", Vec::new()).await.1 }
+    };
+    let started = Instant::now();
+    while get(one.base.clone()).await["received_parts"] != json!([2]) {
+        assert!(started.elapsed() < Duration::from_secs(5), "part 2 recorded, part 1 not");
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    // The server dies (SIGKILL) mid-upload; another takes over from what was recorded.
+    one.kill();
+    let two = Instance::start_with(&url, &smtp, &env);
+    assert_eq!(get(two.base.clone()).await["received_parts"], json!([2]));
+    assert_eq!(put(two.base.clone(), 1).await, 200);
+    let (status, done) =
+        json_call("POST", &format!("{}/v1/uploads/{id}/complete", two.base), &seller, &[], &json!({})).await;
+    assert_eq!((status, done["status"].as_str()), (200, Some("completed")), "{done}");
+    assert_eq!(std::fs::read(files.path_of(&sha256)).unwrap(), file, "the stored file is the file, byte for byte");
 }
