@@ -81,6 +81,7 @@ pub fn test_config(database_url: String) -> Config {
         sms_webhook_url: None,
         catalog_cache_mb: 32,
         files_dir: None,
+        metrics_bind: None,
         s3: None,
     }
 }

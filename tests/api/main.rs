@@ -17,6 +17,7 @@ mod health;
 mod idempotency;
 mod instances;
 mod isolation;
+mod metrics;
 mod notifications;
 mod openapi;
 mod prepared;

@@ -14,6 +14,7 @@ mod fallback;
 mod health;
 pub mod idempotency;
 mod merge_patch;
+pub mod metrics;
 mod notifications;
 pub mod openapi;
 pub mod pagination;
@@ -78,6 +79,10 @@ pub struct AppState {
     pub catalog_reader: catalog::reader::EntryReader,
     /// Where file bytes go (the database, or a directory).
     pub blobs: shelf_persistence::files::BlobStore,
+    /// The process's metrics (`GET /metrics`).
+    pub metrics: Arc<metrics::Metrics>,
+    /// Whether the API's listener serves `/metrics` (false: `SHELF_METRICS_BIND` serves them elsewhere).
+    pub metrics_on_api_listener: bool,
 }
 
 /// Hex SHA-256 of `bytes` (file hashes, idempotency fingerprints).
@@ -114,8 +119,14 @@ pub fn app(
         InitError = (),
     >,
 > {
+    let serve_metrics = state.metrics_on_api_listener;
     let (app, _) = App::new().into_utoipa_app().app_data(state).configure(routes::configure).split_for_parts();
     app.app_data(web::Data::new(fallback::RouteTable::from_openapi(&api)))
+        .configure(|cfg| {
+            if serve_metrics {
+                cfg.route("/metrics", web::get().to(metrics::scrape));
+            }
+        })
         .app_data(web::PathConfig::default().error_handler(|e, _| {
             ApiError::bad_parameter("path", shelf_domain::ViolationCode::InvalidValue, e.to_string()).into()
         }))
@@ -130,7 +141,23 @@ pub fn app(
         .wrap(from_fn(no_store_when_authenticated))
         .wrap(from_fn(swagger_ui_policy))
         .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
+        .wrap(from_fn(metrics::track))
         .wrap(from_fn(request_id::middleware))
+}
+
+/// The metrics alone, for a listener of their own (`SHELF_METRICS_BIND`).
+pub fn metrics_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new().app_data(state).route("/metrics", web::get().to(metrics::scrape))
 }
 
 /// Responses to authenticated requests are private: no cache keeps them.

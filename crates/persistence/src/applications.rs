@@ -259,6 +259,14 @@ pub fn review_queue(
     page.finish(rows, |r| queue_key(from_db_time(r.due_at), &r.id)).try_map(Application::try_from)
 }
 
+/// The review queue now: pending applications, and how many of them are past their due time.
+pub fn queue_counts(conn: &mut DbConnection, at: DateTime<Utc>) -> Result<(i64, i64)> {
+    let pending = apps::table.filter(apps::status.eq(ApplicationStatus::Pending.as_str()));
+    let all = pending.count().get_result(conn)?;
+    let overdue = pending.filter(apps::due_at.lt(to_db_time(at))).count().get_result(conn)?;
+    Ok((all, overdue))
+}
+
 /// A decision: moves a pending application to `status`, once. Another decision first is a conflict.
 pub struct Decision<'a> {
     pub status: ApplicationStatus,

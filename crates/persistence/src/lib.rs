@@ -196,6 +196,12 @@ impl Db {
         self.pool.max_size()
     }
 
+    /// The pool now: connections open, and how many of them are idle.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

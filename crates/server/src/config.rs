@@ -68,6 +68,8 @@ pub struct Config {
     /// `SHELF_S3_URL`, `SHELF_S3_BUCKET`, `SHELF_S3_REGION`: file bytes go to this S3-compatible bucket
     /// (credentials from the usual AWS environment variables).
     pub s3: Option<shelf_persistence::blobs::S3Location>,
+    /// `SHELF_METRICS_BIND`: serve `/metrics` on this address instead of the API's listener.
+    pub metrics_bind: Option<String>,
 }
 
 fn var(name: &'static str) -> Option<String> {
@@ -146,6 +148,7 @@ impl Config {
             catalog_cache_mb: parse("SHELF_CATALOG_CACHE_MB", "a number of MiB")?.unwrap_or(24),
             files_dir: var("SHELF_FILES_DIR").map(Into::into),
             s3: s3_location()?,
+            metrics_bind: var("SHELF_METRICS_BIND"),
         })
     }
 }

@@ -43,6 +43,8 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
         catalog_cache: CatalogCache::new(config.catalog_cache_mb << 20, Duration::from_secs(60)),
         catalog_reader,
         blobs: blob_store(config)?,
+        metrics: Default::default(),
+        metrics_on_api_listener: config.metrics_bind.is_none(),
     }))
 }
 
@@ -122,6 +124,17 @@ pub async fn serve(config: Config) -> Result<(), String> {
     actix_web::rt::spawn(sweep_released_blobs(db.clone(), state.blobs.clone()));
     actix_web::rt::spawn(expire_uploads(db.clone(), state.blobs.clone()));
     actix_web::rt::spawn(purge_idempotency_keys(db));
+    if let Some(bind) = &config.metrics_bind {
+        let metrics_state = state.clone();
+        let metrics = HttpServer::new(move || shelf_http::metrics_app(metrics_state.clone()))
+            .bind(bind)
+            .map_err(|e| format!("cannot listen on SHELF_METRICS_BIND {bind}: {e}"))?
+            .workers(1)
+            .disable_signals()
+            .run();
+        log::info!("metrics on http://{bind}/metrics");
+        actix_web::rt::spawn(metrics);
+    }
     server.run().await.map_err(|e| e.to_string())
 }
 

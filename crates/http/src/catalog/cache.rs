@@ -40,6 +40,18 @@ pub struct CatalogCache {
     generation: AtomicU64,
     budget_bytes: usize,
     ttl: Duration,
+    /// Lookups answered from the cache, and not (for the metrics).
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// What the cache holds and how it served (for the metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+    pub entries: usize,
+    pub bytes: usize,
 }
 
 fn cost(id: &str, entry: &Cached) -> usize {
@@ -50,7 +62,8 @@ impl CatalogCache {
     /// A cache of at most about `budget_bytes` of entries, each kept at most `ttl`.
     pub fn new(budget_bytes: usize, ttl: Duration) -> CatalogCache {
         let entries = Mutex::new(Entries { lru: LruCache::unbounded(), bytes: 0 });
-        CatalogCache { entries, generation: AtomicU64::new(0), budget_bytes, ttl }
+        let (hits, misses) = (AtomicU64::new(0), AtomicU64::new(0));
+        CatalogCache { entries, generation: AtomicU64::new(0), budget_bytes, ttl, hits, misses }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Entries> {
@@ -58,6 +71,13 @@ impl CatalogCache {
     }
 
     pub fn get(&self, id: &str) -> Option<Arc<Cached>> {
+        let found = self.lookup(id);
+        let counter = if found.is_some() { &self.hits } else { &self.misses };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    fn lookup(&self, id: &str) -> Option<Arc<Cached>> {
         let mut entries = self.lock();
         let found = entries.lru.get(id)?.clone();
         if found.stored_at.elapsed() > self.ttl {
@@ -67,6 +87,16 @@ impl CatalogCache {
             return None;
         }
         Some(found)
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        let entries = self.lock();
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            entries: entries.lru.len(),
+            bytes: entries.bytes,
+        }
     }
 
     /// Take one before reading an entry from the database, and give it to `put`.

@@ -1,11 +1,11 @@
 //! The email/SMS outbox: enqueued in the change's transaction, claimed and delivered by workers.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use shelf_domain::notification::{Channel, MAX_DELIVERY_ATTEMPTS, retry_delay_seconds};
 
 use crate::schema::outbox;
-use crate::{DbConnection, Result, new_id, now, to_db_time};
+use crate::{DbConnection, Result, from_db_time, new_id, now, to_db_time};
 
 pub fn enqueue(conn: &mut DbConnection, channel: Channel, recipient: &str, subject: &str, body: &str) -> Result<()> {
     let at = to_db_time(now());
@@ -96,6 +96,15 @@ pub fn failed(conn: &mut DbConnection, item: &Claimed, error: &str) -> Result<()
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// How many notifications are in each state (for tests and operations).
+/// Notifications waiting for delivery, and when the oldest of them was enqueued.
+pub fn outbox_backlog(conn: &mut DbConnection) -> Result<(i64, Option<DateTime<Utc>>)> {
+    let pending = outbox::table.filter(outbox::status.eq("pending"));
+    let count = pending.count().get_result(conn)?;
+    let oldest: Option<NaiveDateTime> = pending.select(diesel::dsl::min(outbox::created_at)).first(conn)?;
+    Ok((count, oldest.map(from_db_time)))
 }
 
 /// How many notifications are in each state (for tests and operations).

@@ -1,0 +1,141 @@
+//! Prometheus metrics at `GET /metrics` (text exposition, through the `prometheus` crate): requests by
+//! route template (never a raw path: no id becomes a label), method and status class, their latency,
+//! requests in flight, and at each scrape the database pool, the catalog cache, the outbox backlog,
+//! the review queue and the process's memory and open files.
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, web};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
+};
+
+use crate::problem::ApiError;
+use crate::{AppState, blocking};
+
+/// The process's own metrics; one per process, shared by every worker.
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    in_flight: IntGauge,
+    gauges: IntGaugeVec,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let registry = Registry::new_custom(Some("shelf".into()), None).expect("a valid prefix");
+        let requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "Requests answered, by route template, method and status class"),
+            &["route", "method", "status"],
+        )
+        .expect("valid metric");
+        let buckets = vec![0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+        let latency = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "Time to answer, by route template and method")
+                .buckets(buckets),
+            &["route", "method"],
+        )
+        .expect("valid metric");
+        let in_flight = IntGauge::new("http_requests_in_flight", "Requests being answered").expect("valid metric");
+        let gauges = IntGaugeVec::new(Opts::new("state", "The service's state at the scrape (see `name`)"), &["name"])
+            .expect("valid metric");
+        for metric in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(latency.clone()),
+            Box::new(in_flight.clone()),
+            Box::new(gauges.clone()),
+        ] {
+            registry.register(metric).expect("registered once");
+        }
+        Metrics { registry, requests, latency, in_flight, gauges }
+    }
+
+    fn set(&self, name: &str, value: i64) {
+        self.gauges.with_label_values(&[name]).set(value);
+    }
+
+    /// The exposition of every metric.
+    fn render(&self) -> Result<String, ApiError> {
+        let mut out = Vec::new();
+        TextEncoder::new().encode(&self.registry.gather(), &mut out).map_err(ApiError::internal)?;
+        String::from_utf8(out).map_err(ApiError::internal)
+    }
+}
+
+/// Counts and times every request under its route template (`unmatched` for no route).
+pub async fn track(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else { return next.call(req).await };
+    let metrics = &state.metrics;
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+    let method = req.method().as_str().to_owned();
+    metrics.in_flight.inc();
+    let started = Instant::now();
+    let res = next.call(req).await;
+    metrics.in_flight.dec();
+    let status = match &res {
+        Ok(res) => res.status(),
+        Err(e) => e.as_response_error().status_code(),
+    };
+    let class = format!("{}xx", status.as_u16() / 100);
+    metrics.requests.with_label_values(&[&route, &method, &class]).inc();
+    metrics.latency.with_label_values(&[&route, &method]).observe(started.elapsed().as_secs_f64());
+    res
+}
+
+/// `GET /metrics`: the text exposition, with the service's state read now.
+pub async fn scrape(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let db = state.db.clone();
+    let ((outbox, oldest), (queue, overdue)) = blocking(move || {
+        Ok(db.read(|c| {
+            let at = shelf_persistence::now();
+            Ok((
+                shelf_persistence::notifications::outbox_backlog(c)?,
+                shelf_persistence::applications::queue_counts(c, at)?,
+            ))
+        })?)
+    })
+    .await?;
+    let m = &state.metrics;
+    let (connections, idle) = state.db.pool_state();
+    m.set("db_pool_connections", i64::from(connections));
+    m.set("db_pool_idle", i64::from(idle));
+    m.set("db_pool_max", i64::from(state.db.max_connections()));
+    let cache = state.catalog_cache.stats();
+    m.set("catalog_cache_hits", cache.hits as i64);
+    m.set("catalog_cache_misses", cache.misses as i64);
+    m.set("catalog_cache_entries", cache.entries as i64);
+    m.set("catalog_cache_bytes", cache.bytes as i64);
+    m.set("outbox_pending", outbox);
+    let age = oldest.map_or(0, |t| (shelf_persistence::now() - t).num_seconds().max(0));
+    m.set("outbox_oldest_pending_seconds", age);
+    m.set("review_queue_pending", queue);
+    m.set("review_queue_overdue", overdue);
+    let (rss, files) = process();
+    m.set("process_resident_bytes", rss);
+    m.set("process_open_files", files);
+    Ok(HttpResponse::Ok().content_type(prometheus::TEXT_FORMAT).body(m.render()?))
+}
+
+/// The process's resident memory (bytes) and open file descriptors, from `/proc` (0 elsewhere).
+fn process() -> (i64, i64) {
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("VmRSS:").map(str::to_owned)))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<i64>().ok())
+        .map_or(0, |kb| kb * 1024);
+    let files = std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count() as i64);
+    (rss, files)
+}
