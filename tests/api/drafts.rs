@@ -160,6 +160,19 @@ async fn patch_with_a_wrong_type_is_422_and_changes_nothing() {
 }
 
 #[actix_web::test]
+async fn a_patch_over_a_save_cap_is_422_even_with_a_stale_if_match() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({"name": "Kept"})).await;
+    let highlights: Vec<String> = (0..21).map(|i| format!("Highlight {i}")).collect();
+    let patch = json!({"content": {"highlights": highlights}});
+    // No version of the draft could take 21 highlights: the If-Match does not matter.
+    let p = app.patch(&path(&draft), &token, Some("W/\"stale\""), &patch).await.problem(422);
+    assert_eq!(p["errors"][0]["pointer"], "/content/highlights", "{p}");
+    assert_eq!(app.get(&path(&draft), Some(&token)).await.json()["version"], 1);
+}
+
+#[actix_web::test]
 async fn a_draft_in_review_is_read_only_409() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");

@@ -59,6 +59,11 @@ where
 {
     let current = db.read(|c| drafts::get_for_seller(c, seller.as_str(), id.as_str())).map_err(Error::from)?;
     let mut content = edit(&current)?;
+    // A content over the save caps is one no version could take: 422 whatever the precondition.
+    let over = content.check_caps();
+    if !over.is_empty() {
+        return Err(Error::from(Refusal::invalid_at("/content", over)).into());
+    }
     let mut save = move || -> Result<Draft> {
         let version = precondition.check(current.version)?;
         current.state.allow(DraftAction::Change)?;
