@@ -206,11 +206,7 @@ impl DirectoryBackend {
 
     /// Where the bytes of `sha256` live; only a SHA-256 in lowercase hex names a path.
     pub fn path_of(&self, sha256: &str) -> Result<PathBuf> {
-        let is_sha256 = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if !is_sha256 {
-            return Err(Error::Corrupt(format!("`{sha256}` is not a SHA-256")));
-        }
-        Ok(self.root.join(&sha256[..2]).join(sha256))
+        Ok(self.root.join(blob_key(sha256)?))
     }
 }
 
@@ -343,10 +339,7 @@ impl BlobBackend for DirectoryBackend {
 impl DirectoryBackend {
     /// Where the parts of upload `id` are staged (ids are ours: a UUID's characters only).
     fn upload_dir(&self, id: &str) -> Result<PathBuf> {
-        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(Error::Corrupt(format!("`{id}` is not an upload id")));
-        }
-        Ok(self.root.join("uploads").join(id))
+        Ok(self.root.join("uploads").join(upload_key(id)?))
     }
 }
 
@@ -393,25 +386,10 @@ impl BlobStore {
                 "the joined bytes of {sha256} went before they were recorded; complete again"
             )));
         }
-        let revived = diesel::update(blobs::table.find(sha256).filter(blobs::released_at.is_not_null()))
-            .set(blobs::released_at.eq(None::<chrono::NaiveDateTime>))
-            .execute(conn)?;
-        if revived > 0 {
+        if revive(conn, sha256)? {
             return Ok(());
         }
-        let data = in_row.unwrap_or_default();
-        let row = (
-            blobs::sha256.eq(sha256),
-            blobs::size.eq(size as i64),
-            blobs::data.eq(&data),
-            blobs::created_at.eq(to_db_time(now())),
-            blobs::stored_in.eq(backend.name()),
-        );
-        crate::on_backend!(conn, |c| diesel::insert_into(blobs::table)
-            .values(row)
-            .on_conflict_do_nothing()
-            .execute(c)?);
-        Ok(())
+        insert_row(conn, sha256, size, &in_row.unwrap_or_default(), backend.name())
     }
 
     /// The backend that holds blobs recorded as stored in `name`.
@@ -438,9 +416,7 @@ impl BlobStore {
             Some((_, None)) => Ok(()),
             // Released: referenced again, and written again (the sweeper may have taken the bytes).
             Some((stored_in, Some(_))) => {
-                diesel::update(blobs::table.find(sha256).filter(blobs::released_at.is_not_null()))
-                    .set(blobs::released_at.eq(None::<chrono::NaiveDateTime>))
-                    .execute(conn)?;
+                revive(conn, sha256)?;
                 self.backend_for(&stored_in)?.write(conn, sha256, bytes)
             }
             None => {
@@ -449,20 +425,7 @@ impl BlobStore {
                     backend.write(conn, sha256, bytes)?;
                 }
                 let data: &[u8] = if backend.in_row() { bytes } else { &[] };
-                let row = (
-                    blobs::sha256.eq(sha256),
-                    blobs::size.eq(bytes.len() as i64),
-                    blobs::data.eq(data),
-                    blobs::created_at.eq(to_db_time(now())),
-                    blobs::stored_in.eq(backend.name()),
-                );
-                // The same bytes stored by someone else meanwhile is fine (content-addressed). A
-                // unique violation would abort a PostgreSQL transaction, so the insert must not raise one.
-                crate::on_backend!(conn, |c| diesel::insert_into(blobs::table)
-                    .values(row)
-                    .on_conflict_do_nothing()
-                    .execute(c)?);
-                Ok(())
+                insert_row(conn, sha256, bytes.len() as u64, data, backend.name())
             }
         }
     }
@@ -534,6 +497,45 @@ impl BlobStore {
     }
 }
 
+/// Marks a released blob referenced again; whether there was one.
+fn revive(conn: &mut DbConnection, sha256: &str) -> Result<bool> {
+    let revived = diesel::update(blobs::table.find(sha256).filter(blobs::released_at.is_not_null()))
+        .set(blobs::released_at.eq(None::<chrono::NaiveDateTime>))
+        .execute(conn)?;
+    Ok(revived > 0)
+}
+
+/// Records a blob (`data` empty when its bytes live outside the row). The same bytes recorded by
+/// someone else meanwhile is fine (content-addressed); a unique violation would abort a PostgreSQL
+/// transaction, so the insert must not raise one.
+fn insert_row(conn: &mut DbConnection, sha256: &str, size: u64, data: &[u8], stored_in: &str) -> Result<()> {
+    let row = (
+        blobs::sha256.eq(sha256),
+        blobs::size.eq(size as i64),
+        blobs::data.eq(data),
+        blobs::created_at.eq(to_db_time(now())),
+        blobs::stored_in.eq(stored_in),
+    );
+    crate::on_backend!(conn, |c| diesel::insert_into(blobs::table).values(row).on_conflict_do_nothing().execute(c)?);
+    Ok(())
+}
+
+/// The key of a blob's bytes outside the database, `<ab>/<sha256>`: only a SHA-256 names one.
+fn blob_key(sha256: &str) -> Result<String> {
+    if !shelf_domain::upload::is_sha256_hex(sha256) {
+        return Err(Error::Corrupt(format!("`{sha256}` is not a SHA-256")));
+    }
+    Ok(format!("{}/{sha256}", &sha256[..2]))
+}
+
+/// An upload's id as a path segment (ids are ours: a UUID's characters only).
+fn upload_key(id: &str) -> Result<&str> {
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(Error::Corrupt(format!("`{id}` is not an upload id")));
+    }
+    Ok(id)
+}
+
 /// How many blobs are stored, and how many of them are released but not swept yet.
 pub fn counts(conn: &mut DbConnection) -> Result<(i64, i64)> {
     let all = blobs::table.count().get_result(conn)?;
@@ -598,11 +600,7 @@ impl S3Backend {
     }
 
     fn path_of(sha256: &str) -> Result<object_store::path::Path> {
-        let is_sha256 = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        if !is_sha256 {
-            return Err(Error::Corrupt(format!("`{sha256}` is not a SHA-256")));
-        }
-        Ok(object_store::path::Path::from(format!("blobs/{}/{sha256}", &sha256[..2])))
+        Ok(object_store::path::Path::from(format!("blobs/{}", blob_key(sha256)?)))
     }
 
     /// Runs `work` on the backend's runtime and waits for it.
@@ -764,10 +762,7 @@ impl BlobBackend for S3Backend {
 
 impl S3Backend {
     fn upload_path(id: &str) -> Result<object_store::path::Path> {
-        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(Error::Corrupt(format!("`{id}` is not an upload id")));
-        }
-        Ok(object_store::path::Path::from(format!("uploads/{id}")))
+        Ok(object_store::path::Path::from(format!("uploads/{}", upload_key(id)?)))
     }
 
     fn multipart_of(upload: &Staged) -> Result<String> {
