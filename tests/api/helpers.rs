@@ -83,12 +83,16 @@ pub fn test_config(database_url: String) -> Config {
         files_dir: None,
         metrics_bind: None,
         s3: None,
+        scanner: None,
+        scan_dir: std::env::temp_dir(),
     }
 }
 
 pub struct TestApp {
     server: actix_test::TestServer,
     pub db: Db,
+    /// The app's blob store, for running its workers' use cases from a test.
+    pub blobs: shelf_persistence::blobs::BlobStore,
     _guard: DbGuard,
 }
 
@@ -146,12 +150,13 @@ impl TestApp {
         configure(&mut config);
         let db = shelf_server::open_db(&config).expect("open and migrate the test database");
         let state = shelf_server::state(&config, db.clone()).expect("app state");
+        let blobs = state.blobs.clone();
         let api = std::sync::Arc::new(shelf_http::openapi());
         let cors = config.cors_origins.clone();
         let server = actix_test::start_with(actix_test::config().workers(1), move || {
             shelf_http::app(state.clone(), api.clone(), cors.clone())
         });
-        TestApp { server, db, _guard: guard }
+        TestApp { server, db, blobs, _guard: guard }
     }
 
     pub fn token(&self, sub: &str, role: Role) -> String {

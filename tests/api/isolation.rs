@@ -21,7 +21,8 @@ fn audience(method: &str, path: &str) -> Audience {
         Audience::Admin
     } else if path.starts_with("/v1/review/") || path.ends_with("/approve") || path.ends_with("/reject") {
         Audience::Reviewer
-    } else if method == "GET" && path == "/v1/applications/{id}" {
+    } else if method == "GET" && ["/v1/applications/{id}", "/v1/assets/{id}", "/v1/assets/{id}/package"].contains(&path)
+    {
         Audience::SellerOrReviewer
     } else {
         Audience::Seller
@@ -57,10 +58,15 @@ impl Fixture {
             )
             .await;
         let message = app.get("/v1/messages", Some(a)).await.json()["items"][0].clone();
+        let image = json!({"image_ref": "img-1", "os_family": "linux", "os_name": "Ubuntu 24.04",
+                           "architecture": "arm64", "min_vcpu": 1, "min_memory_gib": 1, "regions": ["SG"]});
+        let asset =
+            app.create("/v1/assets", a, json!({"kind": "image", "name": "I", "version": "1", "image": image})).await;
         let s = |v: &Value| v.as_str().unwrap().to_owned();
         Fixture {
             values: vec![
                 ("/v1/applications/", "id", s(&application["id"])),
+                ("/v1/assets/", "id", s(&asset["id"])),
                 ("/v1/attributes/", "id", s(&attribute["id"])),
                 ("/v1/drafts/", "id", draft_id),
                 ("/v1/drafts/", "file_id", s(&files["items"][0]["id"])),
@@ -173,6 +179,7 @@ async fn every_secured_route_keeps_sellers_apart_and_roles_in_their_place() {
         "/v1/pricing-templates/{id}",
         "/v1/products/{id}",
         "/v1/uploads/{id}",
+        "/v1/assets/{id}",
     ] {
         app.get(&fixture.fill(path), Some(&a)).await.assert_status(200);
     }

@@ -5,6 +5,7 @@ mod helpers;
 
 mod admin;
 mod applications;
+mod assets;
 mod attributes;
 mod auth;
 mod catalog;

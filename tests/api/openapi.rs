@@ -71,7 +71,7 @@ fn every_operation_has_a_unique_camel_case_operation_id_verb_first() {
             panic!("{id} names both {other} and {method} {path}");
         }
     }
-    assert_eq!(seen.len(), 57);
+    assert_eq!(seen.len(), 65);
     assert_eq!(seen["putUploadPart"], "put /v1/uploads/{id}/parts/{number}");
     assert_eq!(seen["createDraft"], "post /v1/drafts");
     assert_eq!(seen["putDraftLogo"], "put /v1/drafts/{id}/logo");
@@ -101,8 +101,9 @@ fn binary_bodies_are_binary_strings_with_their_media_types() {
             }
         }
     }
-    // The logo up and down, the four template download media types, and an upload's parts.
-    assert_eq!(binary, 7);
+    // The logo up and down, the four template download media types, an upload's parts, and the
+    // three package media types of an asset's download.
+    assert_eq!(binary, 10);
     let part = &doc["paths"]["/v1/uploads/{id}/parts/{number}"]["put"]["requestBody"]["content"];
     assert_eq!(part["application/octet-stream"]["schema"]["format"], "binary");
     let upload = &doc["components"]["schemas"]["UploadForm"]["properties"]["file"];

@@ -9,7 +9,7 @@ use crate::helpers::{Body, TestApp};
 
 const PART: usize = 8 << 20;
 
-fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -23,7 +23,11 @@ fn id(v: &Value) -> &str {
 }
 
 async fn declare(app: &TestApp, token: &str, size: usize, sha: &str) -> Value {
-    let body = json!({"filename": "agent-2.4.1.tar.gz", "media_type": "application/gzip", "size": size, "sha256": sha});
+    declare_named(app, token, "agent-2.4.1.tar.gz", size, sha).await
+}
+
+async fn declare_named(app: &TestApp, token: &str, filename: &str, size: usize, sha: &str) -> Value {
+    let body = json!({"filename": filename, "media_type": "application/gzip", "size": size, "sha256": sha});
     app.create("/v1/uploads", token, body).await
 }
 
@@ -42,7 +46,12 @@ async fn complete(app: &TestApp, token: &str, upload: &Value) -> crate::helpers:
 
 /// Declares `file`, sends its parts last first (the first twice), completes it; returns the upload.
 async fn upload_whole(app: &TestApp, token: &str, file: &[u8]) -> Value {
-    let upload = declare(app, token, file.len(), &sha256(file)).await;
+    upload_named(app, token, "agent-2.4.1.tar.gz", file).await
+}
+
+/// `upload_whole` under this file name.
+pub(crate) async fn upload_named(app: &TestApp, token: &str, filename: &str, file: &[u8]) -> Value {
+    let upload = declare_named(app, token, filename, file.len(), &sha256(file)).await;
     let parts = upload["parts"].as_u64().unwrap() as usize;
     for number in (1..=parts).rev().chain([1]) {
         let res = put_part(app, token, &upload, number, part(file, number)).await;

@@ -66,6 +66,10 @@ id_type!(
     DraftId
 );
 id_type!(
+    /// An asset's id (a software package or an image reference).
+    AssetId
+);
+id_type!(
     /// A listed (or removed) product's id.
     ProductId
 );

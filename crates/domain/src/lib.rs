@@ -23,7 +23,7 @@ pub mod service_flow;
 pub mod upload;
 pub mod violation;
 
-pub use account::{Account, ApplicationId, DraftId, ProductId, Role, SellerId};
+pub use account::{Account, ApplicationId, AssetId, DraftId, ProductId, Role, SellerId};
 pub use content::DraftContent;
 pub use draft::{Draft, DraftAction, DraftKind, DraftState, Transition};
 pub use refusal::{Precondition, Refusal};

@@ -24,6 +24,10 @@ pub enum EventType {
     ProductModified,
     #[serde(rename = "product.removed")]
     ProductRemoved,
+    #[serde(rename = "asset.approved")]
+    AssetApproved,
+    #[serde(rename = "asset.rejected")]
+    AssetRejected,
 }
 
 text_enum!(EventType "event type" {
@@ -35,6 +39,8 @@ text_enum!(EventType "event type" {
     ProductHidden => "product.hidden",
     ProductModified => "product.modified",
     ProductRemoved => "product.removed",
+    AssetApproved => "asset.approved",
+    AssetRejected => "asset.rejected",
 });
 
 /// How a notification travels.

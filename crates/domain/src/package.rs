@@ -64,9 +64,7 @@ fn refused(why: impl std::fmt::Display) -> Violation {
 /// Checks that the bytes of `source` are the package `filename` says, by its listing. Pointers name
 /// `/filename` (the claim the bytes broke).
 pub fn check_package<R: Read + Seek>(filename: &str, mut source: R) -> Result<Listing, Violation> {
-    let format = PackageFormat::from_filename(filename).ok_or_else(|| {
-        Violation::error("/filename", ViolationCode::InvalidValue, "a package is a .zip, .tar or .tar.gz file")
-    })?;
+    let format = format_of(filename)?;
     let size = source.seek(SeekFrom::End(0)).map_err(refused)?;
     if size > MAX_PACKAGE_BYTES {
         return Err(Violation::error("/size", ViolationCode::TooLong, "a package is at most 20 GB"));
@@ -76,21 +74,44 @@ pub fn check_package<R: Read + Seek>(filename: &str, mut source: R) -> Result<Li
     let read = read_up_to(&mut source, &mut magic).map_err(refused)?;
     let magic = &magic[..read];
     source.seek(SeekFrom::Start(0)).map_err(refused)?;
+    check_magic(format, magic)?;
     match format {
-        PackageFormat::Zip if magic.starts_with(b"PK\x03\x04") || magic.starts_with(b"PK\x05\x06") => list_zip(source),
+        PackageFormat::Zip => list_zip(source),
         // A plain tar's data is seeked past; a gzip stream can only be read through.
-        PackageFormat::Tar if is_tar_header(magic) => {
+        PackageFormat::Tar => {
             let mut archive = tar::Archive::new(source);
             let entries = archive.entries_with_seek().map_err(|e| refused(format!("an unreadable tar: {e}")))?;
             list_tar(entries, format)
         }
-        PackageFormat::TarGz if magic.starts_with(&[0x1f, 0x8b, 0x08]) => {
+        PackageFormat::TarGz => {
             let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(source));
             let entries = archive.entries().map_err(|e| refused(format!("an unreadable tar: {e}")))?;
             list_tar(entries, format)
         }
-        _ => Err(refused(format!("its bytes are not a {format} archive"))),
     }
+}
+
+/// The format `filename` claims, when `first_bytes` (the file's first 512, or all of a smaller
+/// one) start the way that format does: a cheap check before the listing's.
+pub fn claimed_format(filename: &str, first_bytes: &[u8]) -> Result<PackageFormat, Violation> {
+    let format = format_of(filename)?;
+    check_magic(format, first_bytes)?;
+    Ok(format)
+}
+
+fn format_of(filename: &str) -> Result<PackageFormat, Violation> {
+    PackageFormat::from_filename(filename).ok_or_else(|| {
+        Violation::error("/filename", ViolationCode::InvalidValue, "a package is a .zip, .tar or .tar.gz file")
+    })
+}
+
+fn check_magic(format: PackageFormat, magic: &[u8]) -> Result<(), Violation> {
+    let matches = match format {
+        PackageFormat::Zip => magic.starts_with(b"PK\x03\x04") || magic.starts_with(b"PK\x05\x06"),
+        PackageFormat::Tar => is_tar_header(magic),
+        PackageFormat::TarGz => magic.starts_with(&[0x1f, 0x8b, 0x08]),
+    };
+    if matches { Ok(()) } else { Err(refused(format!("its bytes are not a {format} archive"))) }
 }
 
 fn read_up_to(source: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {

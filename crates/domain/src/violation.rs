@@ -26,6 +26,8 @@ pub enum ViolationCode {
     InvalidValue,
     /// A field that the schema does not know (typos are never silently dropped).
     UnknownField,
+    /// A field that is not allowed here (for this kind or delivery method).
+    NotAllowed,
     /// A value that must be unique appears twice.
     Duplicate,
     /// The product name contains a phone number.

@@ -3,6 +3,7 @@
 
 mod admin;
 mod applications;
+mod assets;
 mod attributes;
 pub mod auth;
 pub mod catalog;

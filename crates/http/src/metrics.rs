@@ -98,12 +98,13 @@ pub async fn track(
 /// `GET /metrics`: the text exposition, with the service's state read now.
 pub async fn scrape(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let ((outbox, oldest), (queue, overdue)) = blocking(move || {
-        Ok(db.read(|c| {
+    let ((outbox, oldest), (queue, overdue), (assets, assets_overdue)) = blocking(move || {
+        Ok(db.read(|c| -> shelf_persistence::Result<_> {
             let at = shelf_persistence::now();
             Ok((
                 shelf_persistence::notifications::outbox_backlog(c)?,
                 shelf_persistence::applications::queue_counts(c, at)?,
+                shelf_persistence::assets::queue_counts(c, at)?,
             ))
         })?)
     })
@@ -123,6 +124,8 @@ pub async fn scrape(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     m.set("outbox_oldest_pending_seconds", age);
     m.set("review_queue_pending", queue);
     m.set("review_queue_overdue", overdue);
+    m.set("asset_review_queue_pending", assets);
+    m.set("asset_review_queue_overdue", assets_overdue);
     let (rss, files) = process();
     m.set("process_resident_bytes", rss);
     m.set("process_open_files", files);

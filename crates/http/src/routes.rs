@@ -4,7 +4,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    admin, applications, attributes, catalog, drafts, health, notifications, pricing_templates, products,
+    admin, applications, assets, attributes, catalog, drafts, health, notifications, pricing_templates, products,
     service_flows, uploads,
 };
 
@@ -21,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(products::configure)
             .configure(notifications::configure)
             .configure(uploads::configure)
+            .configure(assets::configure)
             .configure(admin::configure),
     );
 }

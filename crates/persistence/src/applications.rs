@@ -221,8 +221,8 @@ pub fn queue_key(due_at: DateTime<Utc>, id: &str) -> String {
 /// A position in the review queue: after the application `id`, due at `due_at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueuePosition {
-    due_at: NaiveDateTime,
-    id: String,
+    pub(crate) due_at: NaiveDateTime,
+    pub(crate) id: String,
 }
 
 impl QueuePosition {

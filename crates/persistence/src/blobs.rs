@@ -18,7 +18,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use object_store::ObjectStoreExt;
 
-use crate::schema::{blobs, draft_files as files, upload_parts, uploads};
+use crate::schema::{assets, blobs, draft_files as files, upload_parts, uploads};
 use crate::{Db, DbConnection, Error, Result, now, to_db_time};
 
 /// Where bytes live. `read` and `write` run inside the caller's transaction.
@@ -28,6 +28,13 @@ pub trait BlobBackend: Send + Sync + std::fmt::Debug {
     /// Stores the bytes of `sha256`; writing the same bytes again is harmless.
     fn write(&self, conn: &mut DbConnection, sha256: &str, bytes: &[u8]) -> Result<()>;
     fn read(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>>;
+    /// The bytes of `sha256` as a reader that can seek, holding a bounded part of them at a time
+    /// (the database's are one row, at most `max_upload_bytes`).
+    fn open(&self, conn: &mut DbConnection, sha256: &str) -> Result<Box<dyn BlobRead>>;
+    /// Where the bytes of `sha256` are a local file, for a backend that keeps them so.
+    fn local_path(&self, _sha256: &str) -> Result<Option<PathBuf>> {
+        Ok(None)
+    }
     /// Removes the bytes of a blob whose row is being deleted (missing bytes are not an error).
     fn delete(&self, sha256: &str) -> Result<()>;
     /// Whether the bytes of `sha256` are there (outside the database).
@@ -82,6 +89,10 @@ pub trait BlobBackend: Send + Sync + std::fmt::Debug {
     }
 }
 
+/// A stored blob being read: from a file, a row, or an object store in ranges.
+pub trait BlobRead: std::io::Read + std::io::Seek + Send {}
+impl<T: std::io::Read + std::io::Seek + Send> BlobRead for T {}
+
 /// An upload as its backend stages it.
 #[derive(Debug, Clone)]
 pub struct Staged {
@@ -127,6 +138,10 @@ impl BlobBackend for DatabaseBackend {
 
     fn read(&self, conn: &mut DbConnection, sha256: &str) -> Result<Vec<u8>> {
         blobs::table.find(sha256).select(blobs::data).first(conn).optional()?.ok_or(Error::NotFound)
+    }
+
+    fn open(&self, conn: &mut DbConnection, sha256: &str) -> Result<Box<dyn BlobRead>> {
+        Ok(Box::new(std::io::Cursor::new(self.read(conn, sha256)?)))
     }
 
     fn delete(&self, _: &str) -> Result<()> {
@@ -243,6 +258,19 @@ impl BlobBackend for DirectoryBackend {
             std::io::ErrorKind::NotFound => Error::Corrupt(format!("the bytes of blob {sha256} are missing")),
             _ => io_error(&path, e),
         })
+    }
+
+    fn local_path(&self, sha256: &str) -> Result<Option<PathBuf>> {
+        Ok(Some(self.path_of(sha256)?))
+    }
+
+    fn open(&self, _: &mut DbConnection, sha256: &str) -> Result<Box<dyn BlobRead>> {
+        let path = self.path_of(sha256)?;
+        let file = std::fs::File::open(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::Corrupt(format!("the bytes of blob {sha256} are missing")),
+            _ => io_error(&path, e),
+        })?;
+        Ok(Box::new(std::io::BufReader::with_capacity(256 << 10, file)))
     }
 
     fn delete(&self, sha256: &str) -> Result<()> {
@@ -437,6 +465,24 @@ impl BlobStore {
         self.backend_for(&stored_in)?.read(conn, sha256)
     }
 
+    /// Where the bytes of `sha256` are a local file (the directory store), if they are.
+    pub fn local_path(&self, conn: &mut DbConnection, sha256: &str) -> Result<Option<PathBuf>> {
+        let stored_in: String =
+            blobs::table.find(sha256).select(blobs::stored_in).first(conn).optional()?.ok_or(Error::NotFound)?;
+        self.backend_for(&stored_in)?.local_path(sha256)
+    }
+
+    /// The bytes of `sha256` as a reader, and their size.
+    pub fn open(&self, conn: &mut DbConnection, sha256: &str) -> Result<(u64, Box<dyn BlobRead>)> {
+        let (stored_in, size): (String, i64) = blobs::table
+            .find(sha256)
+            .select((blobs::stored_in, blobs::size))
+            .first(conn)
+            .optional()?
+            .ok_or(Error::NotFound)?;
+        Ok((size as u64, self.backend_for(&stored_in)?.open(conn, sha256)?))
+    }
+
     /// Releases the bytes of `sha256` when no file row refers to them any more: a database blob is
     /// deleted, bytes elsewhere are marked for the sweeper.
     pub fn release(&self, conn: &mut DbConnection, sha256: &str) -> Result<()> {
@@ -455,6 +501,9 @@ impl BlobStore {
         if completed.count().get_result::<i64>(conn)? > 0 {
             return Ok(());
         }
+        if assets::table.filter(assets::sha256.eq(sha256)).count().get_result::<i64>(conn)? > 0 {
+            return Ok(());
+        }
         if self.backend_for(&stored_in)?.in_row() {
             diesel::delete(blobs::table.find(sha256)).execute(conn)?;
         } else {
@@ -467,7 +516,7 @@ impl BlobStore {
     /// under its row lock, in a transaction of its own. Returns how many went. Run it periodically.
     pub fn sweep(&self, db: &Db, grace: Duration, limit: i64) -> Result<usize> {
         let cutoff = to_db_time(now() - grace);
-        let due: Vec<String> = db.read(|c| {
+        let due: Vec<String> = db.read(|c| -> Result<_> {
             Ok(blobs::table
                 .filter(blobs::released_at.le(cutoff))
                 .select(blobs::sha256)
@@ -605,12 +654,69 @@ impl S3Backend {
 
     /// Runs `work` on the backend's runtime and waits for it.
     fn run<T: Send + 'static>(&self, work: impl std::future::Future<Output = Result<T>> + Send + 'static) -> Result<T> {
-        let (done, result) = std::sync::mpsc::sync_channel(1);
         let runtime = self.runtime.as_ref().ok_or_else(|| s3_error("the S3 runtime stopped"))?;
-        runtime.spawn(async move {
-            let _ = done.send(work.await);
-        });
-        result.recv().map_err(|_| s3_error("the S3 runtime stopped"))?
+        run_on(runtime.handle(), work)
+    }
+}
+
+/// Runs `work` on `runtime` and waits for it (from a thread that is not one of its own).
+fn run_on<T: Send + 'static>(
+    runtime: &tokio::runtime::Handle,
+    work: impl std::future::Future<Output = Result<T>> + Send + 'static,
+) -> Result<T> {
+    let (done, result) = std::sync::mpsc::sync_channel(1);
+    runtime.spawn(async move {
+        let _ = done.send(work.await);
+    });
+    result.recv().map_err(|_| s3_error("the S3 runtime stopped"))?
+}
+
+/// An S3 object read in ranges of `S3_READ_CHUNK` bytes, one range held at a time.
+struct S3Reader {
+    store: Arc<object_store::aws::AmazonS3>,
+    runtime: tokio::runtime::Handle,
+    path: object_store::path::Path,
+    size: u64,
+    position: u64,
+    chunk: bytes::Bytes,
+    chunk_start: u64,
+}
+
+const S3_READ_CHUNK: u64 = 8 << 20;
+
+impl std::io::Read for S3Reader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.position >= self.size || out.is_empty() {
+            return Ok(0);
+        }
+        let chunk_end = self.chunk_start + self.chunk.len() as u64;
+        if !(self.chunk_start..chunk_end).contains(&self.position) {
+            let range = self.position..self.size.min(self.position + S3_READ_CHUNK);
+            let (store, path) = (self.store.clone(), self.path.clone());
+            self.chunk = run_on(&self.runtime, async move { store.get_range(&path, range).await.map_err(s3_error) })
+                .map_err(std::io::Error::other)?;
+            self.chunk_start = self.position;
+            if self.chunk.is_empty() {
+                return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the object ended early"));
+            }
+        }
+        let offset = (self.position - self.chunk_start) as usize;
+        let n = out.len().min(self.chunk.len() - offset);
+        out[..n].copy_from_slice(&self.chunk[offset..offset + n]);
+        self.position += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for S3Reader {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        let target = match to {
+            std::io::SeekFrom::Start(n) => Some(n),
+            std::io::SeekFrom::End(d) => self.size.checked_add_signed(d),
+            std::io::SeekFrom::Current(d) => self.position.checked_add_signed(d),
+        };
+        self.position = target.ok_or_else(|| std::io::Error::other("a seek before the start"))?;
+        Ok(self.position)
     }
 }
 
@@ -638,6 +744,29 @@ impl BlobBackend for S3Backend {
                 Err(e) => Err(s3_error(e)),
             }
         })
+    }
+
+    fn open(&self, _: &mut DbConnection, sha256: &str) -> Result<Box<dyn BlobRead>> {
+        let (store, path, key) = (self.store.clone(), Self::path_of(sha256)?, sha256.to_owned());
+        let size = self.run(async move {
+            match store.head(&path).await {
+                Ok(meta) => Ok(meta.size),
+                Err(object_store::Error::NotFound { .. }) => {
+                    Err(Error::Corrupt(format!("the bytes of blob {key} are missing")))
+                }
+                Err(e) => Err(s3_error(e)),
+            }
+        })?;
+        let runtime = self.runtime.as_ref().ok_or_else(|| s3_error("the S3 runtime stopped"))?;
+        Ok(Box::new(S3Reader {
+            store: self.store.clone(),
+            runtime: runtime.handle().clone(),
+            path: Self::path_of(sha256)?,
+            size,
+            position: 0,
+            chunk: bytes::Bytes::new(),
+            chunk_start: 0,
+        }))
     }
 
     fn delete(&self, sha256: &str) -> Result<()> {

@@ -124,6 +124,7 @@ pub fn import_approved(
                 application_id: Some(application.id.clone()),
                 product_id: (event != EventType::ApplicationSubmitted).then(|| product.id.clone()),
                 draft_id: Some(draft.id.clone()),
+                asset_id: None,
             });
         }
         product_rows.push(NewProductRow::of(&product)?);
@@ -158,6 +159,7 @@ pub fn import_pending(conn: &mut DbConnection, submissions: &[Submission]) -> Re
             application_id: Some(application.id.clone()),
             product_id: None,
             draft_id: Some(draft.id.clone()),
+            asset_id: None,
         });
         draft_rows.push(draft);
         app_rows.push(application);

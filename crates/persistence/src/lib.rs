@@ -2,6 +2,7 @@
 //! embedded migrations, and the queries of every resource (no SQL anywhere else).
 
 pub mod applications;
+pub mod assets;
 pub mod attributes;
 pub mod blobs;
 pub mod bulk;
@@ -237,6 +238,11 @@ impl Db {
 
     /// Runs `f` on a pooled connection (reads, or a single-statement change).
     pub fn read<T>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T>) -> Result<T> {
+        self.read_as(f)
+    }
+
+    /// `read`, for a closure whose error is the caller's own (a use case's refusal).
+    pub fn read_as<T, E: From<Error>>(&self, f: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E> {
         let mut conn = self.conn()?;
         f(&mut conn)
     }

@@ -182,6 +182,28 @@ diesel::table! {
         product_id -> Nullable<Text>,
         draft_id -> Nullable<Text>,
         seq -> BigInt,
+        asset_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    assets (id) {
+        id -> Text,
+        seller_id -> Text,
+        kind -> Text,
+        name -> Text,
+        version -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        sha256 -> Nullable<Text>,
+        detail -> Text,
+        scan -> Text,
+        scan_claimed_until -> Nullable<Timestamp>,
+        row_version -> BigInt,
+        created_at -> Timestamp,
+        due_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
     }
 }
 

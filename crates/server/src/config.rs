@@ -70,6 +70,24 @@ pub struct Config {
     pub s3: Option<shelf_persistence::blobs::S3Location>,
     /// `SHELF_METRICS_BIND`: serve `/metrics` on this address instead of the API's listener.
     pub metrics_bind: Option<String>,
+    /// `SHELF_SCAN_COMMAND` (a program and its arguments, split at spaces, run without a shell with
+    /// the package's path appended) and `SHELF_SCAN_TIMEOUT_SECONDS` (default 300): the scanner each
+    /// new software package goes through.
+    pub scanner: Option<shelf_workflows::assets::Scanner>,
+    /// `SHELF_SCAN_DIR` (default the system's temporary directory): where packages not stored as
+    /// local files are copied for their scan.
+    pub scan_dir: std::path::PathBuf,
+}
+
+/// The scanner of `SHELF_SCAN_COMMAND`, bounded by `SHELF_SCAN_TIMEOUT_SECONDS`.
+fn scanner() -> Result<Option<shelf_workflows::assets::Scanner>, ConfigError> {
+    let Some(command) = var("SHELF_SCAN_COMMAND") else { return Ok(None) };
+    let seconds: u64 = parse("SHELF_SCAN_TIMEOUT_SECONDS", "a number of seconds")?.unwrap_or(300);
+    if !(1..=86_400).contains(&seconds) {
+        return Err(ConfigError { var: "SHELF_SCAN_TIMEOUT_SECONDS", message: "1..86400 seconds".into() });
+    }
+    let argv = command.split_whitespace().map(str::to_owned).collect();
+    Ok(Some(shelf_workflows::assets::Scanner { argv, timeout: std::time::Duration::from_secs(seconds) }))
 }
 
 fn var(name: &'static str) -> Option<String> {
@@ -149,6 +167,8 @@ impl Config {
             files_dir: var("SHELF_FILES_DIR").map(Into::into),
             s3: s3_location()?,
             metrics_bind: var("SHELF_METRICS_BIND"),
+            scanner: scanner()?,
+            scan_dir: var("SHELF_SCAN_DIR").map_or_else(std::env::temp_dir, Into::into),
         })
     }
 }

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod outbox;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -123,6 +124,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     actix_web::rt::spawn(merge_search_index(db.clone()));
     actix_web::rt::spawn(sweep_released_blobs(db.clone(), state.blobs.clone()));
     actix_web::rt::spawn(expire_uploads(db.clone(), state.blobs.clone()));
+    actix_web::rt::spawn(scan_assets(db.clone(), state.blobs.clone(), config.scanner.clone(), config.scan_dir.clone()));
     actix_web::rt::spawn(purge_idempotency_keys(db));
     if let Some(bind) = &config.metrics_bind {
         let metrics_state = state.clone();
@@ -214,6 +216,24 @@ async fn sweep_released_blobs(db: Db, blobs: BlobStore) {
         let swept = background("sweeping released files", move || blobs.sweep(&db, chrono::Duration::minutes(1), 1000));
         if let Some(n) = swept.await.filter(|n| *n > 0) {
             log::info!("deleted the bytes of {n} released files");
+        }
+    }
+}
+
+/// Scans new software packages (their listing, then the configured scanner) every five seconds,
+/// a few at a time.
+async fn scan_assets(db: Db, blobs: BlobStore, scanner: Option<shelf_workflows::assets::Scanner>, dir: PathBuf) {
+    let mut every = actix_web::rt::time::interval(Duration::from_secs(5));
+    loop {
+        every.tick().await;
+        let (db, blobs, scanner, dir) = (db.clone(), blobs.clone(), scanner.clone(), dir.clone());
+        let scanned =
+            web::block(move || shelf_workflows::assets::scan_due(&db, &blobs, scanner.as_ref(), &dir, 4)).await;
+        match scanned {
+            Ok(Ok(n)) if n > 0 => log::info!("scanned {n} software packages"),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => log::warn!("scanning packages failed: {e}"),
+            Err(e) => log::warn!("scanning packages failed: {e}"),
         }
     }
 }

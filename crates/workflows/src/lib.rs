@@ -6,6 +6,7 @@
 //! The rules are the domain's (`shelf_domain`); the data access is persistence's. A workflow reads,
 //! asks the domain, writes.
 
+pub mod assets;
 pub mod catalogue;
 pub mod drafts;
 pub mod files;

@@ -15,12 +15,25 @@ pub(crate) fn decision(
 ) -> shelf_persistence::Result<()> {
     let name = application.snapshot.content.name.as_deref().unwrap_or("");
     let (subject, body) = decision_message(name, application.status, application.reason.as_deref());
-    notifications::add_message(c, &application.seller_id, Some(&application.id), &subject, &body)?;
+    tell(c, &application.seller_id, Some(&application.id), &subject, &body, receivers)
+}
+
+/// Tells a seller: an internal message, and an email and an SMS (the subject) to each receiver
+/// through the outbox.
+pub(crate) fn tell(
+    c: &mut DbConnection,
+    seller_id: &str,
+    application_id: Option<&str>,
+    subject: &str,
+    body: &str,
+    receivers: &Receivers,
+) -> shelf_persistence::Result<()> {
+    notifications::add_message(c, seller_id, application_id, subject, body)?;
     for email in &receivers.emails {
-        notifications::enqueue(c, Channel::Email, email, &subject, &body)?;
+        notifications::enqueue(c, Channel::Email, email, subject, body)?;
     }
     for phone in &receivers.phones {
-        notifications::enqueue(c, Channel::Sms, phone, &subject, &subject)?;
+        notifications::enqueue(c, Channel::Sms, phone, subject, subject)?;
     }
     Ok(())
 }
@@ -31,6 +44,7 @@ pub(crate) fn application_subject(application: &Application) -> Subject<'_> {
         application_id: Some(&application.id),
         product_id: application.product_id.as_deref(),
         draft_id: Some(&application.draft_id),
+        asset_id: None,
     }
 }
 

@@ -83,6 +83,7 @@ pub fn approve(db: &Db, reviewer: &Account, id: &ApplicationId) -> Result<Applic
             application_id: Some(&decided.id),
             product_id: Some(&product.id),
             draft_id: Some(&decided.draft_id),
+            asset_id: None,
         };
         let events = [(EventType::ApplicationApproved, application_subject(&decided)), (product_event, subject)];
         notifications::append_events(c, &decided.seller_id, &events)?;

@@ -6,6 +6,8 @@ mod list;
 mod queue;
 mod withdraw;
 
+pub(crate) use decide::RejectRequest;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shelf_domain::DraftKind;

@@ -12,7 +12,7 @@ use crate::pagination;
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
 
-/// Something that happened to the seller's applications or products.
+/// Something that happened to the seller's applications, products or assets.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Event {
     /// Increases in commit order: poll with `after` = the last cursor you saw.
@@ -23,6 +23,7 @@ pub struct Event {
     pub application_id: Option<String>,
     pub product_id: Option<String>,
     pub draft_id: Option<String>,
+    pub asset_id: Option<String>,
 }
 
 impl TryFrom<EventRow> for Event {
@@ -41,6 +42,7 @@ impl TryFrom<EventRow> for Event {
             application_id: r.application_id,
             product_id: r.product_id,
             draft_id: r.draft_id,
+            asset_id: r.asset_id,
         })
     }
 }

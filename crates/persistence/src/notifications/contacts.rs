@@ -96,3 +96,17 @@ pub(crate) fn pick_receivers((emails, phones, version, email, phone): ReceiverCo
     }
     Ok(Receivers { emails: email.into_iter().collect(), phones: phone.into_iter().collect() })
 }
+
+/// Who hears about a decision on the seller's things (`pick_receivers`), in two reads.
+pub fn receivers_of(conn: &mut DbConnection, seller_id: &str) -> Result<Receivers> {
+    let set: Option<(String, String, i64)> = settings::table
+        .find(seller_id)
+        .select((settings::emails, settings::phones, settings::version))
+        .first(conn)
+        .optional()?;
+    let own: Option<(Option<String>, Option<String>)> =
+        contacts::table.find(seller_id).select((contacts::email, contacts::phone)).first(conn).optional()?;
+    let (emails, phones, version) = set.map(|(e, p, v)| (Some(e), Some(p), Some(v))).unwrap_or_default();
+    let (email, phone) = own.unwrap_or_default();
+    pick_receivers((emails, phones, version, email, phone))
+}

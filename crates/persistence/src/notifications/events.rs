@@ -21,6 +21,7 @@ pub struct EventRow {
     pub application_id: Option<String>,
     pub product_id: Option<String>,
     pub draft_id: Option<String>,
+    pub asset_id: Option<String>,
 }
 
 /// An event being appended: numbered now on SQLite, by the sequencer on PostgreSQL.
@@ -34,6 +35,7 @@ pub struct NewEventRow {
     pub application_id: Option<String>,
     pub product_id: Option<String>,
     pub draft_id: Option<String>,
+    pub asset_id: Option<String>,
 }
 
 impl EventRow {
@@ -48,6 +50,7 @@ pub struct Subject<'a> {
     pub application_id: Option<&'a str>,
     pub product_id: Option<&'a str>,
     pub draft_id: Option<&'a str>,
+    pub asset_id: Option<&'a str>,
 }
 
 /// Appends an event inside the caller's transaction. On SQLite it is numbered at once (the writer
@@ -72,6 +75,7 @@ pub fn append_events(conn: &mut DbConnection, seller_id: &str, events: &[(EventT
             application_id: subject.application_id.map(str::to_owned),
             product_id: subject.product_id.map(str::to_owned),
             draft_id: subject.draft_id.map(str::to_owned),
+            asset_id: subject.asset_id.map(str::to_owned),
         })
         .collect();
     let insert = diesel::insert_into(events::table).values(&rows);

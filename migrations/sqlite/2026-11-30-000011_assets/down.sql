@@ -1,0 +1,2 @@
+ALTER TABLE events DROP COLUMN asset_id;
+DROP TABLE assets;
