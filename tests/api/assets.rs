@@ -8,7 +8,7 @@ use shelf_domain::Role;
 use shelf_workflows::assets::{Scanner, scan_due};
 
 use crate::files::{FilesDir, s3_bucket, spawn_with_files_dir, spawn_with_s3};
-use crate::helpers::TestApp;
+use crate::helpers::{ContentBuilder, TestApp, complete_content};
 use crate::uploads::{sha256, upload_named};
 
 fn id(v: &Value) -> &str {
@@ -388,4 +388,81 @@ async fn the_asset_queue_runs_earliest_due_first_in_pages_and_filters_overdue() 
     assert_eq!(overdue["items"], json!([]), "nothing is due for three working days");
     let p = app.get("/v1/review/assets?page_token=bogus", Some(&reviewer)).await.problem(400);
     assert_eq!(p["errors"][0]["parameter"], "page_token");
+}
+
+/// A package asset of the seller's, scanned and approved.
+async fn approved_package(app: &TestApp, token: &str, version: &str) -> Value {
+    let asset = create_package(app, token, "agent.zip", &package(), version).await.json();
+    scan(app, None);
+    let reviewer = app.token("reviewer-1", Role::Reviewer);
+    let approved = app.post(&format!("/v1/assets/{}/approve", id(&asset)), Some(&reviewer), &json!({})).await;
+    approved.assert_status(200);
+    approved.json()
+}
+
+fn naming(asset_id: &str) -> Value {
+    complete_content().with("/specifications/0/package_asset_id", json!(asset_id))
+}
+
+#[actix_web::test]
+async fn a_release_names_only_approved_software_packages_of_its_seller() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let scanning = create_package(&app, &token, "agent.zip", &package(), "1.0").await.json();
+    let body = json!({"kind": "image", "name": "Agent image", "version": "1", "image": image()});
+    let image_asset = app.create("/v1/assets", &token, body).await;
+    let others = approved_package(&app, &app.seller("seller-b"), "1.0").await;
+    for (asset_id, message) in [
+        (id(&scanning), "the asset is scanning; only an approved asset can be released"),
+        (id(&image_asset), "the asset is of kind `image`; this needs a `software_package`"),
+        (id(&others), "no such asset of yours"),
+        ("nope", "no such asset of yours"),
+    ] {
+        let draft = app.ready_draft_with(&token, naming(asset_id)).await;
+        let report = app.post(&format!("/v1/drafts/{}/validate", id(&draft)), Some(&token), &json!({})).await.json();
+        assert_eq!(report["ready"], false);
+        let v = &report["violations"][0];
+        assert_eq!(
+            (v["pointer"].as_str(), v["message"].as_str()),
+            (Some("/specifications/0/package_asset_id"), Some(message))
+        );
+        let p = app.post(&format!("/v1/drafts/{}/submit", id(&draft)), Some(&token), &json!({})).await.problem(422);
+        assert_eq!(p["errors"][0]["pointer"], "/specifications/0/package_asset_id", "{p}");
+    }
+    let approved = approved_package(&app, &token, "2.0").await;
+    let draft = app.ready_draft_with(&token, naming(id(&approved))).await;
+    app.submit_draft(&token, &draft).await;
+}
+
+#[actix_web::test]
+async fn an_asset_named_by_an_application_under_review_or_a_listed_product_cannot_be_deleted() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let asset = approved_package(&app, &token, "1.0").await;
+    let path = format!("/v1/assets/{}", id(&asset));
+    let draft = app.ready_draft_with(&token, naming(id(&asset))).await;
+    let application = app.submit_draft(&token, &draft).await;
+    let p = app.delete(&path, &token, Some("*")).await.problem(409);
+    assert!(p["detail"].as_str().unwrap().contains(id(&application)), "{p}");
+    let reviewer = app.token("reviewer-1", Role::Reviewer);
+    let approved =
+        app.post(&format!("/v1/applications/{}/approve", id(&application)), Some(&reviewer), &json!({})).await.json();
+    let product_id = approved["product_id"].as_str().unwrap();
+    let p = app.delete(&path, &token, Some("*")).await.problem(409);
+    assert!(p["detail"].as_str().unwrap().contains(product_id), "{p}");
+    app.post(&format!("/v1/products/{product_id}/remove"), Some(&token), &json!({})).await.assert_status(200);
+    app.delete(&path, &token, Some("*")).await.assert_status(204);
+}
+
+#[actix_web::test]
+async fn a_rejected_or_withdrawn_application_holds_its_asset_no_more() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let asset = approved_package(&app, &token, "1.0").await;
+    let draft = app.ready_draft_with(&token, naming(id(&asset))).await;
+    let application = app.submit_draft(&token, &draft).await;
+    app.post(&format!("/v1/applications/{}/withdraw", id(&application)), Some(&token), &json!({}))
+        .await
+        .assert_status(200);
+    app.delete(&format!("/v1/assets/{}", id(&asset)), &token, Some("*")).await.assert_status(204);
 }

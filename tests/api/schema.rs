@@ -113,6 +113,7 @@ fn instances_migrating_a_fresh_database_at_once_do_not_race() {
     let expected = [
         "account_contacts",
         "applications",
+        "asset_references",
         "assets",
         "attributes",
         "blobs",

@@ -178,6 +178,35 @@ impl Asset {
     }
 }
 
+/// An asset a content names: where, which, and the kind it must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetReference {
+    pub pointer: String,
+    pub id: String,
+    pub kind: AssetKind,
+}
+
+/// Checks the assets a content names against what they are (`found`: the seller's own assets among
+/// them, by id, with their kind and status): each must exist, be of its kind, and be approved.
+pub fn check_references(
+    references: &[AssetReference],
+    found: &std::collections::BTreeMap<String, (AssetKind, AssetStatus)>,
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for r in references {
+        match found.get(&r.id) {
+            None => out.push(Violation::error(&r.pointer, ViolationCode::InvalidValue, "no such asset of yours")),
+            Some((kind, _)) if *kind != r.kind => out.push(Violation::error(
+                &r.pointer,
+                ViolationCode::InvalidValue,
+                format!("the asset is of kind `{kind}`; this needs a `{}`", r.kind),
+            )),
+            Some((_, status)) => out.extend(status.check_releasable(&r.pointer).err()),
+        }
+    }
+    out
+}
+
 /// Who decides an asset that its scan refused.
 pub const SCANNER: &str = "scanner";
 
@@ -329,6 +358,27 @@ mod tests {
         let pointers: Vec<String> = broken.check().into_iter().map(|v| v.pointer).collect();
         assert_eq!(pointers, ["/image_ref", "/os_name", "/min_vcpu", "/min_memory_gib", "/regions/0", "/regions/2"]);
         assert_eq!(ImageReference { regions: vec![], ..image() }.check()[0].pointer, "/regions");
+    }
+
+    #[test]
+    fn a_reference_must_be_an_own_approved_asset_of_its_kind() {
+        let at = |id: &str, kind| AssetReference { pointer: format!("/p/{id}"), id: id.into(), kind };
+        let found = std::collections::BTreeMap::from([
+            ("ok".to_owned(), (AssetKind::SoftwarePackage, AssetStatus::Approved)),
+            ("image".to_owned(), (AssetKind::Image, AssetStatus::Approved)),
+            ("scanning".to_owned(), (AssetKind::SoftwarePackage, AssetStatus::Scanning)),
+            ("rejected".to_owned(), (AssetKind::SoftwarePackage, AssetStatus::Rejected)),
+        ]);
+        let references: Vec<AssetReference> = ["ok", "image", "scanning", "rejected", "someone-elses"]
+            .iter()
+            .map(|id| at(id, AssetKind::SoftwarePackage))
+            .collect();
+        let found: Vec<(String, String)> =
+            check_references(&references, &found).into_iter().map(|v| (v.pointer, v.message)).collect();
+        let pointers: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(pointers, ["/p/image", "/p/scanning", "/p/rejected", "/p/someone-elses"]);
+        assert_eq!(found[0].1, "the asset is of kind `image`; this needs a `software_package`");
+        assert_eq!(found[3].1, "no such asset of yours");
     }
 
     #[test]

@@ -79,6 +79,15 @@ impl Product {
             .filter(|s| s.key.as_ref().is_some_and(|k| !self.removed.specifications.contains(k)))
     }
 
+    /// The assets the product is released with now: those of the specifications still offered (none
+    /// once it is discontinued).
+    pub fn asset_ids(&self) -> std::collections::BTreeSet<String> {
+        if self.status == ProductStatus::Discontinued {
+            return Default::default();
+        }
+        self.offered_specifications().filter_map(|s| s.package_asset_id.clone()).collect()
+    }
+
     /// The product as the catalog offers it (rendered once per version and served as stored bytes).
     pub fn catalog_entry(&self) -> CatalogProduct {
         CatalogProduct {

@@ -9,6 +9,7 @@ use shelf_domain::application::{Application, ApplicationStatus, HistoryEntry, Sn
 use shelf_domain::{Draft, DraftKind};
 
 use crate::KeepPrepared;
+use crate::assets::Holder;
 use crate::drafts::DraftRow;
 use crate::notifications::{ReceiverColumns, pick_receivers};
 use crate::page::keyset;
@@ -100,6 +101,8 @@ pub fn insert(conn: &mut DbConnection, new: NewApplication<'_>) -> Result<Applic
         history: to_json(&history)?,
     };
     diesel::insert_into(apps::table).values(&row).execute(conn)?;
+    let assets = new.snapshot.content.asset_ids();
+    crate::assets::update_references(conn, Holder::Application, &row.id, &Default::default(), &assets)?;
     // What was written, without parsing the snapshot back.
     Ok(Application {
         id: row.id,
@@ -296,6 +299,9 @@ pub fn decide(conn: &mut DbConnection, current: &Application, decision: Decision
     if changed == 0 {
         return Err(Error::Conflict("the application was already decided".into()));
     }
+    // Decided: it no longer holds its assets (an approved one's product does).
+    let assets = current.snapshot.content.asset_ids();
+    crate::assets::update_references(conn, Holder::Application, &current.id, &assets, &Default::default())?;
     // What was written, without reading the snapshot back.
     Ok(Application {
         status: decision.status,

@@ -10,7 +10,7 @@ use shelf_domain::asset::{
 
 use crate::applications::{QueuePosition, queue_key};
 use crate::page::keyset;
-use crate::schema::assets;
+use crate::schema::{asset_references, assets};
 use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, to_db_time, to_json};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -118,6 +118,17 @@ pub fn insert(conn: &mut DbConnection, new: NewAsset<'_>) -> Result<Asset> {
 }
 
 crate::owned::get_for_seller!(assets, AssetRow, Asset);
+
+/// The seller's asset, locked until the transaction ends (PostgreSQL; SQLite runs one writer): a
+/// submission naming it waits, or is seen by the caller's next read.
+pub fn lock_for_seller(conn: &mut DbConnection, seller_id: &str, id: &str) -> Result<Asset> {
+    let this = assets::table.filter(assets::seller_id.eq(seller_id).and(assets::id.eq(id))).select(assets::id);
+    let locked: Option<String> = match conn {
+        DbConnection::Pg(c) => this.for_update().first(c).optional()?,
+        DbConnection::Sqlite(c) => this.first(c).optional()?,
+    };
+    get(conn, &locked.ok_or(Error::NotFound)?)
+}
 
 /// Any seller's asset (for reviewers).
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Asset> {
@@ -265,10 +276,99 @@ pub fn claim_scans(conn: &mut DbConnection, at: DateTime<Utc>, lease: Duration, 
     rows.into_iter().map(Asset::try_from).collect()
 }
 
-/// Where the asset is still needed: a listed product or a pending application names it. Nothing
-/// names an asset yet (the delivery methods that release with one come next), so it is never in use.
-pub fn uses(_conn: &mut DbConnection, _id: &str) -> Result<Vec<AssetUse>> {
-    Ok(vec![])
+/// What names an asset in `asset_references`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holder {
+    /// An application under review.
+    Application,
+    /// A product on sale or hidden.
+    Product,
+}
+
+impl Holder {
+    fn as_str(self) -> &'static str {
+        match self {
+            Holder::Application => "application",
+            Holder::Product => "product",
+        }
+    }
+}
+
+/// Records that `holder_id` names exactly these assets now (none: it names nothing any more).
+pub fn set_references(
+    conn: &mut DbConnection,
+    holder: Holder,
+    holder_id: &str,
+    asset_ids: &std::collections::BTreeSet<String>,
+) -> Result<()> {
+    let this = asset_references::holder.eq(holder.as_str()).and(asset_references::holder_id.eq(holder_id));
+    diesel::delete(asset_references::table.filter(this)).execute(conn)?;
+    // A content names few assets (one per specification at most): a row each.
+    for id in asset_ids {
+        let row = (
+            asset_references::asset_id.eq(id),
+            asset_references::holder.eq(holder.as_str()),
+            asset_references::holder_id.eq(holder_id),
+        );
+        diesel::insert_into(asset_references::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// `set_references` when what `holder_id` names changed from `before` to `after` (nothing to write
+/// for the many products and applications that name no asset).
+pub(crate) fn update_references(
+    conn: &mut DbConnection,
+    holder: Holder,
+    holder_id: &str,
+    before: &std::collections::BTreeSet<String>,
+    after: &std::collections::BTreeSet<String>,
+) -> Result<()> {
+    if before == after { Ok(()) } else { set_references(conn, holder, holder_id, after) }
+}
+
+/// Where the asset is still needed: the first few pending applications and live products that name it.
+pub fn uses(conn: &mut DbConnection, id: &str) -> Result<Vec<AssetUse>> {
+    let rows: Vec<(String, String)> = asset_references::table
+        .filter(asset_references::asset_id.eq(id))
+        .select((asset_references::holder, asset_references::holder_id))
+        .order((asset_references::holder.desc(), asset_references::holder_id.asc()))
+        .limit(10)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(holder, holder_id)| match holder.as_str() {
+            "product" => AssetUse::ListedProduct(holder_id),
+            _ => AssetUse::PendingApplication(holder_id),
+        })
+        .collect())
+}
+
+/// The seller's assets among `ids`, with their kind and status (others' and unknown ids are left out).
+pub fn kinds_and_statuses(
+    conn: &mut DbConnection,
+    seller_id: &str,
+    ids: &std::collections::BTreeSet<String>,
+) -> Result<std::collections::BTreeMap<String, (AssetKind, AssetStatus)>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    // Share-locked (PostgreSQL): a delete of one of them waits for the submission naming it.
+    let these = assets::table.filter(assets::seller_id.eq(seller_id).and(assets::id.eq_any(ids))).select((
+        assets::id,
+        assets::kind,
+        assets::status,
+    ));
+    let rows: Vec<(String, String, String)> = match conn {
+        DbConnection::Pg(c) => these.for_share().load(c)?,
+        DbConnection::Sqlite(c) => these.load(c)?,
+    };
+    rows.into_iter()
+        .map(|(id, kind, status)| {
+            let corrupt = |e: shelf_domain::text_enum::UnknownText| Error::Corrupt(format!("asset {id}: {e}"));
+            Ok((id.clone(), (kind.parse().map_err(corrupt)?, status.parse().map_err(corrupt)?)))
+        })
+        .collect()
 }
 
 /// Deletes the seller's asset if it is still at `version`.

@@ -7,6 +7,7 @@ use shelf_domain::content::DeliveryMethod;
 use shelf_domain::product::{Product, ProductStatus, Removed};
 
 use crate::KeepPrepared;
+use crate::assets::Holder;
 use crate::page::keyset;
 use crate::schema::products;
 use crate::{DbConnection, Error, Order, Page, Paged, Result, from_db_time, new_id, now, to_db_time, to_json};
@@ -94,6 +95,7 @@ fn method_text(content: &DraftContent) -> Option<String> {
 pub fn insert(conn: &mut DbConnection, seller_id: &str, content: &DraftContent) -> Result<Product> {
     let product = new_product(seller_id, content.clone(), now());
     diesel::insert_into(products::table).values(NewProductRow::of(&product)?).execute(conn)?;
+    crate::assets::update_references(conn, Holder::Product, &product.id, &Default::default(), &product.asset_ids())?;
     Ok(product)
 }
 
@@ -340,6 +342,7 @@ fn save(
     if changed == 0 {
         return Err(Error::Conflict("the product changed meanwhile; try again".into()));
     }
+    crate::assets::update_references(conn, Holder::Product, &saved.id, &product.asset_ids(), &saved.asset_ids())?;
     Ok(saved)
 }
 

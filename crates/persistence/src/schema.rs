@@ -187,6 +187,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    asset_references (asset_id, holder, holder_id) {
+        asset_id -> Text,
+        holder -> Text,
+        holder_id -> Text,
+    }
+}
+
+diesel::table! {
     assets (id) {
         id -> Text,
         seller_id -> Text,
@@ -240,6 +248,7 @@ diesel::table! {
 }
 
 diesel::allow_tables_to_appear_in_same_query!(uploads, upload_parts, blobs, draft_files);
+diesel::allow_tables_to_appear_in_same_query!(assets, asset_references);
 
 // Subqueries: a submission's context and a decision's receivers (`applications`).
 diesel::allow_tables_to_appear_in_same_query!(applications, drafts, settings, notification_settings, account_contacts);

@@ -168,7 +168,7 @@ pub fn list(db: &Db, seller: &SellerId, filter: &AssetFilter, page: &Page) -> Re
 /// nothing else refers to them.
 pub fn delete(db: &Db, blobs: &BlobStore, seller: &SellerId, id: &AssetId, precondition: &Precondition) -> Result<()> {
     db.write(|c| {
-        let current = assets::get_for_seller(c, seller.as_str(), id.as_str())?;
+        let current = assets::lock_for_seller(c, seller.as_str(), id.as_str())?;
         precondition.check(current.version)?;
         check_deletable(&assets::uses(c, &current.id)?)?;
         assets::delete(c, &current)?;

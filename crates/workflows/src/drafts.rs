@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use shelf_domain::application::Application;
 use shelf_domain::application::{Snapshot, SnapshotFile};
+use shelf_domain::asset::check_references;
 use shelf_domain::calendar::{Calendar, EXTENDED_REVIEW_FROM};
 use shelf_domain::content::{Attachments, TemplateRef};
 use shelf_domain::limits::MAX_OPEN_DRAFTS;
@@ -18,7 +19,7 @@ use shelf_domain::{
 use shelf_persistence::applications::{self, NewApplication};
 use shelf_persistence::drafts::{self, NewDraft};
 use shelf_persistence::files::{self as stored_files, BlobStore};
-use shelf_persistence::{Db, DbConnection, attributes, notifications, now, pricing_templates, products};
+use shelf_persistence::{Db, DbConnection, assets, attributes, notifications, now, pricing_templates, products};
 
 use crate::notify::application_event;
 use crate::{Error, Result};
@@ -129,6 +130,11 @@ fn release_check(
         .map(|(id, t)| (id.clone(), TemplateRef { currency: t.currency.clone(), price: t.price.clone() }))
         .collect();
     let mut violations = draft.content.check(attachments, &refs);
+    let references = draft.content.asset_references();
+    if !references.is_empty() {
+        let found = assets::kinds_and_statuses(c, &draft.seller_id, &draft.content.asset_ids())?;
+        violations.extend(check_references(&references, &found));
+    }
     if let Some(product_id) = &draft.product_id {
         let live = products::get_for_seller(c, &draft.seller_id, product_id)?;
         violations.extend(check_modification(&live.content, &draft.content));

@@ -11,9 +11,10 @@ use crate::Result;
 /// changes); records the event. Repeating a removal changes nothing and records nothing.
 pub fn remove(db: &Db, seller: &SellerId, id: &ProductId, removal: &Removal) -> Result<Product> {
     db.write(|c| {
-        let mut product = products::get_for_seller(c, seller.as_str(), id.as_str())?;
+        let stored = products::get_for_seller(c, seller.as_str(), id.as_str())?;
+        let mut product = stored.clone();
         let Some(event) = product.remove(removal)? else { return Ok(product) };
-        let saved = products::set_removed(c, &product, product.status, &product.removed)?;
+        let saved = products::set_removed(c, &stored, product.status, &product.removed)?;
         let subject = Subject { product_id: Some(&saved.id), ..Default::default() };
         notifications::append_event(c, &saved.seller_id, event, subject)?;
         Ok(saved)

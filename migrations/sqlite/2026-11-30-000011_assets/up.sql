@@ -26,4 +26,14 @@ CREATE INDEX assets_queue_idx ON assets (status, due_at, id);
 CREATE INDEX assets_scan_idx ON assets (scan, created_at);
 CREATE INDEX assets_sha256_idx ON assets (sha256);
 
+-- Which pending applications and live products name an asset (kept with their content): an asset
+-- named here cannot be deleted.
+CREATE TABLE asset_references (
+    asset_id TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    holder_id TEXT NOT NULL,
+    PRIMARY KEY (asset_id, holder, holder_id)
+);
+CREATE INDEX asset_references_holder_idx ON asset_references (holder, holder_id);
+
 ALTER TABLE events ADD COLUMN asset_id TEXT;

@@ -167,6 +167,27 @@ impl DraftContent {
         self.skus().filter_map(|sku| sku.price_template_id.clone()).collect()
     }
 
+    /// The assets the content is released with: where each is named, and the kind it must be.
+    pub fn asset_references(&self) -> Vec<crate::asset::AssetReference> {
+        self.specifications
+            .iter()
+            .flatten()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                s.package_asset_id.clone().map(|id| crate::asset::AssetReference {
+                    pointer: format!("/specifications/{i}/package_asset_id"),
+                    id,
+                    kind: crate::asset::AssetKind::SoftwarePackage,
+                })
+            })
+            .collect()
+    }
+
+    /// The ids of the assets the content is released with.
+    pub fn asset_ids(&self) -> BTreeSet<String> {
+        self.asset_references().into_iter().map(|r| r.id).collect()
+    }
+
     /// The catalogue attributes that saving will copy: those named by `attribute_id` and not yet copied.
     pub fn catalogue_attribute_ids(&self) -> BTreeSet<String> {
         self.specifications

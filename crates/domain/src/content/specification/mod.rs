@@ -80,6 +80,11 @@ pub struct Specification {
     /// The specification's one price when `pricing` is `simple`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<Price>,
+    /// The software package delivered with this specification: an approved `software_package` asset
+    /// of the seller's (`POST /v1/assets`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "0193a1b2-c3d4-7e5f-a6b7-c8d9e0f1a2b3", max_length = 64)]
+    pub package_asset_id: Option<String>,
 }
 
 /// An attribute of a specification: an enumeration of values or a quantity.
