@@ -85,6 +85,7 @@ pub fn test_config(database_url: String) -> Config {
         s3: None,
         scanner: None,
         scan_dir: std::env::temp_dir(),
+        outbound: shelf_domain::webhook::OutboundPolicy { allow_private: true },
     }
 }
 

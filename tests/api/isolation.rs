@@ -62,11 +62,16 @@ impl Fixture {
                            "architecture": "arm64", "min_vcpu": 1, "min_memory_gib": 1, "regions": ["SG"]});
         let asset =
             app.create("/v1/assets", a, json!({"kind": "image", "name": "I", "version": "1", "image": image})).await;
+        let endpoint = app.create("/v1/webhook-endpoints", a, json!({"url": "https://hooks.example.com/a"})).await;
+        let endpoint_id = endpoint["id"].as_str().unwrap().to_owned();
+        let ping = app.post(&format!("/v1/webhook-endpoints/{endpoint_id}/ping"), Some(a), &json!({})).await.json();
         let s = |v: &Value| v.as_str().unwrap().to_owned();
         Fixture {
             values: vec![
                 ("/v1/applications/", "id", s(&application["id"])),
                 ("/v1/assets/", "id", s(&asset["id"])),
+                ("/v1/webhook-endpoints/", "id", endpoint_id),
+                ("/v1/webhook-endpoints/", "delivery", s(&ping["id"])),
                 ("/v1/attributes/", "id", s(&attribute["id"])),
                 ("/v1/drafts/", "id", draft_id),
                 ("/v1/drafts/", "file_id", s(&files["items"][0]["id"])),
@@ -114,6 +119,9 @@ async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>) -> R
         ("POST", p) if p.ends_with("/confirm") => Body::Raw("application/json", br#"{"etag": "\"x\""}"#.to_vec()),
         ("POST", p) if p.ends_with("/reject") => {
             Body::Raw("application/json", br#"{"reason": "Not what was promised."}"#.to_vec())
+        }
+        ("POST", "/v1/webhook-endpoints") => {
+            Body::Raw("application/json", br#"{"url": "https://hooks.example.com/b"}"#.to_vec())
         }
         ("POST", "/v1/attributes") => {
             Body::Raw("application/json", br#"{"code": "x", "name": "X", "type": "enumeration"}"#.to_vec())
@@ -180,6 +188,7 @@ async fn every_secured_route_keeps_sellers_apart_and_roles_in_their_place() {
         "/v1/products/{id}",
         "/v1/uploads/{id}",
         "/v1/assets/{id}",
+        "/v1/webhook-endpoints/{id}",
     ] {
         app.get(&fixture.fill(path), Some(&a)).await.assert_status(200);
     }

@@ -27,3 +27,4 @@ mod products;
 mod schema;
 mod service_flows;
 mod uploads;
+mod webhooks;

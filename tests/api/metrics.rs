@@ -59,9 +59,28 @@ async fn metrics_count_requests_by_route_template_and_report_the_service_state()
         "outbox_oldest_pending_seconds",
         "review_queue_pending",
         "review_queue_overdue",
+        "asset_review_queue_pending",
+        "asset_review_queue_overdue",
+        "db_pool_wait_microseconds",
+        "db_pool_wait_max_microseconds",
         "process_open_files",
     ] {
         assert!(value_of(&s, "shelf_state", &[("name", name)]).is_some(), "no {name}");
     }
     assert!(value_of(&s, "shelf_state", &[("name", "process_resident_bytes")]).unwrap() > 1e6);
+    assert!(
+        value_of(&s, "shelf_state", &[("name", "db_pool_waits")]).unwrap() >= 3.0,
+        "each request took a connection"
+    );
+}
+
+#[actix_web::test]
+async fn the_event_follow_lag_counts_the_events_the_catalog_follower_has_not_applied() {
+    // The test app runs no follower: every event in the feed is lag.
+    let app = TestApp::spawn().await;
+    let lag = |body: &[u8]| value_of(&scrape(body), "shelf_state", &[("name", "event_follow_lag")]);
+    assert_eq!(lag(&app.get("/metrics", None).await.body), Some(0.0));
+    let token = app.seller("seller-a");
+    app.in_review_draft(&token).await;
+    assert_eq!(lag(&app.get("/metrics", None).await.body), Some(1.0), "application.submitted");
 }

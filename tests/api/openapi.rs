@@ -62,7 +62,19 @@ fn every_operation_has_a_unique_camel_case_operation_id_verb_first() {
         );
         let verbs =
             ["list", "get", "create", "update", "delete", "put", "quote", "validate", "submit", "upload", "download"];
-        let more = ["approve", "reject", "withdraw", "read", "remove", "complete", "presign", "confirm"];
+        let more = [
+            "approve",
+            "reject",
+            "withdraw",
+            "read",
+            "remove",
+            "complete",
+            "presign",
+            "confirm",
+            "rotate",
+            "ping",
+            "redeliver",
+        ];
         assert!(
             verbs.iter().chain(&more).any(|v| id.starts_with(v)),
             "{method} {path}: {id} does not start with a verb"
@@ -71,7 +83,7 @@ fn every_operation_has_a_unique_camel_case_operation_id_verb_first() {
             panic!("{id} names both {other} and {method} {path}");
         }
     }
-    assert_eq!(seen.len(), 65);
+    assert_eq!(seen.len(), 74);
     assert_eq!(seen["putUploadPart"], "put /v1/uploads/{id}/parts/{number}");
     assert_eq!(seen["createDraft"], "post /v1/drafts");
     assert_eq!(seen["putDraftLogo"], "put /v1/drafts/{id}/logo");

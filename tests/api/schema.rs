@@ -129,6 +129,8 @@ fn instances_migrating_a_fresh_database_at_once_do_not_race() {
         "settings",
         "upload_parts",
         "uploads",
+        "webhook_deliveries",
+        "webhook_endpoints",
     ];
     assert_eq!(tables, expected.into_iter().map(str::to_owned).collect::<BTreeSet<_>>());
 }

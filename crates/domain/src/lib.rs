@@ -22,6 +22,7 @@ pub mod refusal;
 pub mod service_flow;
 pub mod upload;
 pub mod violation;
+pub mod webhook;
 
 pub use account::{Account, ApplicationId, AssetId, DraftId, ProductId, Role, SellerId};
 pub use content::DraftContent;

@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 use crate::application::ApplicationStatus;
 
 /// An event of the feed integrations poll.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 pub enum EventType {
     #[serde(rename = "application.submitted")]
     ApplicationSubmitted,
@@ -42,6 +42,24 @@ text_enum!(EventType "event type" {
     AssetApproved => "asset.approved",
     AssetRejected => "asset.rejected",
 });
+
+impl EventType {
+    /// The resource an event is about and the state it leaves it in, where the type says it.
+    pub fn resource_state(self) -> Option<(&'static str, &'static str)> {
+        use EventType::*;
+        Some(match self {
+            ApplicationSubmitted => ("application", "pending"),
+            ApplicationApproved => ("application", "approved"),
+            ApplicationRejected => ("application", "rejected"),
+            ApplicationWithdrawn => ("application", "withdrawn"),
+            ProductListed => ("product", "on_sale"),
+            ProductHidden => ("product", "hidden"),
+            AssetApproved => ("asset", "approved"),
+            AssetRejected => ("asset", "rejected"),
+            ProductModified | ProductRemoved => return None,
+        })
+    }
+}
 
 /// How a notification travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -193,8 +193,19 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value, prefix: &str) -
 
 /// Members that hold arrays in some request body. serde reads a struct from an array by position,
 /// so an array anywhere else is refused here rather than silently taken apart.
-const ARRAY_MEMBERS: &[&str] =
-    &["highlights", "specifications", "attributes", "values", "skus", "tiers", "dates", "emails", "phones", "regions"];
+const ARRAY_MEMBERS: &[&str] = &[
+    "highlights",
+    "specifications",
+    "attributes",
+    "values",
+    "skus",
+    "tiers",
+    "dates",
+    "emails",
+    "phones",
+    "regions",
+    "event_types",
+];
 
 /// Refuses what a body's types would take apart silently or no store can keep: arrays outside
 /// `ARRAY_MEMBERS`, and NUL characters in strings and member names.

@@ -28,6 +28,7 @@ pub mod request_id;
 mod routes;
 mod service_flows;
 mod uploads;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -84,6 +85,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Whether the API's listener serves `/metrics` (false: `SHELF_METRICS_BIND` serves them elsewhere).
     pub metrics_on_api_listener: bool,
+    /// Where outbound requests (webhooks) may go.
+    pub outbound: shelf_domain::webhook::OutboundPolicy,
 }
 
 /// Hex SHA-256 of `bytes` (file hashes, idempotency fingerprints).

@@ -1,7 +1,8 @@
 //! Prometheus metrics at `GET /metrics` (text exposition, through the `prometheus` crate): requests by
 //! route template (never a raw path: no id becomes a label), method and status class, their latency,
-//! requests in flight, and at each scrape the database pool, the catalog cache, the outbox backlog,
-//! the review queue and the process's memory and open files.
+//! requests in flight, and at each scrape the database pool (and the waits for it), the catalog
+//! cache, the outbox backlog, the event follower's lag, the review queues and the process's memory
+//! and open files.
 
 use std::time::Instant;
 
@@ -23,6 +24,8 @@ pub struct Metrics {
     latency: HistogramVec,
     in_flight: IntGauge,
     gauges: IntGaugeVec,
+    /// The last event cursor the catalog cache's follower has applied (set by the server's worker).
+    pub events_followed: std::sync::atomic::AtomicI64,
 }
 
 impl Default for Metrics {
@@ -57,7 +60,7 @@ impl Metrics {
         ] {
             registry.register(metric).expect("registered once");
         }
-        Metrics { registry, requests, latency, in_flight, gauges }
+        Metrics { registry, requests, latency, in_flight, gauges, events_followed: Default::default() }
     }
 
     fn set(&self, name: &str, value: i64) {
@@ -98,13 +101,14 @@ pub async fn track(
 /// `GET /metrics`: the text exposition, with the service's state read now.
 pub async fn scrape(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let ((outbox, oldest), (queue, overdue), (assets, assets_overdue)) = blocking(move || {
+    let ((outbox, oldest), (queue, overdue), (assets, assets_overdue), last_event) = blocking(move || {
         Ok(db.read(|c| -> shelf_persistence::Result<_> {
             let at = shelf_persistence::now();
             Ok((
                 shelf_persistence::notifications::outbox_backlog(c)?,
                 shelf_persistence::applications::queue_counts(c, at)?,
                 shelf_persistence::assets::queue_counts(c, at)?,
+                shelf_persistence::notifications::last_cursor(c)?,
             ))
         })?)
     })
@@ -114,6 +118,12 @@ pub async fn scrape(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     m.set("db_pool_connections", i64::from(connections));
     m.set("db_pool_idle", i64::from(idle));
     m.set("db_pool_max", i64::from(state.db.max_connections()));
+    let waits = state.db.pool_waits();
+    m.set("db_pool_waits", waits.count as i64);
+    m.set("db_pool_wait_microseconds", waits.micros as i64);
+    m.set("db_pool_wait_max_microseconds", waits.max_micros as i64);
+    let followed = m.events_followed.load(std::sync::atomic::Ordering::Relaxed);
+    m.set("event_follow_lag", (last_event - followed).max(0));
     let cache = state.catalog_cache.stats();
     m.set("catalog_cache_hits", cache.hits as i64);
     m.set("catalog_cache_misses", cache.misses as i64);

@@ -5,7 +5,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     admin, applications, assets, attributes, catalog, drafts, health, notifications, pricing_templates, products,
-    service_flows, uploads,
+    service_flows, uploads, webhooks,
 };
 
 /// Routes are matched in this order: the catalog, the busiest reads, comes first.
@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(notifications::configure)
             .configure(uploads::configure)
             .configure(assets::configure)
+            .configure(webhooks::configure)
             .configure(admin::configure),
     );
 }

@@ -671,7 +671,9 @@ fn run_on<T: Send + 'static>(
     result.recv().map_err(|_| s3_error("the S3 runtime stopped"))?
 }
 
-/// An S3 object read in ranges of `S3_READ_CHUNK` bytes, one range held at a time.
+/// An S3 object read as one streamed GET from the current position, one chunk held at a time: a
+/// sequential reader (a download, a scan's copy) makes one request; a seek elsewhere drops the stream
+/// and the next read opens another from there.
 struct S3Reader {
     store: Arc<object_store::aws::AmazonS3>,
     runtime: tokio::runtime::Handle,
@@ -680,9 +682,43 @@ struct S3Reader {
     position: u64,
     chunk: bytes::Bytes,
     chunk_start: u64,
+    /// The open GET and the offset its next chunk starts at.
+    stream: Option<(futures_util::stream::BoxStream<'static, object_store::Result<bytes::Bytes>>, u64)>,
 }
 
-const S3_READ_CHUNK: u64 = 8 << 20;
+impl S3Reader {
+    /// The next chunk of the object from `position`, from the open stream when it is there.
+    fn next_chunk(&mut self) -> std::io::Result<bytes::Bytes> {
+        use futures_util::StreamExt;
+        let stream = match self.stream.take() {
+            Some((stream, at)) if at == self.position => stream,
+            _ => {
+                let (store, path, from) = (self.store.clone(), self.path.clone(), self.position);
+                run_on(&self.runtime, async move {
+                    let options =
+                        object_store::GetOptions::default().with_range(Some(object_store::GetRange::Offset(from)));
+                    let found = object_store::ObjectStore::get_opts(store.as_ref(), &path, options).await;
+                    Ok(found.map_err(s3_error)?.into_stream())
+                })
+                .map_err(std::io::Error::other)?
+            }
+        };
+        let (stream, next) = run_on(&self.runtime, async move {
+            let mut stream = stream;
+            let next = stream.next().await;
+            Ok((stream, next))
+        })
+        .map_err(std::io::Error::other)?;
+        match next {
+            Some(Ok(chunk)) => {
+                self.stream = Some((stream, self.position + chunk.len() as u64));
+                Ok(chunk)
+            }
+            Some(Err(e)) => Err(std::io::Error::other(s3_error(e))),
+            None => Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the object ended early")),
+        }
+    }
+}
 
 impl std::io::Read for S3Reader {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
@@ -691,10 +727,7 @@ impl std::io::Read for S3Reader {
         }
         let chunk_end = self.chunk_start + self.chunk.len() as u64;
         if !(self.chunk_start..chunk_end).contains(&self.position) {
-            let range = self.position..self.size.min(self.position + S3_READ_CHUNK);
-            let (store, path) = (self.store.clone(), self.path.clone());
-            self.chunk = run_on(&self.runtime, async move { store.get_range(&path, range).await.map_err(s3_error) })
-                .map_err(std::io::Error::other)?;
+            self.chunk = self.next_chunk()?;
             self.chunk_start = self.position;
             if self.chunk.is_empty() {
                 return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "the object ended early"));
@@ -766,6 +799,7 @@ impl BlobBackend for S3Backend {
             position: 0,
             chunk: bytes::Bytes::new(),
             chunk_start: 0,
+            stream: None,
         }))
     }
 

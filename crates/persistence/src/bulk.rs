@@ -125,6 +125,7 @@ pub fn import_approved(
                 product_id: (event != EventType::ApplicationSubmitted).then(|| product.id.clone()),
                 draft_id: Some(draft.id.clone()),
                 asset_id: None,
+                id: Some(crate::notifications::new_event_id()),
             });
         }
         product_rows.push(NewProductRow::of(&product)?);
@@ -160,6 +161,7 @@ pub fn import_pending(conn: &mut DbConnection, submissions: &[Submission]) -> Re
             product_id: None,
             draft_id: Some(draft.id.clone()),
             asset_id: None,
+            id: Some(crate::notifications::new_event_id()),
         });
         draft_rows.push(draft);
         app_rows.push(application);

@@ -18,6 +18,7 @@ pub mod products;
 pub mod schema;
 pub mod settings;
 pub mod uploads;
+pub mod webhooks;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -169,6 +170,24 @@ pub struct Db {
     pool: Pool,
     backend: Backend,
     writer: Arc<Mutex<()>>,
+    waits: Arc<PoolWaits>,
+}
+
+/// How long callers waited for a pooled connection (for metrics): counts and microseconds.
+#[derive(Debug, Default)]
+struct PoolWaits {
+    count: std::sync::atomic::AtomicU64,
+    micros: std::sync::atomic::AtomicU64,
+    max_micros: std::sync::atomic::AtomicU64,
+}
+
+/// The pool's waits so far: how many connections were taken, the microseconds spent waiting for
+/// them in all, and the longest wait since the previous reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolWaitStats {
+    pub count: u64,
+    pub micros: u64,
+    pub max_micros: u64,
 }
 
 impl Db {
@@ -189,7 +208,7 @@ impl Db {
             .connection_timeout(Duration::from_secs(5))
             .build(Manager(target))
             .map_err(|e| Error::Unavailable(e.to_string()))?;
-        Ok(Db { pool, backend, writer: Arc::new(Mutex::new(())) })
+        Ok(Db { pool, backend, writer: Arc::new(Mutex::new(())), waits: Default::default() })
     }
 
     /// The most connections the pool opens.
@@ -208,7 +227,24 @@ impl Db {
     }
 
     fn conn(&self) -> Result<PooledConnection> {
-        self.pool.get().map_err(|e| Error::Unavailable(e.to_string()))
+        use std::sync::atomic::Ordering::Relaxed;
+        let started = std::time::Instant::now();
+        let conn = self.pool.get();
+        let waited = started.elapsed().as_micros() as u64;
+        self.waits.count.fetch_add(1, Relaxed);
+        self.waits.micros.fetch_add(waited, Relaxed);
+        self.waits.max_micros.fetch_max(waited, Relaxed);
+        conn.map_err(|e| Error::Unavailable(e.to_string()))
+    }
+
+    /// The pool's waits so far (the longest since the previous call).
+    pub fn pool_waits(&self) -> PoolWaitStats {
+        use std::sync::atomic::Ordering::Relaxed;
+        PoolWaitStats {
+            count: self.waits.count.load(Relaxed),
+            micros: self.waits.micros.load(Relaxed),
+            max_micros: self.waits.max_micros.swap(0, Relaxed),
+        }
     }
 
     /// Runs the pending migrations of this backend under a lock (PostgreSQL: an advisory lock; SQLite:

@@ -183,8 +183,49 @@ diesel::table! {
         draft_id -> Nullable<Text>,
         seq -> BigInt,
         asset_id -> Nullable<Text>,
+        id -> Nullable<Text>,
     }
 }
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        seller_id -> Text,
+        url -> Text,
+        description -> Nullable<Text>,
+        event_types -> Text,
+        enabled -> Bool,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamp>,
+        failing_since -> Nullable<Timestamp>,
+        disabled_reason -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        message_id -> Text,
+        event_type -> Text,
+        status -> Text,
+        attempts -> Integer,
+        first_due_at -> Timestamp,
+        next_attempt_at -> Timestamp,
+        claim -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_response -> Nullable<Text>,
+        created_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 
 diesel::table! {
     asset_references (asset_id, holder, holder_id) {
@@ -249,6 +290,7 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(uploads, upload_parts, blobs, draft_files);
 diesel::allow_tables_to_appear_in_same_query!(assets, asset_references);
+diesel::allow_tables_to_appear_in_same_query!(webhook_deliveries, webhook_endpoints, events);
 
 // Subqueries: a submission's context and a decision's receivers (`applications`).
 diesel::allow_tables_to_appear_in_same_query!(applications, drafts, settings, notification_settings, account_contacts);

@@ -77,6 +77,9 @@ pub struct Config {
     /// `SHELF_SCAN_DIR` (default the system's temporary directory): where packages not stored as
     /// local files are copied for their scan.
     pub scan_dir: std::path::PathBuf,
+    /// `SHELF_ALLOW_PRIVATE_ENDPOINTS=true` (tests only): webhooks may go to http and to loopback,
+    /// private and link-local addresses.
+    pub outbound: shelf_domain::webhook::OutboundPolicy,
 }
 
 /// The scanner of `SHELF_SCAN_COMMAND`, bounded by `SHELF_SCAN_TIMEOUT_SECONDS`.
@@ -169,6 +172,9 @@ impl Config {
             metrics_bind: var("SHELF_METRICS_BIND"),
             scanner: scanner()?,
             scan_dir: var("SHELF_SCAN_DIR").map_or_else(std::env::temp_dir, Into::into),
+            outbound: shelf_domain::webhook::OutboundPolicy {
+                allow_private: parse("SHELF_ALLOW_PRIVATE_ENDPOINTS", "true or false")?.unwrap_or(false),
+            },
         })
     }
 }

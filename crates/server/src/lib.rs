@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod outbox;
+pub mod webhooks;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -46,6 +47,7 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
         blobs: blob_store(config)?,
         metrics: Default::default(),
         metrics_on_api_listener: config.metrics_bind.is_none(),
+        outbound: config.outbound,
     }))
 }
 
@@ -124,6 +126,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
     actix_web::rt::spawn(merge_search_index(db.clone()));
     actix_web::rt::spawn(sweep_released_blobs(db.clone(), state.blobs.clone()));
     actix_web::rt::spawn(expire_uploads(db.clone(), state.blobs.clone()));
+    let sender = Arc::new(webhooks::Sender::new(config.outbound)?);
+    actix_web::rt::spawn(webhooks::run(db.clone(), sender, Duration::from_millis(250)));
     actix_web::rt::spawn(scan_assets(db.clone(), state.blobs.clone(), config.scanner.clone(), config.scan_dir.clone()));
     actix_web::rt::spawn(purge_idempotency_keys(db));
     if let Some(bind) = &config.metrics_bind {
@@ -156,17 +160,21 @@ fn print_demo_tokens(secret: &[u8], addr: &str) {
 /// first), and drops the cached catalog entries of products that changed, whichever instance
 /// changed them.
 async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64) {
+    const BATCH: i64 = 1000;
     let mut every = actix_web::rt::time::interval(Duration::from_millis(250));
     loop {
         every.tick().await;
         let (db, after) = (db.clone(), cursor);
         let followed = background("following events", move || {
             notifications::sequence_committed_events(&db)?;
-            db.read(|c| notifications::product_events_after(c, after, 1000))
+            db.read(|c| Ok((notifications::last_cursor(c)?, notifications::product_events_after(c, after, BATCH)?)))
         });
-        if let Some(changed) = followed.await {
+        if let Some((last, changed)) = followed.await {
             changed.iter().for_each(|(_, product_id)| state.catalog_cache.invalidate(product_id));
             cursor = changed.last().map_or(cursor, |(at, _)| *at);
+            // A short batch read everything up to `last` (the metrics' lag is what lies beyond).
+            let seen = if changed.len() < BATCH as usize { last.max(cursor) } else { cursor };
+            state.metrics.events_followed.store(seen, std::sync::atomic::Ordering::Relaxed);
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod products;
 pub mod review;
 pub mod settings;
 pub mod uploads;
+pub mod webhooks;
 
 use shelf_domain::Refusal;
 

@@ -15,6 +15,9 @@ use crate::{AppState, blocking};
 /// Something that happened to the seller's applications, products or assets.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Event {
+    /// The event's stable id: the `webhook-id` of its webhook deliveries.
+    #[schema(example = "evt_0193a1b2c3d47e5fa6b7c8d9e0f1a2b3")]
+    pub id: String,
     /// Increases in commit order: poll with `after` = the last cursor you saw.
     pub cursor: i64,
     #[serde(rename = "type")]
@@ -36,6 +39,10 @@ impl TryFrom<EventRow> for Event {
             .parse::<EventType>()
             .map_err(|e| shelf_persistence::Error::Corrupt(format!("event {}: {e}", r.cursor)))?;
         Ok(Event {
+            id: r
+                .id
+                .clone()
+                .ok_or_else(|| shelf_persistence::Error::Corrupt(format!("event {} has no id", r.cursor)))?,
             at: r.at(),
             cursor: r.cursor,
             event_type,

@@ -22,6 +22,8 @@ pub struct EventRow {
     pub product_id: Option<String>,
     pub draft_id: Option<String>,
     pub asset_id: Option<String>,
+    /// The event's stable id (`evt_…`): the feed's and its webhooks' `webhook-id`.
+    pub id: Option<String>,
 }
 
 /// An event being appended: numbered now on SQLite, by the sequencer on PostgreSQL.
@@ -36,6 +38,8 @@ pub struct NewEventRow {
     pub product_id: Option<String>,
     pub draft_id: Option<String>,
     pub asset_id: Option<String>,
+    /// The event's stable id (`evt_…`): the feed's and its webhooks' `webhook-id`.
+    pub id: Option<String>,
 }
 
 impl EventRow {
@@ -64,10 +68,12 @@ pub fn append_event(conn: &mut DbConnection, seller_id: &str, event: EventType, 
 pub fn append_events(conn: &mut DbConnection, seller_id: &str, events: &[(EventType, Subject<'_>)]) -> Result<()> {
     let first = next_cursors(conn)?;
     let at = to_db_time(now());
+    let ids: Vec<(EventType, String)> = events.iter().map(|(event, _)| (*event, new_event_id())).collect();
     let rows: Vec<NewEventRow> = events
         .iter()
+        .zip(&ids)
         .enumerate()
-        .map(|(i, (event, subject))| NewEventRow {
+        .map(|(i, ((event, subject), (_, id)))| NewEventRow {
             cursor: first.map(|c| c + i as i64),
             seller_id: seller_id.to_owned(),
             event_type: event.as_str().to_owned(),
@@ -76,6 +82,7 @@ pub fn append_events(conn: &mut DbConnection, seller_id: &str, events: &[(EventT
             product_id: subject.product_id.map(str::to_owned),
             draft_id: subject.draft_id.map(str::to_owned),
             asset_id: subject.asset_id.map(str::to_owned),
+            id: Some(id.clone()),
         })
         .collect();
     let insert = diesel::insert_into(events::table).values(&rows);
@@ -84,7 +91,12 @@ pub fn append_events(conn: &mut DbConnection, seller_id: &str, events: &[(EventT
         DbConnection::Pg(c) => insert.prepared().execute(c)?,
         DbConnection::Sqlite(c) => insert.execute(c)?,
     };
-    Ok(())
+    crate::webhooks::fan_out(conn, seller_id, &ids)
+}
+
+/// A new event's id.
+pub(crate) fn new_event_id() -> String {
+    format!("evt_{}", crate::new_id().replace('-', ""))
 }
 
 /// The first cursor for events appended now: on SQLite the next one (the caller holds the writer
