@@ -1,14 +1,23 @@
 """A whole release through the client openapi-python-client generates from openapi/openapi.json.
 
 A seller writes a draft, a reviewer approves it, an anonymous visitor finds it in the catalog and gets a
-quote; every response is parsed into its generated model. No hand-written request.
+quote; every response is parsed into its generated model. No hand-written request. The seller's
+integration registers a webhook endpoint first: a local receiver that verifies every message with the
+Standard Webhooks library from PyPI (`standardwebhooks`) and acknowledges it; the release's events must
+all arrive, verified.
 
     SHELF_URL=http://127.0.0.1:8080 SHELF_SELLER_TOKEN=... SHELF_REVIEWER_TOKEN=... python3 release.py
 """
+import http.server
 import io
+import json
 import os
 import pathlib
+import threading
+import time
 from http import HTTPStatus
+
+from standardwebhooks.webhooks import Webhook
 
 from shelf_client import AuthenticatedClient, Client
 from shelf_client.api.catalog import get_catalog_product, list_catalog_products, quote_catalog_product
@@ -23,6 +32,7 @@ from shelf_client.api.drafts import (
 )
 from shelf_client.api.pricing_templates import create_pricing_template, quote_pricing_template
 from shelf_client.api.review import approve_application, list_review_applications
+from shelf_client.api.webhooks import create_webhook_endpoint
 from shelf_client.models import (
     AfterSales,
     ApplicationList,
@@ -62,6 +72,8 @@ from shelf_client.models import (
     UpdateDraftRequest,
     UploadForm,
     ValidationReport,
+    WebhookEndpointResponse,
+    WebhookEndpointSettings,
 )
 from shelf_client.types import File, Response
 
@@ -82,11 +94,51 @@ def parsed(response: Response, model: type, status: HTTPStatus, what: str):
     return response.parsed
 
 
+class Receiver(http.server.ThreadingHTTPServer):
+    """The integration's webhook endpoint: verifies each message with the Standard Webhooks library."""
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), ReceiverHandler)
+        self.secret = None
+        self.verified = []
+        self.refused = []
+
+
+class ReceiverHandler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("content-length", "0")))
+        try:
+            message = Webhook(self.server.secret).verify(body, dict(self.headers.items()))
+            self.server.verified.append((self.headers["webhook-id"], message))
+            self.send_response(204)
+        except Exception as e:  # a message that does not verify is refused, and the flow fails
+            self.server.refused.append(repr(e))
+            self.send_response(400)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
 def main() -> None:
     base_url = os.environ["SHELF_URL"]
     seller = AuthenticatedClient(base_url=base_url, token=os.environ["SHELF_SELLER_TOKEN"])
     reviewer = AuthenticatedClient(base_url=base_url, token=os.environ["SHELF_REVIEWER_TOKEN"])
     visitor = Client(base_url=base_url)
+
+    # The seller's integration listens for every event.
+    receiver = Receiver()
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    endpoint = parsed(
+        create_webhook_endpoint.sync_detailed(
+            client=seller,
+            body=WebhookEndpointSettings(url=f"http://127.0.0.1:{receiver.server_address[1]}/shelf",
+                                         event_types=["*"]),
+        ),
+        WebhookEndpointResponse, HTTPStatus.CREATED, "register a webhook endpoint",
+    )
+    check(isinstance(endpoint.secret, str) and endpoint.secret.startswith("whsec_"), "its secret is shown once")
+    receiver.secret = endpoint.secret
 
     # A reusable price: a tiered pricing template, quoted once.
     template_body = TieredPricingTemplate(
@@ -223,6 +275,17 @@ def main() -> None:
     )
     problem = parsed(invalid, Problem, HTTPStatus.UNPROCESSABLE_ENTITY, "an invalid currency")
     check(any(e.pointer == "/currency" for e in problem.errors), "an invalid currency is 422 naming /currency")
+
+    # Every event of the release reached the integration, verified by the library.
+    wanted = {"application.submitted", "application.approved", "product.listed"}
+    for _ in range(100):
+        if wanted <= {m["type"] for _, m in receiver.verified}:
+            break
+        time.sleep(0.1)
+    check(not receiver.refused, f"no message failed verification {receiver.refused}")
+    check(wanted <= {m["type"] for _, m in receiver.verified}, "the release's events arrived, verified")
+    check(all(m["data"]["id"] == webhook_id for webhook_id, m in receiver.verified), "webhook-id is the event id")
+    receiver.shutdown()
     print("release completed")
 
 

@@ -63,6 +63,7 @@ async fn metrics_count_requests_by_route_template_and_report_the_service_state()
         "asset_review_queue_overdue",
         "db_pool_wait_microseconds",
         "db_pool_wait_max_microseconds",
+        "webhook_deliveries_pending",
         "process_open_files",
     ] {
         assert!(value_of(&s, "shelf_state", &[("name", name)]).is_some(), "no {name}");

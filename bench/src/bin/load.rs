@@ -31,6 +31,11 @@ struct Args {
     /// The server's HS256 secret (SHELF_JWT_SECRET).
     #[arg(long, env = "SHELF_JWT_SECRET")]
     secret: String,
+    /// Webhook endpoints each client's seller registers (0: webhooks off), all pointing here.
+    #[arg(long, default_value_t = 0)]
+    webhook_endpoints: usize,
+    #[arg(long, default_value = "http://127.0.0.1:18292/hook")]
+    webhook_url: String,
 }
 
 fn token(secret: &str, sub: &str, role: Role) -> String {
@@ -140,6 +145,18 @@ async fn run(args: Args) {
     let sellers: Vec<String> =
         (0..args.clients).map(|c| token(&args.secret, &format!("load-seller-{c:03}"), Role::Seller)).collect();
     let mut tasks = Vec::new();
+    for seller in &sellers {
+        for _ in 0..args.webhook_endpoints {
+            let registered = client
+                .post(format!("{}/v1/webhook-endpoints", args.base))
+                .insert_header(("Authorization", seller.as_str()))
+                .send_json(&json!({"url": args.webhook_url}))
+                .await;
+            if let Err(e) = expect(registered, 201, "webhook endpoint").await {
+                eprintln!("{e}");
+            }
+        }
+    }
     for c in 0..args.clients {
         let (client, base, seller, content, files, queue) =
             (client.clone(), args.base.clone(), sellers[c].clone(), content.clone(), files.clone(), queues[c].clone());

@@ -101,7 +101,7 @@ pub async fn track(
 /// `GET /metrics`: the text exposition, with the service's state read now.
 pub async fn scrape(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
-    let ((outbox, oldest), (queue, overdue), (assets, assets_overdue), last_event) = blocking(move || {
+    let ((outbox, oldest), (queue, overdue), (assets, assets_overdue), last_event, webhooks) = blocking(move || {
         Ok(db.read(|c| -> shelf_persistence::Result<_> {
             let at = shelf_persistence::now();
             Ok((
@@ -109,6 +109,7 @@ pub async fn scrape(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
                 shelf_persistence::applications::queue_counts(c, at)?,
                 shelf_persistence::assets::queue_counts(c, at)?,
                 shelf_persistence::notifications::last_cursor(c)?,
+                shelf_persistence::webhooks::backlog(c)?,
             ))
         })?)
     })
@@ -124,6 +125,7 @@ pub async fn scrape(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     m.set("db_pool_wait_max_microseconds", waits.max_micros as i64);
     let followed = m.events_followed.load(std::sync::atomic::Ordering::Relaxed);
     m.set("event_follow_lag", (last_event - followed).max(0));
+    m.set("webhook_deliveries_pending", webhooks);
     let cache = state.catalog_cache.stats();
     m.set("catalog_cache_hits", cache.hits as i64);
     m.set("catalog_cache_misses", cache.misses as i64);

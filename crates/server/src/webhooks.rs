@@ -155,12 +155,17 @@ async fn claim(db: &Db, room: usize, busy: Vec<String>) -> Vec<Claimed> {
     }
 }
 
-/// The worker: every `tick`, claims what is due within its bounds and sends each in a task of its own.
+/// The worker: every `tick`, and whenever a send finishes, claims what is due within its bounds and
+/// sends each in a task of its own.
 pub async fn run(db: Db, sender: Arc<Sender>, tick: Duration) {
     let in_flight: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    let finished = Arc::new(tokio::sync::Notify::new());
     let mut every = actix_web::rt::time::interval(tick);
     loop {
-        every.tick().await;
+        tokio::select! {
+            _ = every.tick() => {}
+            _ = finished.notified() => {}
+        }
         let (busy, total) = {
             let counts = in_flight.lock().unwrap_or_else(|p| p.into_inner());
             (counts.keys().cloned().collect::<Vec<_>>(), counts.values().sum::<usize>())
@@ -171,16 +176,19 @@ pub async fn run(db: Db, sender: Arc<Sender>, tick: Duration) {
         for claimed in claim(&db, IN_FLIGHT - total, busy).await {
             let endpoint = claimed.endpoint.id.clone();
             *in_flight.lock().unwrap_or_else(|p| p.into_inner()).entry(endpoint.clone()).or_default() += 1;
-            let (db, sender, in_flight) = (db.clone(), sender.clone(), in_flight.clone());
+            let (db, sender, in_flight, finished) = (db.clone(), sender.clone(), in_flight.clone(), finished.clone());
             actix_web::rt::spawn(async move {
                 deliver(&db, &sender, claimed).await;
-                let mut counts = in_flight.lock().unwrap_or_else(|p| p.into_inner());
-                if let Some(n) = counts.get_mut(&endpoint) {
-                    *n -= 1;
-                    if *n == 0 {
-                        counts.remove(&endpoint);
+                {
+                    let mut counts = in_flight.lock().unwrap_or_else(|p| p.into_inner());
+                    if let Some(n) = counts.get_mut(&endpoint) {
+                        *n -= 1;
+                        if *n == 0 {
+                            counts.remove(&endpoint);
+                        }
                     }
                 }
+                finished.notify_one();
             });
         }
     }
