@@ -5,12 +5,12 @@
 # it fans out to 30 deliveries, written in the release's transactions and sent by the worker. Release
 # build, SQLite by default; DATABASE_URL=postgres://… measures PostgreSQL (a fresh database per run).
 #
-# Env: PORT (18193), RECEIVER (18292), SECONDS_ (10), CLIENTS (10), ENDPOINTS (10), BENCH_DIR (target/bench).
+# Env: PORT (18193), RECEIVER (18292), SECONDS_ (8), CLIENTS (10), ENDPOINTS (10), BENCH_DIR (target/bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-18193}
 RECEIVER=${RECEIVER:-18292}
-SECONDS_=${SECONDS_:-10}
+SECONDS_=${SECONDS_:-8}
 CLIENTS=${CLIENTS:-10}
 ENDPOINTS=${ENDPOINTS:-10}
 BENCH_DIR=${BENCH_DIR:-target/bench}
@@ -37,11 +37,11 @@ run() { # endpoints per seller
   SHELF_DATABASE_URL="$database" ./target/release/shelf serve >"$BENCH_DIR/webhooks-server.log" 2>&1 &
   local server=$!
   for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.1; done
-  local before
-  before=$(stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+  curl -sf -X DELETE "http://127.0.0.1:$RECEIVER/stats"
+  local before=0
   local line
   line=$(./target/release/shelf-load --base "http://127.0.0.1:$PORT" --clients "$CLIENTS" --seconds "$SECONDS_" \
-    --drafts-per-client 400 --webhook-endpoints "$endpoints" --webhook-url "http://127.0.0.1:$RECEIVER/hook")
+    --drafts-per-client 1000 --webhook-endpoints "$endpoints" --webhook-url "http://127.0.0.1:$RECEIVER/hook")
   read -r rps p50 p99 errors <<<"$line"
   local delivered=0 rate="—"
   if [ "$endpoints" -gt 0 ]; then

@@ -1,5 +1,6 @@
 //! A webhook receiver for the benchmarks: answers every POST 200 at once and counts them; `GET /stats`
-//! answers `{"count", "seconds"}` (seconds between the first and the last message).
+//! answers `{"count", "seconds"}` (seconds between the first and the last message); `DELETE /stats`
+//! starts counting again.
 //!
 //! `shelf-receiver --bind 127.0.0.1:18292`
 
@@ -22,6 +23,13 @@ async fn main() -> std::io::Result<()> {
     HttpServer::new(move || {
         App::new()
             .app_data(seen.clone())
+            .route(
+                "/stats",
+                web::delete().to(|seen: web::Data<Mutex<Seen>>| async move {
+                    *seen.lock().unwrap_or_else(|p| p.into_inner()) = Seen::default();
+                    HttpResponse::NoContent().finish()
+                }),
+            )
             .route(
                 "/stats",
                 web::get().to(|seen: web::Data<Mutex<Seen>>| async move {

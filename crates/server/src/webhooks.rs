@@ -107,36 +107,40 @@ fn describe(e: &reqwest::Error) -> String {
     text
 }
 
-/// Sends one claimed delivery and records the attempt.
-async fn deliver(db: &Db, sender: &Sender, claimed: Claimed) {
-    let signed = webhooks::sign(&claimed, shelf_persistence::now());
-    let answer = match &signed {
-        Ok(out) => sender.send(out).await,
-        Err(e) => Err(format!("not sent: {e}")),
-    };
-    let (db, id) = (db.clone(), claimed.delivery.id.clone());
-    let recorded = web::block(move || {
-        let outcome = match &answer {
-            Ok((status, body)) => Outcome::Answered { status: *status, body },
+/// Sends one claimed delivery; what became of it.
+async fn send(sender: &Sender, claimed: &Claimed) -> Outcome {
+    match webhooks::sign(claimed, shelf_persistence::now()) {
+        Ok(out) => match sender.send(&out).await {
+            Ok((status, body)) => Outcome::Answered { status, body },
             Err(why) => Outcome::Failed(why),
-        };
-        webhooks::attempted(&db, &claimed, outcome)
-    })
-    .await;
-    match recorded {
-        Ok(Ok(_)) => {}
-        Ok(Err(e)) => log::warn!("webhook delivery {id}: recording the attempt failed: {e}"),
-        Err(e) => log::warn!("webhook delivery {id}: recording the attempt failed: {e}"),
+        },
+        Err(e) => Outcome::Failed(format!("not sent: {e}")),
     }
 }
 
-/// Claims what is due (within `room`, skipping `busy` endpoints) and sends it all, concurrently;
-/// returns how many were sent once they all were.
+/// Records attempts in one transaction.
+async fn record(db: &Db, attempts: Vec<(Claimed, Outcome)>) {
+    if attempts.is_empty() {
+        return;
+    }
+    let db = db.clone();
+    match web::block(move || webhooks::attempted(&db, &attempts)).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => log::warn!("recording webhook attempts failed: {e}"),
+        Err(e) => log::warn!("recording webhook attempts failed: {e}"),
+    }
+}
+
+/// Claims what is due and sends it all, concurrently, then records the attempts; returns how many
+/// were sent.
 pub async fn deliver_once(db: &Db, sender: &Arc<Sender>) -> usize {
     let claimed = claim(db, IN_FLIGHT, Vec::new()).await;
     let count = claimed.len();
-    let sends = claimed.into_iter().map(|c| deliver(db, sender, c));
-    futures_util::future::join_all(sends).await;
+    let sends = claimed.into_iter().map(|c| async move {
+        let outcome = send(sender, &c).await;
+        (c, outcome)
+    });
+    record(db, futures_util::future::join_all(sends).await).await;
     count
 }
 
@@ -155,11 +159,29 @@ async fn claim(db: &Db, room: usize, busy: Vec<String>) -> Vec<Claimed> {
     }
 }
 
+/// Attempts recorded together at most: what finished while the last batch was being written.
+const RECORD_BATCH: usize = 256;
+
 /// The worker: every `tick`, and whenever a send finishes, claims what is due within its bounds and
-/// sends each in a task of its own.
+/// sends each in a task of its own; a recorder writes the finished attempts in batches, so that
+/// delivering does not take a write transaction per message from the releases that make them.
 pub async fn run(db: Db, sender: Arc<Sender>, tick: Duration) {
     let in_flight: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
     let finished = Arc::new(tokio::sync::Notify::new());
+    let (done, mut attempts) = tokio::sync::mpsc::unbounded_channel::<(Claimed, Outcome)>();
+    let recorder_db = db.clone();
+    actix_web::rt::spawn(async move {
+        while let Some(first) = attempts.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < RECORD_BATCH {
+                match attempts.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
+                }
+            }
+            record(&recorder_db, batch).await;
+        }
+    });
     let mut every = actix_web::rt::time::interval(tick);
     loop {
         tokio::select! {
@@ -176,9 +198,11 @@ pub async fn run(db: Db, sender: Arc<Sender>, tick: Duration) {
         for claimed in claim(&db, IN_FLIGHT - total, busy).await {
             let endpoint = claimed.endpoint.id.clone();
             *in_flight.lock().unwrap_or_else(|p| p.into_inner()).entry(endpoint.clone()).or_default() += 1;
-            let (db, sender, in_flight, finished) = (db.clone(), sender.clone(), in_flight.clone(), finished.clone());
+            let (sender, in_flight, finished, done) =
+                (sender.clone(), in_flight.clone(), finished.clone(), done.clone());
             actix_web::rt::spawn(async move {
-                deliver(&db, &sender, claimed).await;
+                let outcome = send(&sender, &claimed).await;
+                let _ = done.send((claimed, outcome));
                 {
                     let mut counts = in_flight.lock().unwrap_or_else(|p| p.into_inner());
                     if let Some(n) = counts.get_mut(&endpoint) {

@@ -225,40 +225,68 @@ pub fn sign(claimed: &Claimed, at: DateTime<Utc>) -> Result<Outgoing> {
 }
 
 /// What the receiver did with an attempt.
-pub enum Outcome<'a> {
-    Answered {
-        status: u16,
-        body: &'a [u8],
-    },
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Its status code and the first bytes of its answer.
+    Answered { status: u16, body: Vec<u8> },
     /// No answer: refused destination, connection error, timeout.
-    Failed(&'a str),
+    Failed(String),
 }
 
-/// Records an attempt: acknowledged (2xx), or retried with backoff and jitter within 72 hours of its
-/// first try; an endpoint that failed everything for 5 days is disabled and its seller told.
-pub fn attempted(db: &Db, claimed: &Claimed, outcome: Outcome<'_>) -> Result<bool> {
+/// Records attempts, in one transaction (a worker records what finished together): each acknowledged
+/// (2xx), or retried with backoff and jitter within 72 hours of its first try; an endpoint that failed
+/// everything for 5 days is disabled and its seller told. Returns how many were still the worker's.
+pub fn attempted(db: &Db, attempts: &[(Claimed, Outcome)]) -> Result<usize> {
+    /// What an attempt comes to, decided before the transaction.
+    struct Decided {
+        status: Option<u16>,
+        response: String,
+        acknowledged: bool,
+        retry_at: Option<DateTime<Utc>>,
+        disable: bool,
+    }
     let at = now();
-    let (status, response) = match &outcome {
-        Outcome::Answered { status, body } => (Some(*status), webhook::kept_response(body)),
-        Outcome::Failed(why) => (None, webhook::kept_response(why.as_bytes())),
-    };
-    let acknowledged = status.is_some_and(webhook::acknowledged);
-    let failures = (claimed.delivery.attempts + 1).max(1) as u32;
-    let retry_at =
-        (!acknowledged).then(|| webhook::next_attempt(claimed.first_due_at, at, failures, rand::random())).flatten();
-    let failing_since = claimed.endpoint.failing_since.unwrap_or(at);
-    let disable = !acknowledged && webhook::to_disable(failing_since, at);
     let reason = "every delivery failed for 5 days";
-    let attempt = Attempt { status, response: &response, acknowledged, retry_at, disable: disable.then_some(reason) };
+    let decided: Vec<(&Claimed, Decided)> = attempts
+        .iter()
+        .map(|(claimed, outcome)| {
+            let (status, response) = match outcome {
+                Outcome::Answered { status, body } => (Some(*status), webhook::kept_response(body)),
+                Outcome::Failed(why) => (None, webhook::kept_response(why.as_bytes())),
+            };
+            let acknowledged = status.is_some_and(webhook::acknowledged);
+            let failures = (claimed.delivery.attempts + 1).max(1) as u32;
+            let retry_at = (!acknowledged)
+                .then(|| webhook::next_attempt(claimed.first_due_at, at, failures, rand::random()))
+                .flatten();
+            let failing_since = claimed.endpoint.failing_since.unwrap_or(at);
+            let disable = !acknowledged && webhook::to_disable(failing_since, at);
+            (claimed, Decided { status, response, acknowledged, retry_at, disable })
+        })
+        .collect();
     db.write(|c| {
-        let recorded = webhooks::record(c, claimed, &attempt, at)?;
-        if recorded && disable && claimed.endpoint.enabled {
-            let subject = "Webhook endpoint disabled";
-            let body = format!(
-                "Your webhook endpoint {} ({}) was disabled: {reason}. Fix it, then enable it again.",
-                claimed.endpoint.id, claimed.endpoint.url
-            );
-            shelf_persistence::notifications::add_message(c, &claimed.endpoint.seller_id, None, subject, &body)?;
+        let mut recorded = 0;
+        let mut told = std::collections::HashSet::new();
+        for (claimed, d) in &decided {
+            let attempt = Attempt {
+                status: d.status,
+                response: &d.response,
+                acknowledged: d.acknowledged,
+                retry_at: d.retry_at,
+                disable: d.disable.then_some(reason),
+            };
+            if !webhooks::record(c, claimed, &attempt, at)? {
+                continue;
+            }
+            recorded += 1;
+            if d.disable && claimed.endpoint.enabled && told.insert(claimed.endpoint.id.clone()) {
+                let subject = "Webhook endpoint disabled";
+                let body = format!(
+                    "Your webhook endpoint {} ({}) was disabled: {reason}. Fix it, then enable it again.",
+                    claimed.endpoint.id, claimed.endpoint.url
+                );
+                shelf_persistence::notifications::add_message(c, &claimed.endpoint.seller_id, None, subject, &body)?;
+            }
         }
         Ok(recorded)
     })
