@@ -72,3 +72,54 @@ async fn holidays_are_for_admins() {
         app.get("/v1/admin/holidays", Some(&app.token("x", role))).await.problem(403);
     }
 }
+
+async fn put_capabilities(
+    app: &TestApp,
+    token: &str,
+    seller: &str,
+    if_match: Option<&str>,
+    body: serde_json::Value,
+) -> crate::helpers::Response {
+    let headers: Vec<(&str, &str)> = if_match.map(|m| ("If-Match", m)).into_iter().collect();
+    let body = crate::helpers::Body::Raw("application/json", body.to_string().into_bytes());
+    let path = format!("/v1/admin/sellers/{seller}/capabilities");
+    app.call(actix_web::http::Method::PUT, &path, Some(token), &headers, body).await
+}
+
+#[actix_web::test]
+async fn admins_grant_a_sellers_capabilities_under_their_etag() {
+    let app = TestApp::spawn().await;
+    let admin = app.token("ops", Role::Admin);
+    let path = "/v1/admin/sellers/seller-a/capabilities";
+    let res = app.get(path, Some(&admin)).await;
+    assert_eq!(
+        (res.json(), res.header("etag")),
+        (json!({"hardware": false, "joint_operations": false}), Some("\"0\""))
+    );
+    let granted =
+        put_capabilities(&app, &admin, "seller-a", Some("\"0\""), json!({"hardware": true, "joint_operations": false}))
+            .await;
+    granted.assert_status(200);
+    assert_eq!((granted.json()["hardware"].as_bool(), granted.header("etag")), (Some(true), Some("\"1\"")));
+    put_capabilities(&app, &admin, "seller-a", Some("\"0\""), json!({"hardware": false, "joint_operations": false}))
+        .await
+        .problem(412);
+    put_capabilities(&app, &admin, "seller-a", None, json!({"hardware": false, "joint_operations": false}))
+        .await
+        .problem(428);
+    let p = put_capabilities(&app, &admin, "seller-a", Some("*"), json!({"hardware": true})).await.problem(422);
+    assert!(p["detail"].as_str().unwrap().contains("joint_operations"), "{p}");
+    assert_eq!(app.get(path, Some(&admin)).await.json()["hardware"], true);
+    // Another seller's are their own, and only admins read or set them.
+    assert_eq!(app.get("/v1/admin/sellers/seller-b/capabilities", Some(&admin)).await.json()["hardware"], false);
+    app.get(path, Some(&app.seller("seller-a"))).await.problem(403);
+    put_capabilities(
+        &app,
+        &app.seller("seller-a"),
+        "seller-a",
+        Some("*"),
+        json!({"hardware": true, "joint_operations": true}),
+    )
+    .await
+    .problem(403);
+}

@@ -181,7 +181,8 @@ impl TestApp {
         headers: &[(&str, &str)],
         body: Body<'_>,
     ) -> Response {
-        let mut req = self.server.request(method, self.server.url(path));
+        // Longer than any deadline of the server's own (a SaaS verification waits 5 s for its answer).
+        let mut req = self.server.request(method, self.server.url(path)).timeout(std::time::Duration::from_secs(30));
         if let Some(token) = token {
             req = req.insert_header(("Authorization", format!("Bearer {token}")));
         }

@@ -65,12 +65,15 @@ impl Fixture {
         let endpoint = app.create("/v1/webhook-endpoints", a, json!({"url": "https://hooks.example.com/a"})).await;
         let endpoint_id = endpoint["id"].as_str().unwrap().to_owned();
         let ping = app.post(&format!("/v1/webhook-endpoints/{endpoint_id}/ping"), Some(a), &json!({})).await.json();
+        let saas_endpoint = app.create("/v1/saas-endpoints", a, json!({"url": "https://api.example.com/a"})).await;
         let s = |v: &Value| v.as_str().unwrap().to_owned();
         Fixture {
             values: vec![
                 ("/v1/applications/", "id", s(&application["id"])),
                 ("/v1/assets/", "id", s(&asset["id"])),
                 ("/v1/webhook-endpoints/", "id", endpoint_id),
+                ("/v1/saas-endpoints/", "id", s(&saas_endpoint["id"])),
+                ("/v1/admin/sellers/", "id", "seller-a".into()),
                 ("/v1/webhook-endpoints/", "delivery", s(&ping["id"])),
                 ("/v1/attributes/", "id", s(&attribute["id"])),
                 ("/v1/drafts/", "id", draft_id),
@@ -108,6 +111,9 @@ async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>) -> R
         ("PUT", p) if p.ends_with("/logo") => Body::Raw("image/png", png(120, 120)),
         ("PUT", p) if p.contains("/parts/") => Body::Raw("application/octet-stream", b"abc".to_vec()),
         ("PUT", p) if p.ends_with("/holidays") => Body::Raw("application/json", br#"{"dates": []}"#.to_vec()),
+        ("PUT", p) if p.ends_with("/capabilities") => {
+            Body::Raw("application/json", br#"{"hardware": false, "joint_operations": false}"#.to_vec())
+        }
         ("PUT", _) => Body::Raw("application/json", br#"{"emails": [], "phones": []}"#.to_vec()),
         ("POST", p) if p.ends_with("/request-templates") => {
             let (content_type, bytes) = multipart("file", "form.docx", &ooxml("word/document.xml"));
@@ -119,6 +125,9 @@ async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>) -> R
         ("POST", p) if p.ends_with("/confirm") => Body::Raw("application/json", br#"{"etag": "\"x\""}"#.to_vec()),
         ("POST", p) if p.ends_with("/reject") => {
             Body::Raw("application/json", br#"{"reason": "Not what was promised."}"#.to_vec())
+        }
+        ("POST", "/v1/saas-endpoints") => {
+            Body::Raw("application/json", br#"{"url": "https://api.example.com/b"}"#.to_vec())
         }
         ("POST", "/v1/webhook-endpoints") => {
             Body::Raw("application/json", br#"{"url": "https://hooks.example.com/b"}"#.to_vec())
@@ -189,6 +198,7 @@ async fn every_secured_route_keeps_sellers_apart_and_roles_in_their_place() {
         "/v1/uploads/{id}",
         "/v1/assets/{id}",
         "/v1/webhook-endpoints/{id}",
+        "/v1/saas-endpoints/{id}",
     ] {
         app.get(&fixture.fill(path), Some(&a)).await.assert_status(200);
     }

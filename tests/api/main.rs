@@ -24,6 +24,7 @@ mod openapi;
 mod prepared;
 mod pricing_templates;
 mod products;
+mod saas;
 mod schema;
 mod service_flows;
 mod uploads;

@@ -26,6 +26,7 @@ mod quote;
 pub mod rate_limit;
 pub mod request_id;
 mod routes;
+mod saas;
 mod service_flows;
 mod uploads;
 mod webhooks;
@@ -85,8 +86,10 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Whether the API's listener serves `/metrics` (false: `SHELF_METRICS_BIND` serves them elsewhere).
     pub metrics_on_api_listener: bool,
-    /// Where outbound requests (webhooks) may go.
+    /// Where outbound requests (webhooks, SaaS verifications) may go.
     pub outbound: shelf_domain::webhook::OutboundPolicy,
+    /// Sends them.
+    pub sender: Arc<shelf_workflows::outbound::Sender>,
 }
 
 /// Hex SHA-256 of `bytes` (file hashes, idempotency fingerprints).

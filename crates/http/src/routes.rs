@@ -4,7 +4,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    admin, applications, assets, attributes, catalog, drafts, health, notifications, pricing_templates, products,
+    admin, applications, assets, attributes, catalog, drafts, health, notifications, pricing_templates, products, saas,
     service_flows, uploads, webhooks,
 };
 
@@ -23,6 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(uploads::configure)
             .configure(assets::configure)
             .configure(webhooks::configure)
+            .configure(saas::configure)
             .configure(admin::configure),
     );
 }

@@ -228,6 +228,40 @@ diesel::table! {
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 
 diesel::table! {
+    seller_capabilities (seller_id) {
+        seller_id -> Text,
+        hardware -> Bool,
+        joint_operations -> Bool,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    saas_endpoints (id) {
+        id -> Text,
+        seller_id -> Text,
+        url -> Text,
+        secret -> Text,
+        last_passed_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    saas_verifications (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        passed -> Bool,
+        status -> Nullable<Integer>,
+        latency_ms -> Nullable<BigInt>,
+        error -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     asset_references (asset_id, holder, holder_id) {
         asset_id -> Text,
         holder -> Text,

@@ -48,6 +48,7 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
         metrics: Default::default(),
         metrics_on_api_listener: config.metrics_bind.is_none(),
         outbound: config.outbound,
+        sender: Arc::new(shelf_workflows::outbound::Sender::new(config.outbound)?),
     }))
 }
 
@@ -126,8 +127,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     actix_web::rt::spawn(merge_search_index(db.clone()));
     actix_web::rt::spawn(sweep_released_blobs(db.clone(), state.blobs.clone()));
     actix_web::rt::spawn(expire_uploads(db.clone(), state.blobs.clone()));
-    let sender = Arc::new(webhooks::Sender::new(config.outbound)?);
-    actix_web::rt::spawn(webhooks::run(db.clone(), sender, Duration::from_millis(250)));
+    actix_web::rt::spawn(webhooks::run(db.clone(), state.sender.clone(), Duration::from_millis(250)));
     actix_web::rt::spawn(scan_assets(db.clone(), state.blobs.clone(), config.scanner.clone(), config.scan_dir.clone()));
     actix_web::rt::spawn(purge_idempotency_keys(db));
     if let Some(bind) = &config.metrics_bind {

@@ -7,12 +7,15 @@
 //! asks the domain, writes.
 
 pub mod assets;
+pub mod capabilities;
 pub mod catalogue;
 pub mod drafts;
 pub mod files;
 mod notify;
+pub mod outbound;
 pub mod products;
 pub mod review;
+pub mod saas;
 pub mod settings;
 pub mod uploads;
 pub mod webhooks;

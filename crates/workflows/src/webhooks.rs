@@ -70,7 +70,7 @@ impl EndpointInput {
 }
 
 /// A new signing secret: `whsec_` and the base64 of `SECRET_BYTES` random bytes.
-fn new_secret() -> String {
+pub(crate) fn new_secret() -> String {
     let bytes: [u8; SECRET_BYTES] = rand::random();
     format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode(bytes))
 }
