@@ -83,5 +83,7 @@ async fn the_event_follow_lag_counts_the_events_the_catalog_follower_has_not_app
     assert_eq!(lag(&app.get("/metrics", None).await.body), Some(0.0));
     let token = app.seller("seller-a");
     app.in_review_draft(&token).await;
+    // PostgreSQL numbers committed events a moment later (the server's follower runs the sequencer).
+    shelf_persistence::notifications::sequence_committed_events(&app.db).unwrap();
     assert_eq!(lag(&app.get("/metrics", None).await.body), Some(1.0), "application.submitted");
 }

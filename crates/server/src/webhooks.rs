@@ -42,9 +42,16 @@ async fn record(db: &Db, attempts: Vec<(Claimed, Outcome)>) {
     }
 }
 
-/// Claims what is due and sends it all, concurrently, then records the attempts; returns how many
-/// were sent.
+/// Numbers committed events first (PostgreSQL numbers them after commit, and a delivery waits for its
+/// event's cursor; the server's event follower does this every 250 ms), then claims what is due, sends
+/// it all concurrently and records the attempts; returns how many were sent.
 pub async fn deliver_once(db: &Db, sender: &Arc<Sender>) -> usize {
+    let sequencer = db.clone();
+    if let Ok(Err(e)) =
+        web::block(move || shelf_persistence::notifications::sequence_committed_events(&sequencer)).await
+    {
+        log::warn!("numbering events failed: {e}");
+    }
     let claimed = claim(db, IN_FLIGHT, Vec::new()).await;
     let count = claimed.len();
     let sends = claimed.into_iter().map(|c| async move {
