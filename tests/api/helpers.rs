@@ -76,6 +76,7 @@ pub fn test_config(database_url: String) -> Config {
         anonymous_rate_limit_per_minute: 100_000,
         search_rate_limit_per_minute: 100_000,
         outbox_lease_seconds: 60,
+        webhook_lease_seconds: 60,
         smtp_url: None,
         mail_from: None,
         sms_webhook_url: None,

@@ -382,3 +382,48 @@ async fn an_upload_survives_an_interrupted_part_and_a_server_killed_mid_upload()
     assert_eq!((status, done["status"].as_str()), (200, Some("completed")), "{done}");
     assert_eq!(std::fs::read(files.path_of(&sha256)).unwrap(), file, "the stored file is the file, byte for byte");
 }
+
+#[actix_web::test]
+async fn a_webhook_in_flight_when_the_server_is_killed_is_sent_again_with_its_id_after_a_restart() {
+    let (url, _guard) = fresh_database();
+    let (smtp, _) = smtp_listener();
+    let env = [("SHELF_ALLOW_PRIVATE_ENDPOINTS", "true"), ("SHELF_WEBHOOK_LEASE_SECONDS", "2")];
+    let mut one = Instance::start_with(&url, &smtp, &env);
+    let receiver = crate::webhooks::Receiver::start();
+    // The first message is held by the receiver while the server dies (SIGKILL) before recording it.
+    receiver.answer(200, Duration::from_secs(4));
+    let seller = token("seller-a", Role::Seller);
+    let (status, endpoint) =
+        json_call("POST", &format!("{}/v1/webhook-endpoints", one.base), &seller, &[], &json!({"url": receiver.url()}))
+            .await;
+    assert_eq!(status, 201, "{endpoint}");
+    let endpoint_id = endpoint["id"].as_str().unwrap().to_owned();
+    let ping = format!("{}/v1/webhook-endpoints/{endpoint_id}/ping", one.base);
+    assert_eq!(json_call("POST", &ping, &seller, &[], &json!({})).await.0, 202);
+    let started = Instant::now();
+    while receiver.received().is_empty() && started.elapsed() < Duration::from_secs(20) {
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(receiver.received().len(), 1, "the message was sent");
+    one.kill();
+    // Another server takes the delivery once its claim expires, and sends it with the same id.
+    let two = Instance::start_with(&url, &smtp, &env);
+    let started = Instant::now();
+    while receiver.received().len() < 2 && started.elapsed() < Duration::from_secs(30) {
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    let ids: Vec<String> = receiver.received().iter().map(|r| r.header("webhook-id").to_owned()).collect();
+    assert_eq!(ids.len(), 2, "sent again after the restart");
+    assert_eq!(ids[0], ids[1], "with the same webhook-id");
+    let deliveries = format!("{}/v1/webhook-endpoints/{endpoint_id}/deliveries", two.base);
+    let started = Instant::now();
+    loop {
+        let (_, log) = call("GET", &deliveries, &seller, &[], "", Vec::new()).await;
+        if log["items"][0]["status"] == "succeeded" {
+            assert_eq!(log["items"][0]["attempts"], 1, "the attempt the dead server made was never recorded");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "recorded: {log}");
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}

@@ -20,7 +20,7 @@ fn id(v: &Value) -> &str {
 
 /// A message as the receiver got it.
 #[derive(Debug, Clone)]
-struct Received {
+pub(crate) struct Received {
     headers: http::HeaderMap,
     body: Vec<u8>,
 }
@@ -30,7 +30,7 @@ impl Received {
         serde_json::from_slice(&self.body).unwrap()
     }
 
-    fn header(&self, name: &str) -> &str {
+    pub(crate) fn header(&self, name: &str) -> &str {
         self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 
@@ -43,14 +43,14 @@ impl Received {
 
 /// A local HTTP receiver: records every message and answers each with the next scripted status
 /// (200 once the script runs out), after a scripted delay.
-struct Receiver {
+pub(crate) struct Receiver {
     server: actix_test::TestServer,
     received: Arc<Mutex<Vec<Received>>>,
     script: Arc<Mutex<VecDeque<(u16, Duration)>>>,
 }
 
 impl Receiver {
-    fn start() -> Receiver {
+    pub(crate) fn start() -> Receiver {
         let received: Arc<Mutex<Vec<Received>>> = Arc::default();
         let script: Arc<Mutex<VecDeque<(u16, Duration)>>> = Arc::default();
         let (r, s) = (received.clone(), script.clone());
@@ -78,15 +78,15 @@ impl Receiver {
         Receiver { server, received, script }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}/hooks/shelf", self.server.addr())
     }
 
-    fn answer(&self, status: u16, delay: Duration) {
+    pub(crate) fn answer(&self, status: u16, delay: Duration) {
         self.script.lock().unwrap().push_back((status, delay));
     }
 
-    fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap().clone()
     }
 }
@@ -357,7 +357,7 @@ async fn a_delivery_whose_worker_died_after_sending_is_sent_again_with_the_same_
     let endpoint = register(&app, &token, &receiver.url(), json!(["*"])).await;
     app.post(&format!("/v1/webhook-endpoints/{}/ping", id(&endpoint)), Some(&token), &json!({})).await;
     // A worker claims the delivery, sends it, and dies before recording the answer.
-    let claimed = shelf_workflows::webhooks::claim_due(&app.db, 10, 4, &[]).unwrap();
+    let claimed = shelf_workflows::webhooks::claim_due(&app.db, 10, 4, &[], Duration::from_secs(60)).unwrap();
     assert_eq!(claimed.len(), 1);
     let out = shelf_workflows::webhooks::sign(&claimed[0], chrono::Utc::now()).unwrap();
     let mut request = awc::Client::default().post(&out.url);
@@ -407,4 +407,34 @@ async fn two_workers_at_once_send_each_event_once_per_endpoint() {
         ids.dedup();
         assert_eq!((ids.len(), receiver.received().len()), (9, 9), "each event once");
     }
+}
+
+#[actix_web::test]
+async fn a_slow_endpoint_holds_at_most_its_share_and_never_another_sellers_deliveries() {
+    let app = TestApp::spawn().await;
+    let (slow, fast) = (Receiver::start(), Receiver::start());
+    let (a, b) = (app.seller("seller-a"), app.seller("seller-b"));
+    let slow_endpoint = register(&app, &a, &slow.url(), json!(["*"])).await;
+    let fast_endpoint = register(&app, &b, &fast.url(), json!(["*"])).await;
+    for _ in 0..8 {
+        slow.answer(200, Duration::from_secs(3));
+        app.post(&format!("/v1/webhook-endpoints/{}/ping", id(&slow_endpoint)), Some(&a), &json!({})).await;
+    }
+    for _ in 0..3 {
+        app.post(&format!("/v1/webhook-endpoints/{}/ping", id(&fast_endpoint)), Some(&b), &json!({})).await;
+    }
+    let worker =
+        shelf_server::webhooks::run(app.db.clone(), sender(), Duration::from_millis(50), Duration::from_secs(60));
+    actix_web::rt::spawn(worker);
+    let started = std::time::Instant::now();
+    while fast.received().len() < 3 && started.elapsed() < Duration::from_secs(10) {
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(fast.received().len(), 3);
+    assert!(started.elapsed() < Duration::from_secs(2), "the fast endpoint waited {:?}", started.elapsed());
+    let in_flight = slow.received().len();
+    assert!(
+        (1..=shelf_server::webhooks::PER_ENDPOINT).contains(&in_flight),
+        "{in_flight} messages to the slow endpoint at once"
+    );
 }

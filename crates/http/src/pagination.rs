@@ -150,6 +150,16 @@ pub fn search_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Stri
     }
 }
 
+/// The review queue position a `page_token` tagged `tag` names (none for the first page).
+pub fn queue_after(
+    page_token: Option<&str>,
+    tag: &str,
+) -> Result<Option<shelf_persistence::applications::QueuePosition>, ApiError> {
+    page_token
+        .map(|t| shelf_persistence::applications::QueuePosition::parse(&decode_tagged(t, tag)?).ok_or_else(bad_token))
+        .transpose()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

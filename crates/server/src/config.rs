@@ -55,6 +55,9 @@ pub struct Config {
     pub search_rate_limit_per_minute: u32,
     /// How long a delivery claim on an outbox row lasts (`SHELF_OUTBOX_LEASE_SECONDS`, default 60).
     pub outbox_lease_seconds: u32,
+    /// How long a webhook delivery's claim lasts (`SHELF_WEBHOOK_LEASE_SECONDS`, default 60): a worker
+    /// that dies holding one leaves it to be sent again, with the same webhook-id, after this.
+    pub webhook_lease_seconds: u32,
     /// `SHELF_SMTP_URL`, e.g. `smtp://host:25`: where notification emails go.
     pub smtp_url: Option<String>,
     /// `SHELF_MAIL_FROM`: the sender of notification emails.
@@ -163,6 +166,7 @@ impl Config {
             search_rate_limit_per_minute: parse("SHELF_SEARCH_RATE_LIMIT_PER_MINUTE", "a number of requests")?
                 .unwrap_or(600),
             outbox_lease_seconds: parse("SHELF_OUTBOX_LEASE_SECONDS", "a number of seconds")?.unwrap_or(60),
+            webhook_lease_seconds: parse("SHELF_WEBHOOK_LEASE_SECONDS", "a number of seconds")?.unwrap_or(60),
             smtp_url: var("SHELF_SMTP_URL"),
             mail_from: var("SHELF_MAIL_FROM"),
             sms_webhook_url: var("SHELF_SMS_WEBHOOK_URL"),

@@ -127,7 +127,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
     actix_web::rt::spawn(merge_search_index(db.clone()));
     actix_web::rt::spawn(sweep_released_blobs(db.clone(), state.blobs.clone()));
     actix_web::rt::spawn(expire_uploads(db.clone(), state.blobs.clone()));
-    actix_web::rt::spawn(webhooks::run(db.clone(), state.sender.clone(), Duration::from_millis(250)));
+    let lease = Duration::from_secs(config.webhook_lease_seconds.into());
+    actix_web::rt::spawn(webhooks::run(db.clone(), state.sender.clone(), Duration::from_millis(250), lease));
     actix_web::rt::spawn(scan_assets(db.clone(), state.blobs.clone(), config.scanner.clone(), config.scan_dir.clone()));
     actix_web::rt::spawn(purge_idempotency_keys(db));
     if let Some(bind) = &config.metrics_bind {

@@ -52,7 +52,7 @@ pub async fn deliver_once(db: &Db, sender: &Arc<Sender>) -> usize {
     {
         log::warn!("numbering events failed: {e}");
     }
-    let claimed = claim(db, IN_FLIGHT, Vec::new()).await;
+    let claimed = claim(db, IN_FLIGHT, Vec::new(), DEFAULT_LEASE).await;
     let count = claimed.len();
     let sends = claimed.into_iter().map(|c| async move {
         let outcome = send(sender, &c).await;
@@ -62,9 +62,12 @@ pub async fn deliver_once(db: &Db, sender: &Arc<Sender>) -> usize {
     count
 }
 
-async fn claim(db: &Db, room: usize, busy: Vec<String>) -> Vec<Claimed> {
+/// How long a claim lasts where the configuration does not say (`SHELF_WEBHOOK_LEASE_SECONDS`).
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
+
+async fn claim(db: &Db, room: usize, busy: Vec<String>, lease: Duration) -> Vec<Claimed> {
     let db = db.clone();
-    match web::block(move || webhooks::claim_due(&db, room, PER_ENDPOINT, &busy)).await {
+    match web::block(move || webhooks::claim_due(&db, room, PER_ENDPOINT, &busy, lease)).await {
         Ok(Ok(claimed)) => claimed,
         Ok(Err(e)) => {
             log::warn!("claiming webhook deliveries failed: {e}");
@@ -83,7 +86,7 @@ const RECORD_BATCH: usize = 256;
 /// The worker: every `tick`, and whenever a send finishes, claims what is due within its bounds and
 /// sends each in a task of its own; a recorder writes the finished attempts in batches, so that
 /// delivering does not take a write transaction per message from the releases that make them.
-pub async fn run(db: Db, sender: Arc<Sender>, tick: Duration) {
+pub async fn run(db: Db, sender: Arc<Sender>, tick: Duration, lease: Duration) {
     let in_flight: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
     let finished = Arc::new(tokio::sync::Notify::new());
     let (done, mut attempts) = tokio::sync::mpsc::unbounded_channel::<(Claimed, Outcome)>();
@@ -113,7 +116,7 @@ pub async fn run(db: Db, sender: Arc<Sender>, tick: Duration) {
         if total >= IN_FLIGHT {
             continue;
         }
-        for claimed in claim(&db, IN_FLIGHT - total, busy).await {
+        for claimed in claim(&db, IN_FLIGHT - total, busy, lease).await {
             let endpoint = claimed.endpoint.id.clone();
             *in_flight.lock().unwrap_or_else(|p| p.into_inner()).entry(endpoint.clone()).or_default() += 1;
             let (sender, in_flight, finished, done) =

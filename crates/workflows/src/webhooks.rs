@@ -154,12 +154,16 @@ pub fn redeliver(db: &Db, seller: &SellerId, id: &str, delivery: &str) -> Result
     })
 }
 
-/// How long a claimed delivery is a worker's: longer than a receiver may take to answer.
-pub const CLAIM_LEASE_SECONDS: i64 = 60;
-
-/// Claims due deliveries (see `webhooks::claim_due`).
-pub fn claim_due(db: &Db, limit: usize, per_endpoint: usize, busy: &[String]) -> Result<Vec<Claimed>> {
-    let lease = Duration::seconds(CLAIM_LEASE_SECONDS);
+/// Claims due deliveries for `lease` (longer than a receiver may take to answer; see
+/// `webhooks::claim_due`). A worker that dies holding one leaves it to be sent again after the lease.
+pub fn claim_due(
+    db: &Db,
+    limit: usize,
+    per_endpoint: usize,
+    busy: &[String],
+    lease: std::time::Duration,
+) -> Result<Vec<Claimed>> {
+    let lease = Duration::from_std(lease).unwrap_or(Duration::seconds(60));
     Ok(db.write(|c| webhooks::claim_due(c, now(), lease, limit, per_endpoint, busy))?)
 }
 

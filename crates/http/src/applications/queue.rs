@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use shelf_domain::application::ApplicationStatus;
-use shelf_persistence::applications::{self, QueuePosition};
+use shelf_persistence::applications;
 use shelf_persistence::now;
 use utoipa::IntoParams;
 
@@ -50,11 +50,7 @@ pub async fn queue(
     Query(params): Query<QueueParams>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = pagination::limit(params.limit)?;
-    let after = params
-        .page_token
-        .as_deref()
-        .map(|t| QueuePosition::parse(&pagination::decode_tagged(t, QUEUE_TAG)?).ok_or_else(pagination::bad_token))
-        .transpose()?;
+    let after = pagination::queue_after(params.page_token.as_deref(), QUEUE_TAG)?;
     let status = params.status.unwrap_or(ApplicationStatus::Pending);
     let at = now();
     let overdue_at = params.overdue.unwrap_or(false).then_some(at);

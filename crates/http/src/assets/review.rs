@@ -1,7 +1,6 @@
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 use shelf_domain::AssetId;
-use shelf_persistence::applications::QueuePosition;
 use shelf_persistence::now;
 use shelf_workflows as workflows;
 use utoipa::IntoParams;
@@ -50,11 +49,7 @@ pub async fn queue(
     Query(params): Query<AssetQueueParams>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = pagination::limit(params.limit)?;
-    let after = params
-        .page_token
-        .as_deref()
-        .map(|t| QueuePosition::parse(&pagination::decode_tagged(t, QUEUE_TAG)?).ok_or_else(pagination::bad_token))
-        .transpose()?;
+    let after = pagination::queue_after(params.page_token.as_deref(), QUEUE_TAG)?;
     let overdue_at = params.overdue.unwrap_or(false).then(now);
     let db = state.db.clone();
     let paged = blocking(move || Ok(workflows::assets::queue(&db, overdue_at, limit, after.as_ref())?)).await?;

@@ -1,35 +1,19 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use serde::Deserialize;
 use shelf_workflows::webhooks;
-use utoipa::IntoParams;
 
 use super::{WebhookDeliveryList, WebhookDeliveryResponse};
 use crate::auth::Seller;
 use crate::extract::Query;
-use crate::pagination::{self, ListOrder};
+use crate::pagination::{self, PageParams};
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ListDeliveriesParams {
-    /// 1..100, default 20.
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    /// `next_page_token` of the previous page.
-    pub page_token: Option<String>,
-    /// `desc` (newest first, the default) or `asc`.
-    #[param(inline)]
-    pub order: Option<ListOrder>,
-}
 
 /// The endpoint's deliveries, newest first: status, attempts, the last answer and the next retry.
 #[utoipa::path(
     operation_id = "listWebhookDeliveries",
     tag = "webhooks",
-    params(("id" = String, Path, description = "Endpoint id"), ListDeliveriesParams),
+    params(("id" = String, Path, description = "Endpoint id"), PageParams),
     responses(
         (status = 200, description = "A page of deliveries", body = WebhookDeliveryList),
         (status = 400, description = "A bad parameter"),
@@ -44,9 +28,9 @@ pub async fn list(
     state: web::Data<AppState>,
     Seller(seller): Seller,
     id: web::Path<String>,
-    Query(params): Query<ListDeliveriesParams>,
+    Query(params): Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = pagination::page(params.limit, params.page_token.as_deref(), params.order)?;
+    let page = params.page()?;
     let (db, order) = (state.db.clone(), page.order);
     let paged = blocking(move || Ok(webhooks::deliveries(&db, &seller.seller_id(), &id, &page)?)).await?;
     let next_page_token = paged.next_after.as_deref().map(|k| pagination::encode(k, order));
