@@ -123,3 +123,29 @@ async fn admins_grant_a_sellers_capabilities_under_their_etag() {
     .await
     .problem(403);
 }
+
+#[actix_web::test]
+async fn a_hardware_release_needs_the_whitelist_an_admin_grants() {
+    use crate::helpers::{ContentBuilder, complete_content};
+    let app = TestApp::spawn().await;
+    let seller = app.seller("seller-a");
+    let admin = app.token("ops", Role::Admin);
+    let draft = app.ready_draft_with(&seller, complete_content().with("/delivery_method", json!("hardware"))).await;
+    let path = format!("/v1/drafts/{}", draft["id"].as_str().unwrap());
+    let needs = |report: &serde_json::Value| {
+        report["violations"].as_array().unwrap().iter().any(|v| {
+            v["pointer"] == "/delivery_method"
+                && v["code"] == "not_allowed"
+                && v["message"].as_str().unwrap().contains("`hardware`")
+        })
+    };
+    let report = app.post(&format!("{path}/validate"), Some(&seller), &json!({})).await.json();
+    assert!(needs(&report), "{report}");
+    let p = app.post(&format!("{path}/submit"), Some(&seller), &json!({})).await.problem(422);
+    assert!(p["errors"].as_array().unwrap().iter().any(|e| e["pointer"] == "/delivery_method"), "{p}");
+    put_capabilities(&app, &admin, "seller-a", Some("\"0\""), json!({"hardware": true, "joint_operations": false}))
+        .await
+        .assert_status(200);
+    let report = app.post(&format!("{path}/validate"), Some(&seller), &json!({})).await.json();
+    assert!(!needs(&report), "{report}");
+}

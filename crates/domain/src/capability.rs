@@ -47,6 +47,20 @@ impl Capabilities {
     }
 }
 
+/// What a content needs of the seller's capabilities, by the pointer that needs it: a hardware product
+/// needs the whitelist (joint operations come with the SaaS and image content of their own).
+pub fn needed_by(content: &crate::DraftContent) -> Vec<(&'static str, Capability)> {
+    match content.delivery_method {
+        Some(crate::content::DeliveryMethod::Hardware) => vec![("/delivery_method", Capability::Hardware)],
+        _ => vec![],
+    }
+}
+
+/// Every capability `needed` that `have` lacks, as errors at their pointers.
+pub fn check_all(needed: &[(&str, Capability)], have: &Capabilities) -> Vec<Violation> {
+    needed.iter().filter_map(|(pointer, c)| have.check(*c, pointer).err()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,5 +74,18 @@ mod tests {
         let both = Capabilities { hardware: true, joint_operations: true };
         assert_eq!(both.check(Capability::JointOperations, "/saas/sales_type"), Ok(()));
         assert!(Capabilities { hardware: true, ..none }.check(Capability::JointOperations, "/x").is_err());
+    }
+
+    #[test]
+    fn a_hardware_product_needs_the_whitelist() {
+        let hardware = crate::DraftContent {
+            delivery_method: Some(crate::content::DeliveryMethod::Hardware),
+            ..Default::default()
+        };
+        let needed = needed_by(&hardware);
+        assert_eq!(needed, [("/delivery_method", Capability::Hardware)]);
+        assert_eq!(check_all(&needed, &Capabilities::default()).len(), 1);
+        assert_eq!(check_all(&needed, &Capabilities { hardware: true, joint_operations: false }), []);
+        assert_eq!(needed_by(&crate::DraftContent::default()), []);
     }
 }

@@ -6,6 +6,7 @@ use shelf_domain::application::Application;
 use shelf_domain::application::{Snapshot, SnapshotFile};
 use shelf_domain::asset::check_references;
 use shelf_domain::calendar::{Calendar, EXTENDED_REVIEW_FROM};
+use shelf_domain::capability;
 use shelf_domain::content::{Attachments, TemplateRef};
 use shelf_domain::limits::MAX_OPEN_DRAFTS;
 use shelf_domain::notification::EventType;
@@ -19,7 +20,9 @@ use shelf_domain::{
 use shelf_persistence::applications::{self, NewApplication};
 use shelf_persistence::drafts::{self, NewDraft};
 use shelf_persistence::files::{self as stored_files, BlobStore};
-use shelf_persistence::{Db, DbConnection, assets, attributes, notifications, now, pricing_templates, products};
+use shelf_persistence::{
+    Db, DbConnection, assets, attributes, capabilities, notifications, now, pricing_templates, products,
+};
 
 use crate::notify::application_event;
 use crate::{Error, Result};
@@ -134,6 +137,11 @@ fn release_check(
     if !references.is_empty() {
         let found = assets::kinds_and_statuses(c, &draft.seller_id, &draft.content.asset_ids())?;
         violations.extend(check_references(&references, &found));
+    }
+    let needed = capability::needed_by(&draft.content);
+    if !needed.is_empty() {
+        let (have, _) = capabilities::of_seller(c, &draft.seller_id)?;
+        violations.extend(capability::check_all(&needed, &have));
     }
     if let Some(product_id) = &draft.product_id {
         let live = products::get_for_seller(c, &draft.seller_id, product_id)?;
