@@ -198,6 +198,10 @@ async fn a_bad_asset_is_422_naming_the_field() {
             "/image/min_vcpu",
         ),
         (
+            json!({"kind": "image", "name": "A", "version": "1", "image": Value::Object(image_with("regions", json!(["XX"])))}),
+            "/image/regions/0",
+        ),
+        (
             json!({"kind": "software_package", "name": "A", "version": "1",
                 "software_package": {"upload_id": "nope"}}),
             "/software_package/upload_id",

@@ -310,11 +310,14 @@ impl ImageReference {
         }
         let mut seen = std::collections::HashSet::new();
         for (i, region) in self.regions.iter().enumerate().take(MAX_REGIONS) {
-            if !(region.len() == 2 && region.bytes().all(|b| b.is_ascii_uppercase())) {
+            let known = region.len() == 2
+                && region.bytes().all(|b| b.is_ascii_uppercase())
+                && isocountry::CountryCode::for_alpha2(region).is_ok();
+            if !known {
                 out.push(Violation::error(
                     format!("/regions/{i}"),
                     ViolationCode::InvalidFormat,
-                    "an ISO 3166-1 alpha-2 code, e.g. CN",
+                    "an ISO 3166-1 alpha-2 country code, e.g. CN",
                 ));
             } else if !seen.insert(region.as_str()) {
                 out.push(Violation::error(format!("/regions/{i}"), ViolationCode::Duplicate, "listed twice"));
@@ -352,11 +355,15 @@ mod tests {
             os_name: " ".into(),
             min_vcpu: 0,
             min_memory_gib: 5000,
-            regions: vec!["cn".into(), "SG".into(), "SG".into()],
+            regions: vec!["cn".into(), "SG".into(), "SG".into(), "XX".into()],
             ..image()
         };
         let pointers: Vec<String> = broken.check().into_iter().map(|v| v.pointer).collect();
-        assert_eq!(pointers, ["/image_ref", "/os_name", "/min_vcpu", "/min_memory_gib", "/regions/0", "/regions/2"]);
+        assert_eq!(
+            pointers,
+            ["/image_ref", "/os_name", "/min_vcpu", "/min_memory_gib", "/regions/0", "/regions/2", "/regions/3"],
+            "XX is two capitals, but no country"
+        );
         assert_eq!(ImageReference { regions: vec![], ..image() }.check()[0].pointer, "/regions");
     }
 
