@@ -470,3 +470,14 @@ async fn a_rejected_or_withdrawn_application_holds_its_asset_no_more() {
         .assert_status(200);
     app.delete(&format!("/v1/assets/{}", id(&asset)), &token, Some("*")).await.assert_status(204);
 }
+
+#[actix_web::test]
+async fn an_asset_id_over_64_characters_is_422_when_saved_whatever_if_match_says() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let draft = app.create_draft(&token, json!({})).await;
+    let path = format!("/v1/drafts/{}", id(&draft));
+    let content = naming(&"0".repeat(65));
+    let p = app.patch(&path, &token, Some("\"9\""), &json!({"content": content})).await.problem(422);
+    assert_eq!(p["errors"][0]["pointer"], "/content/specifications/0/package_asset_id", "{p}");
+}

@@ -105,6 +105,8 @@ impl AssetKind {
     }
 }
 
+/// The longest asset id a content may name (ids are UUIDs; the cap bounds what a draft stores).
+pub const ASSET_ID_MAX_CHARS: usize = 64;
 pub const NAME_MAX_CHARS: usize = 100;
 pub const VERSION_MAX_CHARS: usize = 32;
 /// How many assets (all versions) a seller keeps at most (ours).

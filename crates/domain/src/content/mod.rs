@@ -257,12 +257,20 @@ impl DraftContent {
         if !over("/specifications".into(), specs.len(), SAVE_MAX_SPECIFICATIONS) {
             return out;
         }
+        let mut long_ids = Vec::new();
         let tiers = |price: &Option<Price>| match price {
             Some(Price::Tiered { tiers, .. }) => tiers.len(),
             _ => 0,
         };
         for (i, spec) in specs.iter().enumerate() {
             let at = format!("/specifications/{i}");
+            if spec.package_asset_id.as_ref().is_some_and(|id| id.len() > crate::asset::ASSET_ID_MAX_CHARS) {
+                long_ids.push(Violation::error(
+                    format!("{at}/package_asset_id"),
+                    ViolationCode::TooLong,
+                    format!("an asset id is at most {} characters", crate::asset::ASSET_ID_MAX_CHARS),
+                ));
+            }
             over(format!("{at}/price/tiers"), tiers(&spec.price), MAX_TIERS);
             let attributes = spec.attributes.as_deref().unwrap_or_default();
             if over(format!("{at}/attributes"), attributes.len(), SAVE_MAX_ATTRIBUTES) {
@@ -279,6 +287,7 @@ impl DraftContent {
                 }
             }
         }
+        out.extend(long_ids);
         out
     }
 }
