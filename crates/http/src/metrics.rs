@@ -114,23 +114,11 @@ pub async fn scrape(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
         })?)
     })
     .await?;
+    state.metrics.set_process_gauges(&state);
     let m = &state.metrics;
-    let (connections, idle) = state.db.pool_state();
-    m.set("db_pool_connections", i64::from(connections));
-    m.set("db_pool_idle", i64::from(idle));
-    m.set("db_pool_max", i64::from(state.db.max_connections()));
-    let waits = state.db.pool_waits();
-    m.set("db_pool_waits", waits.count as i64);
-    m.set("db_pool_wait_microseconds", waits.micros as i64);
-    m.set("db_pool_wait_max_microseconds", waits.max_micros as i64);
     let followed = m.events_followed.load(std::sync::atomic::Ordering::Relaxed);
     m.set("event_follow_lag", (last_event - followed).max(0));
     m.set("webhook_deliveries_pending", webhooks);
-    let cache = state.catalog_cache.stats();
-    m.set("catalog_cache_hits", cache.hits as i64);
-    m.set("catalog_cache_misses", cache.misses as i64);
-    m.set("catalog_cache_entries", cache.entries as i64);
-    m.set("catalog_cache_bytes", cache.bytes as i64);
     m.set("outbox_pending", outbox);
     let age = oldest.map_or(0, |t| (shelf_persistence::now() - t).num_seconds().max(0));
     m.set("outbox_oldest_pending_seconds", age);
@@ -138,10 +126,30 @@ pub async fn scrape(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     m.set("review_queue_overdue", overdue);
     m.set("asset_review_queue_pending", assets);
     m.set("asset_review_queue_overdue", assets_overdue);
-    let (rss, files) = process();
-    m.set("process_resident_bytes", rss);
-    m.set("process_open_files", files);
     Ok(HttpResponse::Ok().content_type(prometheus::TEXT_FORMAT).body(m.render()?))
+}
+
+impl Metrics {
+    /// The gauges read from the process itself: the database pool, the catalog cache, memory and files.
+    fn set_process_gauges(&self, state: &AppState) {
+        let m = self;
+        let (connections, idle) = state.db.pool_state();
+        m.set("db_pool_connections", i64::from(connections));
+        m.set("db_pool_idle", i64::from(idle));
+        m.set("db_pool_max", i64::from(state.db.max_connections()));
+        let waits = state.db.pool_waits();
+        m.set("db_pool_waits", waits.count as i64);
+        m.set("db_pool_wait_microseconds", waits.micros as i64);
+        m.set("db_pool_wait_max_microseconds", waits.max_micros as i64);
+        let cache = state.catalog_cache.stats();
+        m.set("catalog_cache_hits", cache.hits as i64);
+        m.set("catalog_cache_misses", cache.misses as i64);
+        m.set("catalog_cache_entries", cache.entries as i64);
+        m.set("catalog_cache_bytes", cache.bytes as i64);
+        let (rss, files) = process();
+        m.set("process_resident_bytes", rss);
+        m.set("process_open_files", files);
+    }
 }
 
 /// The process's resident memory (bytes) and open file descriptors, from `/proc` (0 elsewhere).

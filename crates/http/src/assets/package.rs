@@ -41,12 +41,28 @@ pub async fn download(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (db, blobs) = (state.db.clone(), state.blobs.clone());
-    let (package, size, mut reader) =
+    let (package, size, reader) =
         blocking(move || Ok(workflows::assets::open_package(&db, &blobs, &account, &AssetId(id.into_inner()))?))
             .await?;
+    let chunks = chunks_of(reader);
+    let disposition = ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![DispositionParam::Filename(package.filename)],
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, package.media_type))
+        .insert_header((ETAG, format!("\"{}\"", package.sha256)))
+        .insert_header(disposition)
+        .body(SizedStream::new(size, chunks)))
+}
+
+/// The reader's bytes as a stream of chunks. The reader blocks (a file, S3 ranges): it runs on the
+/// blocking pool, at most `CHUNKS_IN_FLIGHT` chunks ahead of the client, and stops when the client goes
+/// (the channel closes).
+fn chunks_of(
+    mut reader: Box<dyn Read + Send>,
+) -> impl futures_util::Stream<Item = Result<web::Bytes, std::io::Error>> + 'static {
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(CHUNKS_IN_FLIGHT);
-    // The reader blocks (a file, S3 ranges): it runs on the blocking pool and stops when the client
-    // goes (the channel closes).
     actix_web::rt::task::spawn_blocking(move || {
         let mut buffer = vec![0u8; CHUNK];
         loop {
@@ -61,14 +77,5 @@ pub async fn download(
             }
         }
     });
-    let chunks = futures_util::stream::unfold(receiver, |mut r| async { r.recv().await.map(|item| (item, r)) });
-    let disposition = ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![DispositionParam::Filename(package.filename)],
-    };
-    Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, package.media_type))
-        .insert_header((ETAG, format!("\"{}\"", package.sha256)))
-        .insert_header(disposition)
-        .body(SizedStream::new(size, chunks)))
+    futures_util::stream::unfold(receiver, |mut r| async { r.recv().await.map(|item| (item, r)) })
 }

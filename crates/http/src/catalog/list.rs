@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use shelf_domain::content::DeliveryMethod;
 use shelf_domain::product::CatalogProduct;
-use shelf_persistence::products::{self, CatalogQuery};
+use shelf_persistence::products::{self, CatalogEntry, CatalogQuery};
 use utoipa::{IntoParams, ToSchema};
 
 use super::respond_cached;
@@ -79,19 +79,23 @@ pub async fn list(
     })
     .await?;
     let next_page_token = paged.next_after.as_deref().map(|key| pagination::encode(key, order));
-    // A page is identified by what is on it (each product at its version) and where it leads: a
-    // client that has it gets 304. Hashing these is cheaper than hashing the page's bytes.
-    let mut identity = String::with_capacity(paged.items.len() * 48 + 64);
-    for entry in &paged.items {
-        let _ = write!(identity, "{}:{};", entry.id, entry.version);
-    }
-    identity.push_str(next_page_token.as_deref().unwrap_or(""));
-    let etag = format!("W/\"{}\"", &sha256_hex(identity.as_bytes())[..32]);
+    let etag = page_etag(&paged.items, next_page_token.as_deref());
     if if_none_match.matches(&etag) {
         return Ok(respond_cached(&if_none_match, etag, super::PAGE_CACHE_CONTROL, ""));
     }
     let body = page_body(paged.items.iter().map(|e| e.json.as_str()), next_page_token.as_deref());
     Ok(respond_cached(&if_none_match, etag, super::PAGE_CACHE_CONTROL, body))
+}
+
+/// A page is identified by what is on it (each product at its version) and where it leads: a client
+/// that has it gets 304. Hashing these is cheaper than hashing the page's bytes.
+fn page_etag(items: &[CatalogEntry], next_page_token: Option<&str>) -> String {
+    let mut identity = String::with_capacity(items.len() * 48 + 64);
+    for entry in items {
+        let _ = write!(identity, "{}:{};", entry.id, entry.version);
+    }
+    identity.push_str(next_page_token.unwrap_or(""));
+    format!("W/\"{}\"", &sha256_hex(identity.as_bytes())[..32])
 }
 
 /// `{"items": [...], "next_page_token": ...}` from entries that are JSON already (no re-parsing).
