@@ -126,11 +126,11 @@ async fn admins_grant_a_sellers_capabilities_under_their_etag() {
 
 #[actix_web::test]
 async fn a_hardware_release_needs_the_whitelist_an_admin_grants() {
-    use crate::helpers::{ContentBuilder, complete_content};
+    use crate::helpers::complete_content_of;
     let app = TestApp::spawn().await;
     let seller = app.seller("seller-a");
     let admin = app.token("ops", Role::Admin);
-    let draft = app.ready_draft_with(&seller, complete_content().with("/delivery_method", json!("hardware"))).await;
+    let draft = app.ready_draft_with(&seller, complete_content_of("hardware")).await;
     let path = format!("/v1/drafts/{}", draft["id"].as_str().unwrap());
     let needs = |report: &serde_json::Value| {
         report["violations"].as_array().unwrap().iter().any(|v| {

@@ -8,7 +8,7 @@ use shelf_domain::Role;
 use shelf_workflows::assets::{Scanner, scan_due};
 
 use crate::files::{FilesDir, s3_bucket, spawn_with_files_dir, spawn_with_s3};
-use crate::helpers::{ContentBuilder, TestApp, complete_content};
+use crate::helpers::{ContentBuilder, TestApp, complete_content_of};
 use crate::uploads::{sha256, upload_named};
 
 fn id(v: &Value) -> &str {
@@ -38,7 +38,7 @@ fn large_package() -> Vec<u8> {
     zip_of(&[("bin/agent", &data), ("README.md", b"# Agent\n")])
 }
 
-fn image() -> Value {
+pub(crate) fn image() -> Value {
     json!({"image_ref": "img-0a1b2c3d4e", "os_family": "linux", "os_name": "Ubuntu 24.04", "architecture": "x86_64",
            "min_vcpu": 2, "min_memory_gib": 4, "regions": ["CN", "SG"]})
 }
@@ -395,7 +395,7 @@ async fn the_asset_queue_runs_earliest_due_first_in_pages_and_filters_overdue() 
 }
 
 /// A package asset of the seller's, scanned and approved.
-async fn approved_package(app: &TestApp, token: &str, version: &str) -> Value {
+pub(crate) async fn approved_package(app: &TestApp, token: &str, version: &str) -> Value {
     let asset = create_package(app, token, "agent.zip", &package(), version).await.json();
     scan(app, None);
     let reviewer = app.token("reviewer-1", Role::Reviewer);
@@ -404,8 +404,9 @@ async fn approved_package(app: &TestApp, token: &str, version: &str) -> Value {
     approved.json()
 }
 
+/// A license naming the package (only licenses are delivered as software packages).
 fn naming(asset_id: &str) -> Value {
-    complete_content().with("/specifications/0/package_asset_id", json!(asset_id))
+    complete_content_of("license").with("/specifications/0/package_asset_id", json!(asset_id))
 }
 
 #[actix_web::test]
@@ -475,7 +476,7 @@ async fn a_rejected_or_withdrawn_application_holds_its_asset_no_more() {
 async fn an_asset_id_over_64_characters_is_422_when_saved_whatever_if_match_says() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let draft = app.create_draft(&token, json!({})).await;
+    let draft = app.create_draft(&token, json!({"delivery_method": "license"})).await;
     let path = format!("/v1/drafts/{}", id(&draft));
     let content = naming(&"0".repeat(65));
     let p = app.patch(&path, &token, Some("\"9\""), &json!({"content": content})).await.problem(422);

@@ -136,7 +136,9 @@ async fn a_draft_naming_an_unknown_or_foreign_attribute_is_422() {
     let (a, b) = (app.seller("seller-a"), app.seller("seller-b"));
     let foreign = app.create("/v1/attributes", &b, edition()).await;
     for id in [json!("no-such-id"), foreign["id"].clone()] {
-        let body = json!({"content": {"specifications": [{"key": "std", "attributes": [{"attribute_id": id}]}]}});
+        let content = json!({"delivery_method": "professional_service",
+                             "specifications": [{"key": "std", "attributes": [{"attribute_id": id}]}]});
+        let body = json!({"content": content});
         let problem = app.post("/v1/drafts", Some(&a), &body).await.problem(422);
         assert_eq!(problem["errors"][0]["pointer"], "/content/specifications/0/attributes/0/attribute_id");
         assert_eq!(problem["errors"][0]["code"], "not_found");

@@ -1,6 +1,8 @@
 use serde_json::{Value, json};
 
-use crate::helpers::{ContentBuilder, TestApp, complete_content};
+use crate::helpers::{
+    ContentBuilder, TestApp, complete_content, complete_content_of, empty_draft, professional_service,
+};
 
 fn etag(draft: &Value) -> String {
     format!("\"{}\"", draft["version"])
@@ -16,7 +18,8 @@ fn path(draft: &Value) -> String {
 async fn create_returns_201_with_location_etag_and_the_draft() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let res = app.post("/v1/drafts", Some(&token), &json!({"content": {"name": "Data Migration"}})).await;
+    let content = json!({"delivery_method": "professional_service", "name": "Data Migration"});
+    let res = app.post("/v1/drafts", Some(&token), &json!({"content": content})).await;
     res.assert_status(201);
     let draft = res.json();
     assert_eq!(res.header("location"), Some(path(&draft).as_str()));
@@ -25,21 +28,65 @@ async fn create_returns_201_with_location_etag_and_the_draft() {
     assert_eq!(draft["state"], "editing");
     assert_eq!(draft["version"], 1);
     assert_eq!(draft["product_id"], Value::Null);
-    assert_eq!(draft["content"], json!({"name": "Data Migration"}));
+    assert_eq!(draft["content"], content);
     assert!(uuid::Uuid::parse_str(draft["id"].as_str().unwrap()).is_ok_and(|u| u.get_version_num() == 7));
 }
 
 #[actix_web::test]
-async fn create_accepts_an_empty_body_object_and_the_complete_content() {
+async fn create_accepts_a_content_naming_only_its_delivery_method_and_the_complete_content() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    app.post("/v1/drafts", Some(&token), &json!({})).await.assert_status(201);
+    app.post("/v1/drafts", Some(&token), &empty_draft()).await.assert_status(201);
     let draft = app.create_draft(&token, complete_content()).await;
     let mut stored = draft["content"].clone();
     for sku in stored["specifications"][0]["skus"].as_array_mut().unwrap() {
         assert!(sku.as_object_mut().unwrap().remove("code").is_some_and(|c| c.is_string()), "every SKU gets a code");
     }
     assert_eq!(stored, complete_content());
+}
+
+#[actix_web::test]
+async fn create_without_a_delivery_method_is_422_naming_it_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let p = app.post("/v1/drafts", Some(&token), &json!({"content": {"name": "Data Migration"}})).await.problem(422);
+    assert_eq!(
+        (p["errors"][0]["pointer"].as_str(), p["errors"][0]["code"].as_str()),
+        (Some("/content/delivery_method"), Some("required"))
+    );
+    let p = app.post("/v1/drafts", Some(&token), &json!({})).await.problem(422);
+    assert!(p["detail"].as_str().unwrap().contains("content"), "{p}");
+    assert_eq!(app.get("/v1/drafts", Some(&token)).await.json()["items"], json!([]));
+}
+
+#[actix_web::test]
+async fn a_member_of_another_delivery_method_is_422_at_save_and_the_method_is_fixed() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let body = json!({"content": {"delivery_method": "image", "name": "X", "saas": {"sales_type": "common"}}});
+    let p = app.post("/v1/drafts", Some(&token), &body).await.problem(422);
+    assert_eq!(
+        (p["errors"][0]["pointer"].as_str(), p["errors"][0]["code"].as_str()),
+        (Some("/content/saas"), Some("not_allowed"))
+    );
+    let draft = app.create_draft(&token, json!({"delivery_method": "image", "name": "X"})).await;
+    let patch = json!({"content": {"delivery_method": "saas"}});
+    let p = app.patch(&path(&draft), &token, Some("\"1\""), &patch).await.problem(422);
+    assert_eq!(
+        (p["errors"][0]["pointer"].as_str(), p["errors"][0]["code"].as_str()),
+        (Some("/content/delivery_method"), Some("immutable"))
+    );
+    let p = app
+        .patch(&path(&draft), &token, Some("\"1\""), &json!({"content": {"avg_delivery_days": 5}}))
+        .await
+        .problem(422);
+    assert_eq!(p["errors"][0]["pointer"], "/content/avg_delivery_days");
+    let p = app
+        .patch(&path(&draft), &token, Some("\"1\""), &json!({"content": {"delivery_method": null}}))
+        .await
+        .problem(422);
+    assert_eq!(p["errors"][0]["pointer"], "/content/delivery_method");
+    assert_eq!(app.get(&path(&draft), Some(&token)).await.json()["version"], 1);
 }
 
 #[actix_web::test]
@@ -101,7 +148,8 @@ async fn patch_merges_the_content_and_bumps_the_version() {
     assert_eq!(updated["version"], 2);
     assert_eq!(
         updated["content"],
-        json!({"name": "New", "after_sales": {"email": "a@b.io", "hotline": "+1 555 0100"}})
+        json!({"delivery_method": "professional_service", "name": "New",
+               "after_sales": {"email": "a@b.io", "hotline": "+1 555 0100"}})
     );
     assert_eq!(app.get(&path(&draft), Some(&token)).await.json(), updated);
 }
@@ -156,7 +204,10 @@ async fn patch_with_a_wrong_type_is_422_and_changes_nothing() {
         app.patch(&path(&draft), &token, Some("\"1\""), &patch).await.problem(422);
     }
     let now = app.get(&path(&draft), Some(&token)).await.json();
-    assert_eq!((now["version"].clone(), now["content"].clone()), (json!(1), json!({"name": "Kept"})));
+    assert_eq!(
+        (now["version"].clone(), now["content"].clone()),
+        (json!(1), json!({"delivery_method": "professional_service", "name": "Kept"}))
+    );
 }
 
 #[actix_web::test]
@@ -305,8 +356,9 @@ async fn validate_an_empty_draft_reports_every_required_field() {
     assert_eq!(report["ready"], false);
     let pointers: Vec<_> =
         report["violations"].as_array().unwrap().iter().map(|v| v["pointer"].as_str().unwrap().to_owned()).collect();
+    // A draft names its delivery method from creation: the professional service's rules apply.
     for p in [
-        "/delivery_method",
+        "/service_flow_template",
         "/name",
         "/version",
         "/description",
@@ -420,7 +472,7 @@ async fn validation_reports_sku_and_price_rules_at_their_pointers() {
 async fn a_one_sku_delivery_method_refuses_multi_sku_specifications() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let content = complete_content().with("/delivery_method", json!("consulting_service"));
+    let content = complete_content_of("image").with("/specifications", complete_content()["specifications"].clone());
     let draft = app.create_draft(&token, content).await;
     let report = app.post(&format!("{}/validate", path(&draft)), Some(&token), &json!({})).await.json();
     assert!(
@@ -461,7 +513,8 @@ async fn arrays_over_their_hard_caps_are_refused_at_save_naming_the_array() {
         ),
     ];
     for (content, pointer) in cases {
-        let problem = app.post("/v1/drafts", Some(&token), &json!({"content": content})).await.problem(422);
+        let body = json!({"content": professional_service(content)});
+        let problem = app.post("/v1/drafts", Some(&token), &body).await.problem(422);
         assert_eq!(problem["errors"][0]["pointer"], pointer);
         assert_eq!(problem["errors"][0]["code"], "too_many", "{pointer}");
     }

@@ -1,7 +1,7 @@
 use actix_web::http::Method;
 use serde_json::json;
 
-use crate::helpers::{Body, TestApp};
+use crate::helpers::{Body, TestApp, empty_draft};
 
 #[actix_web::test]
 async fn an_unknown_route_is_404_problem() {
@@ -37,11 +37,27 @@ async fn a_field_of_the_wrong_type_is_422_naming_it() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
     let cases = [
-        (json!({"content": {"avg_delivery_days": "ten"}}), "/content/avg_delivery_days", "invalid_type"),
-        (json!({"content": {"highlights": [1]}}), "/content/highlights/0", "invalid_type"),
-        (json!({"content": {"after_sales": {"email": 5}}}), "/content/after_sales/email", "invalid_type"),
+        (
+            json!({"content": {"delivery_method": "professional_service", "avg_delivery_days": "ten"}}),
+            "/content/avg_delivery_days",
+            "invalid_type",
+        ),
+        (
+            json!({"content": {"delivery_method": "professional_service", "highlights": [1]}}),
+            "/content/highlights/0",
+            "invalid_type",
+        ),
+        (
+            json!({"content": {"delivery_method": "professional_service", "after_sales": {"email": 5}}}),
+            "/content/after_sales/email",
+            "invalid_type",
+        ),
         (json!({"content": {"delivery_method": "teleport"}}), "/content/delivery_method", "invalid_value"),
-        (json!({"content": {"avg_delivery_days": -1}}), "/content/avg_delivery_days", "invalid_value"),
+        (
+            json!({"content": {"delivery_method": "professional_service", "avg_delivery_days": -1}}),
+            "/content/avg_delivery_days",
+            "invalid_value",
+        ),
         (json!({"content": []}), "/content", "invalid_type"),
     ];
     for (body, pointer, code) in cases {
@@ -56,9 +72,12 @@ async fn an_unknown_field_is_422_unknown_field() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
     for (body, pointer) in [
-        (json!({"content": {"nmae": "Typo"}}), "/content/nmae"),
+        (json!({"content": {"delivery_method": "professional_service", "nmae": "Typo"}}), "/content/nmae"),
         (json!({"contents": {}}), "/contents"),
-        (json!({"content": {"after_sales": {"mail": "a@b.c"}}}), "/content/after_sales/mail"),
+        (
+            json!({"content": {"delivery_method": "professional_service", "after_sales": {"mail": "a@b.c"}}}),
+            "/content/after_sales/mail",
+        ),
     ] {
         let problem = app.post("/v1/drafts", Some(&token), &body).await.problem(422);
         assert_eq!(problem["errors"][0]["code"], "unknown_field");
@@ -81,7 +100,7 @@ async fn a_wrong_or_missing_media_type_is_415() {
             "/v1/drafts",
             Some(&token),
             &[],
-            Body::Raw("application/json; charset=utf-8", b"{}".to_vec()),
+            Body::Raw("application/json; charset=utf-8", empty_draft().to_string().into_bytes()),
         )
         .await;
     res.assert_status(201);
@@ -91,9 +110,9 @@ async fn a_wrong_or_missing_media_type_is_415() {
 async fn a_body_over_the_limit_is_413() {
     let app = TestApp::spawn_with(|c| c.json_body_bytes = 1024).await;
     let token = app.seller("seller-a");
-    let big = json!({"content": {"description": "x".repeat(2000)}});
+    let big = json!({"content": {"delivery_method": "professional_service", "description": "x".repeat(2000)}});
     app.post("/v1/drafts", Some(&token), &big).await.problem(413);
-    let small = json!({"content": {"description": "x".repeat(500)}});
+    let small = json!({"content": {"delivery_method": "professional_service", "description": "x".repeat(500)}});
     app.post("/v1/drafts", Some(&token), &small).await.assert_status(201);
 }
 
@@ -162,13 +181,13 @@ async fn writes_beyond_the_rate_limit_are_429_with_retry_after() {
     .await;
     let (a, b) = (app.seller("seller-a"), app.seller("seller-b"));
     for _ in 0..3 {
-        app.post("/v1/drafts", Some(&a), &json!({})).await.assert_status(201);
+        app.post("/v1/drafts", Some(&a), &empty_draft()).await.assert_status(201);
     }
-    let limited = app.post("/v1/drafts", Some(&a), &json!({})).await;
+    let limited = app.post("/v1/drafts", Some(&a), &empty_draft()).await;
     limited.problem(429);
     assert!(limited.header("retry-after").is_some_and(|s| s.parse::<u64>().is_ok_and(|s| s >= 1)));
     app.get("/v1/drafts", Some(&a)).await.assert_status(200);
-    app.post("/v1/drafts", Some(&b), &json!({})).await.assert_status(201);
+    app.post("/v1/drafts", Some(&b), &empty_draft()).await.assert_status(201);
     let quote = json!({"specification": "x", "sku": "y", "period": "month"});
     for _ in 0..2 {
         app.post("/v1/catalog/products/none/quote", None, &quote).await.problem(404);
@@ -215,7 +234,7 @@ async fn a_seller_keeps_a_bounded_number_of_drafts_templates_and_attributes() {
         .unwrap();
     let template = json!({"name": "T", "currency": "USD", "model": "flat", "amounts": {"month": 1}});
     for (path, body) in [
-        ("/v1/drafts", json!({})),
+        ("/v1/drafts", empty_draft()),
         ("/v1/attributes", json!({"code": "last", "name": "Last", "type": "enumeration"})),
         ("/v1/pricing-templates", template),
     ] {
@@ -227,7 +246,7 @@ async fn a_seller_keeps_a_bounded_number_of_drafts_templates_and_attributes() {
         let problem = app.post(path, Some(&token), &again).await.problem(422);
         assert_eq!(problem["errors"][0]["code"], "limit_reached", "{path}");
     }
-    app.post("/v1/drafts", Some(&app.seller("seller-b")), &json!({})).await.assert_status(201);
+    app.post("/v1/drafts", Some(&app.seller("seller-b")), &empty_draft()).await.assert_status(201);
 }
 
 #[actix_web::test]
@@ -235,13 +254,19 @@ async fn an_average_delivery_period_outside_1_to_365_days_is_refused_at_save() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
     for days in [0, 366] {
-        let body = json!({"content": {"avg_delivery_days": days}});
+        let body = json!({"content": {"delivery_method": "professional_service", "avg_delivery_days": days}});
         let problem = app.post("/v1/drafts", Some(&token), &body).await.problem(422);
         assert_eq!(problem["errors"][0]["pointer"], "/content/avg_delivery_days", "{days}");
         assert_eq!(problem["errors"][0]["code"], "invalid_value", "{days}");
     }
     for days in [1, 365] {
-        app.post("/v1/drafts", Some(&token), &json!({"content": {"avg_delivery_days": days}})).await.assert_status(201);
+        app.post(
+            "/v1/drafts",
+            Some(&token),
+            &json!({"content": {"delivery_method": "professional_service", "avg_delivery_days": days}}),
+        )
+        .await
+        .assert_status(201);
     }
 }
 
@@ -251,12 +276,26 @@ async fn a_patch_no_version_could_take_is_422_even_with_a_stale_if_match() {
     let token = app.seller("seller-a");
     let draft = app.create_draft(&token, json!({"name": "Draft"})).await;
     let path = format!("/v1/drafts/{}", draft["id"].as_str().unwrap());
-    let problem =
-        app.patch(&path, &token, Some("\"9\""), &json!({"content": {"public_sales": "yes"}})).await.problem(422);
+    let problem = app
+        .patch(
+            &path,
+            &token,
+            Some("\"9\""),
+            &json!({"content": {"delivery_method": "professional_service", "public_sales": "yes"}}),
+        )
+        .await
+        .problem(422);
     assert_eq!(problem["errors"][0]["pointer"], "/content/public_sales");
     let problem = app.patch(&path, &token, Some("\"9\""), &json!({"content": null})).await.problem(422);
     assert_eq!(problem["errors"][0]["pointer"], "/content", "the content itself cannot be removed");
-    app.patch(&path, &token, Some("\"9\""), &json!({"content": {"public_sales": true}})).await.problem(412);
+    app.patch(
+        &path,
+        &token,
+        Some("\"9\""),
+        &json!({"content": {"delivery_method": "professional_service", "public_sales": true}}),
+    )
+    .await
+    .problem(412);
     let attribute = app
         .create("/v1/attributes", &token, json!({"code": "edition", "name": "Edition", "type": "enumeration"}))
         .await;

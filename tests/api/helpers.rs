@@ -219,6 +219,19 @@ impl TestApp {
         self.call(Method::PATCH, path, Some(token), &headers, Body::Raw("application/merge-patch+json", body)).await
     }
 
+    /// A PUT of a JSON body, with If-Match when given.
+    pub async fn put_json(&self, path: &str, token: &str, if_match: Option<&str>, body: &Value) -> Response {
+        let headers: Vec<(&str, &str)> = if_match.map(|m| ("If-Match", m)).into_iter().collect();
+        self.call(
+            Method::PUT,
+            path,
+            Some(token),
+            &headers,
+            Body::Raw("application/json", body.to_string().into_bytes()),
+        )
+        .await
+    }
+
     pub async fn delete(&self, path: &str, token: &str, if_match: Option<&str>) -> Response {
         let headers: Vec<(&str, &str)> = if_match.map(|m| vec![("If-Match", m)]).unwrap_or_default();
         self.call(Method::DELETE, path, Some(token), &headers, Body::None).await
@@ -231,9 +244,10 @@ impl TestApp {
         res.json()
     }
 
-    /// Creates a draft and returns its JSON (asserting 201).
+    /// Creates a draft and returns its JSON (asserting 201): a professional service unless `content`
+    /// names another delivery method (a draft's method is fixed when it is created).
     pub async fn create_draft(&self, token: &str, content: Value) -> Value {
-        let res = self.post("/v1/drafts", Some(token), &json!({ "content": content })).await;
+        let res = self.post("/v1/drafts", Some(token), &json!({ "content": professional_service(content) })).await;
         res.assert_status(201);
         res.json()
     }
@@ -351,7 +365,10 @@ impl TestApp {
         let draft = self.create_draft(token, content).await;
         let id = draft["id"].as_str().unwrap();
         self.put_logo(token, id, png(120, 120)).await.assert_status(200);
-        self.upload(token, id, "Order form.docx", &ooxml("word/document.xml")).await.assert_status(201);
+        // Consulting services and images take no request templates (nothing is delivered against one).
+        if !matches!(draft["content"]["delivery_method"].as_str(), Some("consulting_service" | "image")) {
+            self.upload(token, id, "Order form.docx", &ooxml("word/document.xml")).await.assert_status(201);
+        }
         draft
     }
 }
@@ -372,6 +389,9 @@ pub trait ContentBuilder: Sized {
         self.with("/specifications/0/skus", skus)
     }
 
+    /// The content without the member at `pointer`.
+    fn without(self, pointer: &str) -> Self;
+
     /// The content with this name and summary.
     fn named(self, name: &str, summary: &str) -> Self {
         self.with("/name", json!(name)).with("/summary", json!(summary))
@@ -387,6 +407,13 @@ impl ContentBuilder for Value {
             }
             Value::Array(items) => items[member.parse::<usize>().expect("an array index")] = value,
             other => panic!("{parent} is {other}, not an object or array"),
+        }
+        self
+    }
+    fn without(mut self, pointer: &str) -> Self {
+        let (parent, member) = pointer.rsplit_once('/').expect("a JSON pointer");
+        if let Some(Value::Object(map)) = self.pointer_mut(parent) {
+            map.remove(member);
         }
         self
     }
@@ -423,6 +450,43 @@ pub fn complete_content() -> Value {
             ]
         }]
     })
+}
+
+/// A complete content of `method` (every release rule of the method met, but for the assets and the
+/// SaaS verification the caller provides): the professional service's, changed where the method
+/// differs (domain.md "Rules per delivery method").
+pub fn complete_content_of(method: &str) -> Value {
+    let base = complete_content().with("/delivery_method", json!(method));
+    let one_sku_yearly = json!([{
+        "key": "std", "name": "Standard", "billing_mode": "yearly_monthly", "pricing": "simple",
+        "price": {"model": "flat", "amounts": {"month": 1500, "year": 15000}},
+        "attributes": [], "skus": [{"attributes": {}}]
+    }]);
+    match method {
+        "professional_service" => base,
+        "license" => base.with("/service_flow_template", json!("license_delivery")),
+        "saas" => base.without("/avg_delivery_days").without("/service_flow_template").with(
+            "/saas",
+            json!({"involves_service_supervision": false, "production_api_url": "https://api.example.com/shelf"}),
+        ),
+        "image" => base
+            .without("/avg_delivery_days")
+            .without("/service_flow_template")
+            .with("/image", json!({"asset_id": "set-me"}))
+            .with("/specifications", one_sku_yearly),
+        "consulting_service" => {
+            base.without("/avg_delivery_days").without("/service_flow_template").without("/specifications").with(
+                "/consulting",
+                json!({"landing_url": "https://consulting.example.com/migrations",
+                                        "contact_email": "sales@example.com", "contact_phone": "+86 755 1234 5678"}),
+            )
+        }
+        "hardware" => base
+            .without("/avg_delivery_days")
+            .without("/service_flow_template")
+            .with("/hardware", json!({"delivery_days": 7})),
+        other => panic!("no delivery method {other}"),
+    }
 }
 
 /// A tiny SMTP server that accepts every mail and keeps what it received.
@@ -466,4 +530,17 @@ pub fn smtp_listener() -> (String, Arc<Mutex<Vec<String>>>) {
         }
     });
     (url, received)
+}
+
+/// `content` with `delivery_method` set to `professional_service` unless it names one.
+pub fn professional_service(mut content: Value) -> Value {
+    if let Some(members) = content.as_object_mut() {
+        members.entry("delivery_method").or_insert_with(|| json!("professional_service"));
+    }
+    content
+}
+
+/// The body that creates an empty professional-service draft.
+pub fn empty_draft() -> Value {
+    json!({"content": {"delivery_method": "professional_service"}})
 }

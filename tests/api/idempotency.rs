@@ -2,7 +2,7 @@ use actix_web::http::Method;
 use serde_json::json;
 use shelf_persistence::idempotency;
 
-use crate::helpers::{Body, TestApp};
+use crate::helpers::{Body, TestApp, empty_draft};
 
 async fn post_with_key(app: &TestApp, token: &str, key: &str, body: &serde_json::Value) -> crate::helpers::Response {
     let bytes = body.to_string().into_bytes();
@@ -18,7 +18,7 @@ async fn draft_count(app: &TestApp, token: &str) -> usize {
 async fn a_retry_with_the_same_key_and_body_replays_the_first_response() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let body = json!({"content": {"name": "Once"}});
+    let body = json!({"content": {"delivery_method": "professional_service", "name": "Once"}});
     let first = post_with_key(&app, &token, "key-1", &body).await;
     first.assert_status(201);
     assert!(first.header("idempotent-replayed").is_none());
@@ -35,8 +35,22 @@ async fn a_retry_with_the_same_key_and_body_replays_the_first_response() {
 async fn the_same_key_with_another_body_is_422() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    post_with_key(&app, &token, "key-1", &json!({"content": {"name": "One"}})).await.assert_status(201);
-    let problem = post_with_key(&app, &token, "key-1", &json!({"content": {"name": "Two"}})).await.problem(422);
+    post_with_key(
+        &app,
+        &token,
+        "key-1",
+        &json!({"content": {"delivery_method": "professional_service", "name": "One"}}),
+    )
+    .await
+    .assert_status(201);
+    let problem = post_with_key(
+        &app,
+        &token,
+        "key-1",
+        &json!({"content": {"delivery_method": "professional_service", "name": "Two"}}),
+    )
+    .await
+    .problem(422);
     assert_eq!(problem["errors"][0]["parameter"], "Idempotency-Key");
     assert_eq!(draft_count(&app, &token).await, 1);
 }
@@ -45,7 +59,7 @@ async fn the_same_key_with_another_body_is_422() {
 async fn keys_belong_to_one_account() {
     let app = TestApp::spawn().await;
     let (a, b) = (app.seller("seller-a"), app.seller("seller-b"));
-    let body = json!({"content": {"name": "Same"}});
+    let body = json!({"content": {"delivery_method": "professional_service", "name": "Same"}});
     let first = post_with_key(&app, &a, "shared", &body).await.json();
     let other = post_with_key(&app, &b, "shared", &body).await;
     other.assert_status(201);
@@ -57,7 +71,7 @@ async fn keys_belong_to_one_account() {
 async fn a_retry_while_the_first_is_in_flight_is_409() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let body = json!({"content": {"name": "Slow"}});
+    let body = json!({"content": {"delivery_method": "professional_service", "name": "Slow"}});
     // Claim the key exactly as the first of two identical requests does while it is being served.
     let fingerprint = shelf_http::idempotency::fingerprint(
         "POST",
@@ -97,7 +111,7 @@ async fn an_expired_key_acts_again() {
             )
         })
         .unwrap();
-    let res = post_with_key(&app, &token, "old", &json!({"content": {}})).await;
+    let res = post_with_key(&app, &token, "old", &empty_draft()).await;
     res.assert_status(201);
     assert!(res.header("idempotent-replayed").is_none());
     assert_eq!(app.db.read(|c| idempotency::purge_expired(c, shelf_persistence::now())).unwrap(), 0);
@@ -107,9 +121,9 @@ async fn an_expired_key_acts_again() {
 async fn a_key_over_255_characters_is_400() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
-    let problem = post_with_key(&app, &token, &"k".repeat(256), &json!({})).await.problem(400);
+    let problem = post_with_key(&app, &token, &"k".repeat(256), &empty_draft()).await.problem(400);
     assert_eq!(problem["errors"][0]["parameter"], "Idempotency-Key");
-    post_with_key(&app, &token, &"k".repeat(255), &json!({})).await.assert_status(201);
+    post_with_key(&app, &token, &"k".repeat(255), &empty_draft()).await.assert_status(201);
 }
 
 #[actix_web::test]
@@ -131,8 +145,8 @@ async fn a_key_with_spaces_or_control_characters_is_400_as_documented() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");
     for key in ["two words", "tab\there"] {
-        let problem = post_with_key(&app, &token, key, &json!({})).await.problem(400);
+        let problem = post_with_key(&app, &token, key, &empty_draft()).await.problem(400);
         assert_eq!(problem["errors"][0]["parameter"], "Idempotency-Key", "{key:?}");
     }
-    post_with_key(&app, &token, "visible-ASCII_only.~!", &json!({})).await.assert_status(201);
+    post_with_key(&app, &token, "visible-ASCII_only.~!", &empty_draft()).await.assert_status(201);
 }

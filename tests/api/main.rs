@@ -11,6 +11,7 @@ mod auth;
 mod catalog;
 mod cli;
 mod cors;
+mod delivery_methods;
 mod drafts;
 mod errors;
 mod files;

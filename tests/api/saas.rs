@@ -16,7 +16,7 @@ fn id(v: &Value) -> &str {
 
 /// How the SaaS backend answers a verification.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Behaviour {
+pub(crate) enum Behaviour {
     Echo,
     WrongNonce,
     Status(u16),
@@ -25,7 +25,7 @@ enum Behaviour {
 
 /// A SaaS backend: checks each request's signature with the library (an unsigned or badly signed
 /// request is answered 401) and answers as told.
-struct Backend {
+pub(crate) struct Backend {
     server: actix_test::TestServer,
     secret: Arc<Mutex<Option<String>>>,
     behaviour: Arc<Mutex<Behaviour>>,
@@ -33,7 +33,7 @@ struct Backend {
 }
 
 impl Backend {
-    fn start() -> Backend {
+    pub(crate) fn start() -> Backend {
         let secret: Arc<Mutex<Option<String>>> = Arc::default();
         let behaviour = Arc::new(Mutex::new(Behaviour::Echo));
         let verified: Arc<Mutex<u32>> = Arc::default();
@@ -79,7 +79,7 @@ impl Backend {
         Backend { server, secret, behaviour, verified }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}/koogallery", self.server.addr())
     }
 
@@ -88,13 +88,13 @@ impl Backend {
     }
 }
 
-async fn registered(app: &TestApp, token: &str, backend: &Backend) -> Value {
+pub(crate) async fn registered(app: &TestApp, token: &str, backend: &Backend) -> Value {
     let endpoint = app.create("/v1/saas-endpoints", token, json!({"url": backend.url()})).await;
     *backend.secret.lock().unwrap() = Some(endpoint["secret"].as_str().unwrap().to_owned());
     endpoint
 }
 
-async fn verify(app: &TestApp, token: &str, endpoint: &Value) -> Value {
+pub(crate) async fn verify(app: &TestApp, token: &str, endpoint: &Value) -> Value {
     let res = app.post(&format!("/v1/saas-endpoints/{}/verify", id(endpoint)), Some(token), &json!({})).await;
     res.assert_status(200);
     res.json()

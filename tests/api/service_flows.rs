@@ -6,7 +6,7 @@ async fn service_flow_templates_are_listed_anonymously() {
     let res = app.get("/v1/service-flow-templates", None).await;
     res.assert_status(200);
     let codes: Vec<_> = res.json()["items"].as_array().unwrap().iter().map(|t| t["code"].clone()).collect();
-    assert_eq!(codes, ["standard", "website_building"]);
+    assert_eq!(codes, ["standard", "website_building", "license_delivery"]);
 }
 
 #[actix_web::test]

@@ -83,7 +83,7 @@ fn maximal_product() -> DraftContent {
 }
 
 fn month_year(month: i64, year: i64) -> PeriodAmounts {
-    PeriodAmounts { month: Amount::new(month), year: Amount::new(year), one_time: None }
+    PeriodAmounts { month: Amount::new(month), year: Amount::new(year), one_time: None, usage: None }
 }
 
 fn tiered(mode: TierMode) -> Price {

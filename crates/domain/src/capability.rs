@@ -48,10 +48,18 @@ impl Capabilities {
 }
 
 /// What a content needs of the seller's capabilities, by the pointer that needs it: a hardware product
-/// needs the whitelist (joint operations come with the SaaS and image content of their own).
+/// needs the whitelist, a joint-operations SaaS or image the certification.
 pub fn needed_by(content: &crate::DraftContent) -> Vec<(&'static str, Capability)> {
+    use crate::content::{DeliveryMethod, SalesType};
+    let joint = |t: Option<SalesType>| t == Some(SalesType::JointOperations);
     match content.delivery_method {
-        Some(crate::content::DeliveryMethod::Hardware) => vec![("/delivery_method", Capability::Hardware)],
+        Some(DeliveryMethod::Hardware) => vec![("/delivery_method", Capability::Hardware)],
+        Some(DeliveryMethod::Saas) if joint(content.saas.as_ref().and_then(|s| s.sales_type)) => {
+            vec![("/saas/sales_type", Capability::JointOperations)]
+        }
+        Some(DeliveryMethod::Image) if joint(content.image.as_ref().and_then(|i| i.sales_type)) => {
+            vec![("/image/sales_type", Capability::JointOperations)]
+        }
         _ => vec![],
     }
 }

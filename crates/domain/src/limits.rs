@@ -23,3 +23,6 @@ pub const MAX_TIERS: usize = 50;
 pub const MAX_VIOLATIONS_LISTED: usize = 100;
 /// Longest catalog or draft search text, in characters.
 pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// The largest usage a pay-per-use quote takes (and the bound its prices are checked for overflow at).
+pub const MAX_USAGE_QUANTITY: u64 = 1_000_000_000;

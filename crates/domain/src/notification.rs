@@ -24,6 +24,9 @@ pub enum EventType {
     ProductModified,
     #[serde(rename = "product.removed")]
     ProductRemoved,
+    /// A hardware product's stock was set (never reviewed).
+    #[serde(rename = "product.inventory_changed")]
+    ProductInventoryChanged,
     #[serde(rename = "asset.approved")]
     AssetApproved,
     #[serde(rename = "asset.rejected")]
@@ -39,6 +42,7 @@ text_enum!(EventType "event type" {
     ProductHidden => "product.hidden",
     ProductModified => "product.modified",
     ProductRemoved => "product.removed",
+    ProductInventoryChanged => "product.inventory_changed",
     AssetApproved => "asset.approved",
     AssetRejected => "asset.rejected",
 });
@@ -56,7 +60,7 @@ impl EventType {
             ProductHidden => ("product", "hidden"),
             AssetApproved => ("asset", "approved"),
             AssetRejected => ("asset", "rejected"),
-            ProductModified | ProductRemoved => return None,
+            ProductModified | ProductRemoved | ProductInventoryChanged => return None,
         })
     }
 }
@@ -70,6 +74,20 @@ pub enum Channel {
 }
 
 text_enum!(Channel "channel" { Email => "email", Sms => "sms" });
+
+/// The message a stock change sends when it leaves SKUs sold out: subject and body.
+pub fn sold_out_message(product_name: &str, skus: &[String]) -> (String, String) {
+    let name = if product_name.is_empty() { "your product" } else { product_name };
+    (
+        format!("Sold out: {name}"),
+        format!(
+            "{} of {name} {} sold out: the catalog says so and quotes are refused until you set stock again: {}.",
+            if skus.len() == 1 { "One SKU" } else { "Some SKUs" },
+            if skus.len() == 1 { "is" } else { "are" },
+            skus.join(", ")
+        ),
+    )
+}
 
 /// The message a review decision sends: subject and body.
 pub fn decision_message(product_name: &str, status: ApplicationStatus, reason: Option<&str>) -> (String, String) {

@@ -6,8 +6,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::asset::{Architecture, ImageReference, OsFamily};
+use crate::content::DeliveryMethod;
 use crate::content::DraftContent;
-use crate::content::specification::{AttributeType, PricingKind, SpecAttribute, Specification};
+use crate::content::specification::{AttributeType, BillingMode, PricingKind, SpecAttribute, Specification};
 use crate::notification::EventType;
 use crate::pricing::Price;
 use crate::refusal::Refusal;
@@ -33,14 +35,77 @@ impl ProductStatus {
 
 text_enum!(ProductStatus "product status" { OnSale => "on_sale", Hidden => "hidden", Discontinued => "discontinued" });
 
-/// A product as the catalog offers it: removed specifications and SKUs are left out.
+/// A product as the catalog offers it: removed specifications and SKUs are left out; beside the
+/// content, what a buyer of its delivery method needs to know.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CatalogProduct {
     pub id: String,
     /// `on_sale` (listed) or `hidden` (reachable by its URL only).
     pub status: ProductStatus,
     pub content: DraftContent,
+    /// The billing modes its specifications offer (none for a consulting service: not traded here).
+    pub billing_modes: Vec<BillingMode>,
+    /// Images: what the image runs and needs (from its approved image asset).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageFacts>,
+    /// Hardware: whether each SKU is in stock (stock 0 is sold out: no quote).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stock: Vec<SkuStock>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Whether a hardware SKU can be bought now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SkuStock {
+    pub specification_key: String,
+    pub sku_code: String,
+    pub in_stock: bool,
+}
+
+/// What an image product's image runs and needs, copied from its approved image asset at approval
+/// (an approved asset never changes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ImageFacts {
+    pub os_family: OsFamily,
+    #[schema(example = "Ubuntu 24.04")]
+    pub os_name: String,
+    pub architecture: Architecture,
+    pub min_vcpu: u32,
+    pub min_memory_gib: u32,
+}
+
+impl From<&ImageReference> for ImageFacts {
+    fn from(r: &ImageReference) -> ImageFacts {
+        ImageFacts {
+            os_family: r.os_family,
+            os_name: r.os_name.clone(),
+            architecture: r.architecture,
+            min_vcpu: r.min_vcpu,
+            min_memory_gib: r.min_memory_gib,
+        }
+    }
+}
+
+/// What a listed product carries beside its content, never reviewed: the stock of each hardware SKU
+/// (by SKU code; a SKU not named has none) and the facts of an image product's image.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stock: BTreeMap<String, u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageFacts>,
+}
+
+/// The most units of one SKU a seller may hold in stock (ours).
+pub const MAX_STOCK: u32 = 1_000_000;
+
+/// A hardware product's inventory: stock per SKU code.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    /// SKU code → units in stock, 0..1,000,000; a SKU not named has none (sold out).
+    #[schema(example = json!({"rack-1u-a1b2c3d4": 12}))]
+    pub stock: BTreeMap<String, u32>,
 }
 
 /// What the seller removed: discontinued specifications (by key) and SKUs (by specification key and code).
@@ -64,6 +129,7 @@ pub struct Product {
     pub status: ProductStatus,
     pub content: DraftContent,
     pub removed: Removed,
+    pub offer: Offer,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -85,17 +151,84 @@ impl Product {
         if self.status == ProductStatus::Discontinued {
             return Default::default();
         }
-        self.offered_specifications().filter_map(|s| s.package_asset_id.clone()).collect()
+        let image = self.content.image.as_ref().and_then(|i| i.asset_id.clone());
+        self.offered_specifications().filter_map(|s| s.package_asset_id.clone()).chain(image).collect()
     }
 
     /// The product as the catalog offers it (rendered once per version and served as stored bytes).
     pub fn catalog_entry(&self) -> CatalogProduct {
+        let content = self.offered_content();
+        let mut billing_modes: Vec<BillingMode> =
+            content.specifications.iter().flatten().filter_map(|s| s.billing_mode).collect();
+        billing_modes.sort_by_key(|m| m.as_str());
+        billing_modes.dedup();
+        let stock = match content.delivery_method {
+            Some(DeliveryMethod::Hardware) => content
+                .specifications
+                .iter()
+                .flatten()
+                .flat_map(|spec| {
+                    let key = spec.key.clone().unwrap_or_default();
+                    spec.skus.iter().flatten().filter_map(move |sku| {
+                        let code = sku.code.clone()?;
+                        Some(SkuStock {
+                            specification_key: key.clone(),
+                            in_stock: self.offer.stock.get(&code).is_some_and(|n| *n > 0),
+                            sku_code: code,
+                        })
+                    })
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         CatalogProduct {
             id: self.id.clone(),
             status: self.status,
-            content: self.offered_content(),
+            billing_modes,
+            image: self.offer.image.clone(),
+            stock,
+            content,
             updated_at: self.updated_at,
         }
+    }
+
+    /// Whether a SKU is sold out: a hardware SKU with no stock (other methods have no stock).
+    pub fn sold_out(&self, sku_code: &str) -> bool {
+        self.content.delivery_method == Some(DeliveryMethod::Hardware)
+            && self.offer.stock.get(sku_code).is_none_or(|n| *n == 0)
+    }
+
+    /// Sets a hardware product's stock (never reviewed). Every code is an offered SKU of the product
+    /// and every count within `MAX_STOCK`; returns the SKUs this leaves sold out that were not before.
+    pub fn set_stock(&mut self, inventory: Inventory) -> Result<Vec<String>, Refusal> {
+        if self.content.delivery_method != Some(DeliveryMethod::Hardware) {
+            return Err(Refusal::Conflict("only hardware products have an inventory".into()));
+        }
+        if self.status == ProductStatus::Discontinued {
+            return Err(Refusal::Conflict("a discontinued product has no inventory".into()));
+        }
+        let offered: BTreeSet<String> = self
+            .offered_content()
+            .specifications
+            .iter()
+            .flatten()
+            .flat_map(|s| s.skus.iter().flatten().filter_map(|k| k.code.clone()))
+            .collect();
+        let mut violations = Vec::new();
+        for (code, units) in &inventory.stock {
+            let at = format!("/stock/{}", code.replace('~', "~0").replace('/', "~1"));
+            if !offered.contains(code.as_str()) {
+                violations.push(Violation::error(at, ViolationCode::NotFound, format!("no offered SKU `{code}`")));
+            } else if *units > MAX_STOCK {
+                violations.push(Violation::error(at, ViolationCode::OutOfRange, format!("at most {MAX_STOCK} units")));
+            }
+        }
+        if !violations.is_empty() {
+            return Err(Refusal::Invalid(violations));
+        }
+        let was_sold_out: BTreeSet<&String> = offered.iter().filter(|c| self.sold_out(c)).collect();
+        self.offer.stock = inventory.stock;
+        Ok(offered.iter().filter(|c| self.sold_out(c) && !was_sold_out.contains(c)).cloned().collect())
     }
 
     /// The content as the catalog offers it: without removed specifications and SKUs.
@@ -181,6 +314,7 @@ impl Product {
             return Err(Violation::error("/sku", ViolationCode::Removed, "this SKU is no longer offered"));
         }
         let price = match spec.pricing {
+            _ if spec.billing_mode == Some(BillingMode::Free) => Some(&crate::pricing::FREE),
             Some(PricingKind::Simple) => spec.price.as_ref(),
             _ => found.price.as_ref(),
         }
@@ -189,6 +323,15 @@ impl Product {
             spec.attributes.iter().flatten().find(|a| a.attribute_type == Some(AttributeType::Quantity));
         if let (Some(q), Some(attribute)) = (quantity, quantity_attribute) {
             attribute.check_quantity(q).map_err(|v| v.under("/quantity"))?;
+        }
+        Ok(price)
+    }
+
+    /// `offer`, and the SKU can be bought now: a sold-out hardware SKU is 409.
+    pub fn quotable(&self, specification: &str, sku: &str, quantity: Option<u64>) -> Result<&Price, Refusal> {
+        let price = self.offer(specification, sku, quantity).map_err(|v| Refusal::Invalid(vec![v]))?;
+        if self.sold_out(sku) {
+            return Err(Refusal::Conflict(format!("SKU `{sku}` is sold out")));
         }
         Ok(price)
     }
@@ -229,6 +372,21 @@ fn quantity_step(spec: &Specification) -> Option<u32> {
 /// stay in the content (they are removed, never dropped), billing modes and quantity steps do not change.
 pub fn check_modification(live: &DraftContent, modified: &DraftContent) -> Vec<Violation> {
     let mut out = Vec::new();
+    if modified.delivery_method != live.delivery_method {
+        out.push(Violation::error(
+            "/delivery_method",
+            ViolationCode::Immutable,
+            "a product's delivery method is fixed: release a new product instead",
+        ));
+    }
+    let supervision = |c: &DraftContent| c.saas.as_ref().and_then(|s| s.involves_service_supervision);
+    if supervision(live).is_some() && supervision(modified) != supervision(live) {
+        out.push(Violation::error(
+            "/saas/involves_service_supervision",
+            ViolationCode::Immutable,
+            "whether a SaaS involves service supervision cannot change after release",
+        ));
+    }
     let new_specs = modified.specifications.as_deref().unwrap_or_default();
     for live_spec in live.specifications.iter().flatten() {
         let Some(key) = live_spec.key.as_deref() else { continue };
@@ -241,11 +399,21 @@ pub fn check_modification(live: &DraftContent, modified: &DraftContent) -> Vec<V
             continue;
         };
         if spec.billing_mode != live_spec.billing_mode {
-            out.push(Violation::error(
-                format!("/specifications/{i}/billing_mode"),
-                ViolationCode::ReleasedItemChanged,
-                "a released specification's billing mode cannot change; add a billing period instead",
-            ));
+            let free = Some(BillingMode::Free);
+            let (code, message) = if live_spec.billing_mode == free {
+                (ViolationCode::Immutable, "a free image specification stays free")
+            } else if spec.billing_mode == free {
+                (
+                    ViolationCode::Immutable,
+                    "a priced image specification (per hour or per vCPU-hour) never becomes free",
+                )
+            } else {
+                (
+                    ViolationCode::ReleasedItemChanged,
+                    "a released specification's billing mode cannot change; add a billing period instead",
+                )
+            };
+            out.push(Violation::error(format!("/specifications/{i}/billing_mode"), code, message));
         }
         if let (Some(before), after) = (quantity_step(live_spec), quantity_step(spec))
             && after != Some(before)
@@ -333,6 +501,7 @@ mod tests {
             status: ProductStatus::OnSale,
             content: live(),
             removed: Removed::default(),
+            offer: Offer::default(),
             version: 1,
             created_at: t,
             updated_at: t,

@@ -9,6 +9,8 @@ use utoipa::ToSchema;
 pub enum ServiceFlowTemplateCode {
     Standard,
     WebsiteBuilding,
+    /// Licenses: keys and packages delivered offline, then accepted.
+    LicenseDelivery,
 }
 
 /// One delivery stage of a service flow.
@@ -38,6 +40,7 @@ const fn stage(code: &'static str, name: &'static str, description: &'static str
 text_enum!(ServiceFlowTemplateCode "service flow template" {
     Standard => "standard",
     WebsiteBuilding => "website_building",
+    LicenseDelivery => "license_delivery",
 });
 
 impl ServiceFlowTemplateCode {
@@ -79,6 +82,22 @@ impl ServiceFlowTemplateCode {
                     stage("deployment", "Deployment", "The site is deployed."),
                     stage("acceptance", "Acceptance", "The customer accepts the site."),
                     stage("completed", "Completed", "The service is accepted and can be settled."),
+                ],
+            },
+            ServiceFlowTemplateCode::LicenseDelivery => ServiceFlowTemplate {
+                code: self,
+                name: "License delivery",
+                description: "Licenses delivered offline (keys, packages). Settlement starts the month after \
+                              completion; a renewal creates no new service flow.",
+                stages: vec![
+                    stage("paid", "Paid", "The customer has paid."),
+                    stage("seller_delivering", "Seller delivering", "The seller delivers the keys or packages."),
+                    stage(
+                        "waiting_for_customer_acceptance",
+                        "Waiting for customer acceptance",
+                        "The customer accepts or rejects the delivery.",
+                    ),
+                    stage("completed", "Completed", "The license is accepted; settlement starts next month."),
                 ],
             },
         }

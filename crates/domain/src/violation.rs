@@ -98,6 +98,11 @@ pub enum ViolationCode {
     ReleasedItemChanged,
     /// A specification or SKU that the seller removed.
     Removed,
+    /// A modification that changes what is fixed once released (the delivery method, SaaS supervision,
+    /// a free image's pricing).
+    Immutable,
+    /// A SaaS production URL without a passing access verification in the last 90 days.
+    NotVerified,
     /// The seller already has as many of these as an account may keep.
     LimitReached,
 }

@@ -92,6 +92,7 @@ pub fn finish(api: OpenApi) -> OpenApi {
         values["maxProperties"] = json!(shelf_domain::limits::SAVE_MAX_SKU_ATTRIBUTES);
     }
     tagged_unions(&mut doc);
+    typed_contents(&mut doc);
     merge_patch_bodies(&mut doc);
     links(&mut doc);
     serde_json::from_value(doc).expect("the finished document is an OpenAPI document")
@@ -293,6 +294,62 @@ fn tagged_unions(doc: &mut Value) {
             schema["description"] = description;
         }
         schemas.insert(union.to_owned(), schema);
+    }
+}
+
+/// A product content is typed by its delivery method: `DraftContent` becomes a `oneOf` of one complete
+/// object per method (`SaasContent`, `HardwareContent`, …) with `delivery_method` as discriminator,
+/// each holding the common members and exactly the method's own (the domain's
+/// `DeliveryMethod::members`, the same list the server's save rule uses). A merge patch of a draft's
+/// content keeps the flat shape (`DraftContentPatch`): it may name any member, the save rule then
+/// refuses those of another method.
+fn typed_contents(doc: &mut Value) {
+    use shelf_domain::content::DeliveryMethod;
+    let Some(schemas) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) else { return };
+    let Some(flat) = schemas.get("DraftContent").cloned() else { return };
+    let mut patch = flat.clone();
+    patch["description"] = json!(
+        "Members to set in a draft's content (a JSON Merge Patch): `null` removes a \
+                                  member; members of another delivery method than the draft's are refused (422)."
+    );
+    patch["additionalProperties"] = json!(false);
+    schemas.insert("DraftContentPatch".into(), patch);
+    let mut mapping = Map::new();
+    let mut refs = Vec::new();
+    for method in DeliveryMethod::ALL {
+        let title: String = method.as_str().split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect();
+        let name = format!("{title}Content");
+        let mut properties = Map::new();
+        for member in method.members() {
+            if let Some(schema) = flat.pointer(&format!("/properties/{member}")) {
+                properties.insert(member.to_owned(), schema.clone());
+            }
+        }
+        properties.insert("delivery_method".into(), json!({"type": "string", "enum": [method.as_str()]}));
+        schemas.insert(
+            name.clone(),
+            json!({
+                "type": "object",
+                "description": format!("The content of a {} product: the common members and its own.", method.as_str()),
+                "properties": properties,
+                "required": ["delivery_method"],
+                "additionalProperties": false,
+            }),
+        );
+        let target = format!("#/components/schemas/{name}");
+        mapping.insert(method.as_str().to_owned(), json!(target));
+        refs.push(json!({"$ref": target}));
+    }
+    let mut union = json!({
+        "oneOf": refs,
+        "discriminator": {"propertyName": "delivery_method", "mapping": mapping},
+    });
+    if let Some(description) = flat.get("description") {
+        union["description"] = description.clone();
+    }
+    schemas.insert("DraftContent".into(), union);
+    if let Some(content) = schemas.get_mut("UpdateDraftRequest").and_then(|r| r.pointer_mut("/properties/content")) {
+        content["$ref"] = json!("#/components/schemas/DraftContentPatch");
     }
 }
 

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use shelf_domain::DraftContent;
 use shelf_domain::content::DeliveryMethod;
-use shelf_domain::product::{Product, ProductStatus, Removed};
+use shelf_domain::product::{Offer, Product, ProductStatus, Removed};
 
 use crate::KeepPrepared;
 use crate::assets::Holder;
@@ -22,6 +22,7 @@ pub struct ProductRow {
     pub search_text: String,
     pub content: String,
     pub removed: String,
+    pub offer: String,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -37,6 +38,7 @@ pub struct NewProductRow {
     pub search_text: String,
     pub content: String,
     pub removed: String,
+    pub offer: String,
     pub catalog_entry: String,
     pub version: i64,
     pub created_at: NaiveDateTime,
@@ -54,6 +56,7 @@ impl NewProductRow {
             search_text: search_text(&product.content),
             content: to_json(&product.content)?,
             removed: to_json(&product.removed)?,
+            offer: to_json(&product.offer)?,
             catalog_entry: to_json(&product.catalog_entry())?,
             version: product.version,
             created_at: to_db_time(product.created_at),
@@ -74,6 +77,7 @@ impl TryFrom<ProductRow> for Product {
                 .map_err(|e: shelf_domain::text_enum::UnknownText| corrupt("status", e.to_string()))?,
             content: serde_json::from_str(&row.content).map_err(|e| corrupt("content", e.to_string()))?,
             removed: serde_json::from_str(&row.removed).map_err(|e| corrupt("removed", e.to_string()))?,
+            offer: serde_json::from_str(&row.offer).map_err(|e| corrupt("offer", e.to_string()))?,
             id: row.id,
             seller_id: row.seller_id,
             version: row.version,
@@ -92,8 +96,8 @@ fn method_text(content: &DraftContent) -> Option<String> {
     content.delivery_method.map(|m| m.as_str().to_owned())
 }
 
-pub fn insert(conn: &mut DbConnection, seller_id: &str, content: &DraftContent) -> Result<Product> {
-    let product = new_product(seller_id, content.clone(), now());
+pub fn insert(conn: &mut DbConnection, seller_id: &str, content: &DraftContent, offer: Offer) -> Result<Product> {
+    let product = Product { offer, ..new_product(seller_id, content.clone(), now()) };
     diesel::insert_into(products::table).values(NewProductRow::of(&product)?).execute(conn)?;
     crate::assets::update_references(conn, Holder::Product, &product.id, &Default::default(), &product.asset_ids())?;
     Ok(product)
@@ -107,6 +111,7 @@ pub fn new_product(seller_id: &str, content: DraftContent, at: chrono::DateTime<
         status: ProductStatus::for_content(&content),
         content,
         removed: Removed::default(),
+        offer: Offer::default(),
         version: 1,
         created_at: at,
         updated_at: at,
@@ -289,14 +294,19 @@ fn phrase(needle: &str) -> String {
     format!("\"{}\"", needle.replace('"', "\"\""))
 }
 
-/// Replaces the live content (an approved modification); the status follows `public_sales` unless
-/// the product is discontinued.
-pub fn replace_content(conn: &mut DbConnection, product: &Product, content: &DraftContent) -> Result<Product> {
+/// Replaces the live content (an approved modification) and what it carries beside; the status
+/// follows `public_sales` unless the product is discontinued.
+pub fn replace_content(
+    conn: &mut DbConnection,
+    product: &Product,
+    content: &DraftContent,
+    offer: Offer,
+) -> Result<Product> {
     let status = match product.status {
         ProductStatus::Discontinued => ProductStatus::Discontinued,
         _ => ProductStatus::for_content(content),
     };
-    save(conn, product, status, content, &product.removed)
+    save(conn, product, Product { status, content: content.clone(), offer, ..product.clone() })
 }
 
 /// Stores what was removed, and the status that follows.
@@ -306,24 +316,17 @@ pub fn set_removed(
     status: ProductStatus,
     removed: &Removed,
 ) -> Result<Product> {
-    save(conn, product, status, &product.content, removed)
+    save(conn, product, Product { status, removed: removed.clone(), ..product.clone() })
 }
 
-fn save(
-    conn: &mut DbConnection,
-    product: &Product,
-    status: ProductStatus,
-    content: &DraftContent,
-    removed: &Removed,
-) -> Result<Product> {
-    let saved = Product {
-        status,
-        content: content.clone(),
-        removed: removed.clone(),
-        version: product.version + 1,
-        updated_at: now(),
-        ..product.clone()
-    };
+/// Stores what the product carries beside its content (its stock).
+pub fn set_offer(conn: &mut DbConnection, product: &Product, offer: Offer) -> Result<Product> {
+    save(conn, product, Product { offer, ..product.clone() })
+}
+
+/// Stores `changed` over `product` if it is still at its version, as the next version.
+fn save(conn: &mut DbConnection, product: &Product, changed: Product) -> Result<Product> {
+    let saved = Product { version: product.version + 1, updated_at: now(), ..changed };
     let row = NewProductRow::of(&saved)?;
     let target = products::table.filter(products::id.eq(&product.id).and(products::version.eq(product.version)));
     let changed = crate::on_backend!(conn, |c| diesel::update(target)
@@ -333,6 +336,7 @@ fn save(
             products::search_text.eq(&row.search_text),
             products::content.eq(&row.content),
             products::removed.eq(&row.removed),
+            products::offer.eq(&row.offer),
             products::catalog_entry.eq(&row.catalog_entry),
             products::version.eq(row.version),
             products::updated_at.eq(row.updated_at),

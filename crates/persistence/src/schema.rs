@@ -120,6 +120,7 @@ diesel::table! {
         updated_at -> Timestamp,
         catalog_entry -> Text,
         seq -> BigInt,
+        offer -> Text,
     }
 }
 

@@ -1,18 +1,19 @@
 //! A seller's drafts: save, patch, delete, start a modification, check, submit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use shelf_domain::application::Application;
 use shelf_domain::application::{Snapshot, SnapshotFile};
 use shelf_domain::asset::check_references;
 use shelf_domain::calendar::{Calendar, EXTENDED_REVIEW_FROM};
 use shelf_domain::capability;
-use shelf_domain::content::{Attachments, TemplateRef};
+use shelf_domain::content::{Attachments, MethodContext, TemplateRef};
 use shelf_domain::limits::MAX_OPEN_DRAFTS;
 use shelf_domain::notification::EventType;
 use shelf_domain::pricing::template::PricingTemplateBody;
 use shelf_domain::product::check_modification;
 use shelf_domain::refusal::check_account_room;
+use shelf_domain::saas::verified_until;
 use shelf_domain::{
     Account, Draft, DraftAction, DraftContent, DraftId, DraftKind, Precondition, ProductId, Refusal, SellerId,
     Transition, Violation,
@@ -37,8 +38,17 @@ fn prepare(db: &Db, seller: &SellerId, content: &mut DraftContent) -> Result<()>
     Ok(())
 }
 
+/// 422 at `/content/...` when a save rule is broken.
+fn refuse_at_content(violations: Vec<Violation>) -> Result<()> {
+    if violations.is_empty() {
+        return Ok(());
+    }
+    Err(Refusal::invalid_at("/content", violations).into())
+}
+
 /// Saves a new release draft ("Save as Draft"), within the open-drafts bound.
 pub fn create(db: &Db, seller: &SellerId, mut content: DraftContent) -> Result<Draft> {
+    refuse_at_content(content.check_members())?;
     prepare(db, seller, &mut content)?;
     db.write(|c| {
         check_account_room("open drafts", drafts::count_open(c, seller.as_str())?, MAX_OPEN_DRAFTS)?;
@@ -64,10 +74,9 @@ where
     let current = db.read(|c| drafts::get_for_seller(c, seller.as_str(), id.as_str())).map_err(Error::from)?;
     let mut content = edit(&current)?;
     // A content over the save caps is one no version could take: 422 whatever the precondition.
-    let over = content.check_caps();
-    if !over.is_empty() {
-        return Err(Error::from(Refusal::invalid_at("/content", over)).into());
-    }
+    let mut over = content.check_caps();
+    over.extend(content.check_edit(&current.content));
+    refuse_at_content(over).map_err(E::from)?;
     let mut save = move || -> Result<Draft> {
         let version = precondition.check(current.version)?;
         current.state.allow(DraftAction::Change)?;
@@ -132,7 +141,9 @@ fn release_check(
         .iter()
         .map(|(id, t)| (id.clone(), TemplateRef { currency: t.currency.clone(), price: t.price.clone() }))
         .collect();
-    let mut violations = draft.content.check(attachments, &refs);
+    let verified_urls = verified_production_url(c, draft)?;
+    let method_ctx = MethodContext { verified_urls: Some(&verified_urls) };
+    let mut violations = draft.content.check_with(attachments, &refs, method_ctx);
     let references = draft.content.asset_references();
     if !references.is_empty() {
         let found = assets::kinds_and_statuses(c, &draft.seller_id, &draft.content.asset_ids())?;
@@ -148,6 +159,16 @@ fn release_check(
         violations.extend(check_modification(&live.content, &draft.content));
     }
     Ok((violations, templates))
+}
+
+/// The SaaS production URL the content names, if the seller's endpoint at it passed its access
+/// verification recently enough.
+fn verified_production_url(c: &mut DbConnection, draft: &Draft) -> Result<BTreeSet<String>> {
+    let Some(url) = draft.content.saas.as_ref().and_then(|s| s.production_api_url.as_deref()) else {
+        return Ok(BTreeSet::new());
+    };
+    let passed = shelf_persistence::saas::last_pass_of_url(c, &draft.seller_id, url)?;
+    Ok(passed.filter(|at| verified_until(*at) > now()).map(|_| url.to_owned()).into_iter().collect())
 }
 
 /// Checks a draft against the release requirements without changing it: every violation, errors and

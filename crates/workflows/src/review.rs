@@ -3,8 +3,8 @@
 
 use shelf_domain::application::{Application, ApplicationStatus, may_decide, rejection_reason};
 use shelf_domain::notification::EventType;
-use shelf_domain::product::ProductStatus;
-use shelf_domain::{Account, ApplicationId, DraftKind, Refusal, SellerId, Transition};
+use shelf_domain::product::{ImageFacts, Offer, ProductStatus};
+use shelf_domain::{Account, ApplicationId, DraftContent, DraftKind, Refusal, SellerId, Transition};
 use shelf_persistence::applications::{self, Decision};
 use shelf_persistence::notifications::{self, Subject};
 use shelf_persistence::{Db, DbConnection, drafts, now, products};
@@ -57,12 +57,14 @@ pub fn approve(db: &Db, reviewer: &Account, id: &ApplicationId) -> Result<Applic
             return Err(Refusal::Conflict(format!("the application is already {}", current.status)).into());
         }
         let content = &current.snapshot.content;
+        let image = image_facts(c, content)?;
         let product = match (current.kind, &current.product_id) {
             (DraftKind::Modification, Some(product_id)) => {
                 let live = products::get(c, product_id)?;
-                products::replace_content(c, &live, content)?
+                let offer = Offer { image, ..live.offer.clone() };
+                products::replace_content(c, &live, content, offer)?
             }
-            _ => products::insert(c, &current.seller_id, content)?,
+            _ => products::insert(c, &current.seller_id, content, Offer { image, ..Offer::default() })?,
         };
         let decision = Decision {
             status: ApplicationStatus::Approved,
@@ -110,4 +112,12 @@ pub fn reject(db: &Db, reviewer: &Account, id: &ApplicationId, reason: &str) -> 
         application_event(c, &decided, EventType::ApplicationRejected)?;
         Ok(decided)
     })
+}
+
+/// What an image product's catalog entry shows of its image: the facts of the approved image asset
+/// it names (approved assets never change, so a copy stays true).
+fn image_facts(c: &mut DbConnection, content: &DraftContent) -> Result<Option<ImageFacts>> {
+    let Some(id) = content.image.as_ref().and_then(|i| i.asset_id.as_deref()) else { return Ok(None) };
+    let asset = shelf_persistence::assets::get(c, id)?;
+    Ok(asset.image.as_ref().map(ImageFacts::from))
 }

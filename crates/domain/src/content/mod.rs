@@ -5,6 +5,7 @@
 
 pub mod after_sales;
 pub mod currency;
+pub mod method;
 pub mod name;
 pub mod specification;
 pub mod text;
@@ -16,6 +17,7 @@ use utoipa::ToSchema;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use after_sales::AfterSales;
+pub use method::{Consulting, ExtensionParameter, Hardware, Image, MethodContext, Saas, SalesType};
 pub use specification::{Specification, TemplateRef};
 
 use crate::attribute::CatalogueAttribute;
@@ -101,6 +103,18 @@ pub struct DraftContent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(max_items = 50)]
     pub specifications: Option<Vec<Specification>>,
+    /// Consulting services: where buyers are sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consulting: Option<Consulting>,
+    /// SaaS: supervision, the production API URL, extension parameters, sales type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saas: Option<Saas>,
+    /// Images: the image asset and the sales type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<Image>,
+    /// Hardware: the delivery period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hardware: Option<Hardware>,
 }
 
 /// The files a draft carries beside its content, as far as the check needs to know.
@@ -114,7 +128,20 @@ impl DraftContent {
     /// The release-requirement check: every broken rule, errors and warnings, in content order.
     /// `templates` holds the seller's pricing templates that the content names (see `price_template_ids`).
     pub fn check(&self, attachments: Attachments, templates: &BTreeMap<String, TemplateRef>) -> Vec<Violation> {
+        self.check_with(attachments, templates, MethodContext::default())
+    }
+
+    /// The check with what the delivery method's rules need from outside the content.
+    pub fn check_with(
+        &self,
+        attachments: Attachments,
+        templates: &BTreeMap<String, TemplateRef>,
+        method_ctx: MethodContext<'_>,
+    ) -> Vec<Violation> {
         let mut out = Vec::new();
+        let members: Vec<&str> = self.delivery_method.map(|m| m.members().collect()).unwrap_or_default();
+        // Before the method is known, the check asks for what every product needs.
+        let has = |member: &str| self.delivery_method.is_none() || members.contains(&member);
         if self.delivery_method.is_none() {
             out.push(Violation::required("/delivery_method"));
         }
@@ -130,7 +157,8 @@ impl DraftContent {
             out.push(Violation::required("/service_flow_template"));
         }
         match self.avg_delivery_days {
-            None => out.push(Violation::required("/avg_delivery_days")),
+            None if has("avg_delivery_days") => out.push(Violation::required("/avg_delivery_days")),
+            None => {}
             Some(days) => out.extend(check_avg_delivery_days(days)),
         }
         match &self.after_sales {
@@ -141,6 +169,7 @@ impl DraftContent {
             out.push(Violation::required("/public_sales"));
         }
         match self.specifications.as_deref() {
+            None | Some([]) if !has("specifications") => {}
             None | Some([]) => out.push(Violation::required("/specifications")),
             Some(specs) => {
                 let ctx = SpecContext {
@@ -154,8 +183,10 @@ impl DraftContent {
         if !attachments.has_logo {
             out.push(Violation::required("/logo"));
         }
-        if attachments.request_templates == 0 {
-            out.push(Violation::required("/request_templates"));
+        match self.delivery_method {
+            None if attachments.request_templates == 0 => out.push(Violation::required("/request_templates")),
+            None => {}
+            Some(_) => out.extend(method::check(self, attachments.request_templates, method_ctx)),
         }
         out
     }
@@ -169,6 +200,11 @@ impl DraftContent {
 
     /// The assets the content is released with: where each is named, and the kind it must be.
     pub fn asset_references(&self) -> Vec<crate::asset::AssetReference> {
+        let image = self.image.as_ref().and_then(|i| i.asset_id.clone()).map(|id| crate::asset::AssetReference {
+            pointer: "/image/asset_id".into(),
+            id,
+            kind: crate::asset::AssetKind::Image,
+        });
         self.specifications
             .iter()
             .flatten()
@@ -180,6 +216,7 @@ impl DraftContent {
                     kind: crate::asset::AssetKind::SoftwarePackage,
                 })
             })
+            .chain(image)
             .collect()
     }
 
@@ -287,6 +324,20 @@ impl DraftContent {
                 }
             }
         }
+        if self
+            .image
+            .as_ref()
+            .and_then(|i| i.asset_id.as_ref())
+            .is_some_and(|id| id.len() > crate::asset::ASSET_ID_MAX_CHARS)
+        {
+            long_ids.push(Violation::error(
+                "/image/asset_id",
+                ViolationCode::TooLong,
+                format!("an asset id is at most {} characters", crate::asset::ASSET_ID_MAX_CHARS),
+            ));
+        }
+        let parameters = self.saas.as_ref().and_then(|s| s.extension_parameters.as_ref()).map_or(0, Vec::len);
+        over("/saas/extension_parameters".into(), parameters, method::SAVE_MAX_EXTENSION_PARAMETERS);
         out.extend(long_ids);
         out
     }
@@ -423,8 +474,10 @@ pub(crate) mod tests {
         let mut c = complete();
         c.service_flow_template = None;
         assert_eq!(codes(&c.check(ALL_FILES, &templates())), [("/service_flow_template", ViolationCode::Required)]);
+        // Other methods have rules of their own: a SaaS without supervision has no service flow.
         c.delivery_method = Some(DeliveryMethod::Saas);
-        assert_eq!(c.check(ALL_FILES, &templates()), vec![]);
+        c.saas = Some(Saas { involves_service_supervision: Some(false), ..Default::default() });
+        assert!(!c.check(ALL_FILES, &templates()).iter().any(|v| v.pointer == "/service_flow_template"));
     }
 
     #[test]

@@ -18,9 +18,11 @@ pub enum Period {
     Month,
     Year,
     OneTime,
+    /// Per unit of usage (pay-per-use: calls, hours, vCPU-hours, …); a quote's quantity is the usage.
+    Usage,
 }
 
-text_enum!(Period "period" { Month => "month", Year => "year", OneTime => "one_time" });
+text_enum!(Period "period" { Month => "month", Year => "year", OneTime => "one_time", Usage => "usage" });
 
 /// An amount of money in minor units of an ISO 4217 currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -81,7 +83,20 @@ pub struct PeriodAmounts {
     pub year: Option<Amount>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_time: Option<Amount>,
+    /// Per unit of usage (pay-per-use specifications).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Amount>,
 }
+
+/// What a free specification costs in every period: nothing.
+pub static FREE: Price = Price::Flat {
+    amounts: PeriodAmounts {
+        month: Some(Amount(0)),
+        year: Some(Amount(0)),
+        one_time: Some(Amount(0)),
+        usage: Some(Amount(0)),
+    },
+};
 
 /// A non-negative amount in minor units (cents for USD).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ToSchema)]
@@ -113,6 +128,7 @@ impl PeriodAmounts {
             Period::Month => self.month,
             Period::Year => self.year,
             Period::OneTime => self.one_time,
+            Period::Usage => self.usage,
         }
     }
 

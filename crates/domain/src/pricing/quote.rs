@@ -70,6 +70,7 @@ fn per(period: Period) -> &'static str {
         Period::Month => "per month",
         Period::Year => "per year",
         Period::OneTime => "one-time",
+        Period::Usage => "per unit of usage",
     }
 }
 

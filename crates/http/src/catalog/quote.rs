@@ -40,6 +40,7 @@ pub struct CatalogQuoteRequest {
         (status = 200, description = "The quote; its lines add up to the total", body = QuoteResponse),
         (status = 400, description = "Malformed JSON"),
         (status = 404, description = "No such product"),
+        (status = 409, description = "The SKU is sold out (hardware)"),
         (status = 410, description = "The product was removed"),
         (status = 415, description = "Not application/json"),
         (status = 422, description = "Unknown or removed specification or SKU, a quantity off the grid, a period the price lacks"),
@@ -55,9 +56,7 @@ pub async fn quote(
     crate::quote::check_terms(&terms)?;
     let db = state.db.clone();
     let product = offered(blocking(move || Ok(db.read(|c| products::get(c, &id))?)).await?)?;
-    let price = product
-        .offer(&request.specification, &request.sku, request.quantity)
-        .map_err(|v| ApiError::invalid("", vec![v]))?;
+    let price = product.quotable(&request.specification, &request.sku, request.quantity)?;
     let currency = product.content.currency.as_deref().unwrap_or("");
     Ok(HttpResponse::Ok().json(respond(price, currency, &terms)?))
 }

@@ -14,8 +14,8 @@ use crate::{AppState, blocking};
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDraftRequest {
-    /// Any subset of the product content; nothing is required until validation.
-    #[serde(default)]
+    /// The product content, typed by its delivery method (fixed for the draft's life); any subset of
+    /// that method's members, nothing else required until validation.
     pub content: DraftContent,
 }
 

@@ -1,6 +1,7 @@
 //! The seller's products: read them, start a modification, remove them or parts of them.
 
 mod get;
+mod inventory;
 mod list;
 mod modify;
 mod remove;
@@ -17,6 +18,8 @@ use crate::etag::respond;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list::list)
         .service(get::get)
+        .service(inventory::get)
+        .service(inventory::put)
         .service(modify::modify)
         .service(remove::remove_product)
         .service(remove::remove_specification)

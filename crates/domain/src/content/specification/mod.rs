@@ -26,6 +26,9 @@ use crate::violation::{Violation, ViolationCode};
 
 pub const NAME_MAX_CHARS: usize = 50;
 pub const KEY_MAX_CHARS: usize = 64;
+pub const USAGE_UNIT_MAX_CHARS: usize = 20;
+/// The units an image's pay-per-use price is counted in.
+pub const IMAGE_USAGE_UNITS: [&str; 2] = ["hour", "vcpu_hour"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -33,9 +36,18 @@ pub enum BillingMode {
     /// Each SKU has a monthly and/or a yearly price.
     YearlyMonthly,
     OneTime,
-    /// Images and joint-operation SaaS only.
+    /// Per unit of usage (`usage` amounts): images and joint-operations SaaS only.
     PayPerUse,
+    /// Images only: no prices, every quote 0.
+    Free,
 }
+
+text_enum!(BillingMode "billing mode" {
+    YearlyMonthly => "yearly_monthly",
+    OneTime => "one_time",
+    PayPerUse => "pay_per_use",
+    Free => "free",
+});
 
 /// `simple`: one price for the whole specification; `custom`: each SKU priced on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -85,6 +97,11 @@ pub struct Specification {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "0193a1b2-c3d4-7e5f-a6b7-c8d9e0f1a2b3", max_length = 64)]
     pub package_asset_id: Option<String>,
+    /// Pay-per-use only: what the usage is counted in (images: `hour` or `vcpu_hour`; SaaS: the
+    /// seller's unit, e.g. `call` or `gb_hour`, at most 20 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "call")]
+    pub usage_unit: Option<String>,
 }
 
 /// An attribute of a specification: an enumeration of values or a quantity.
@@ -147,20 +164,17 @@ impl BillingMode {
         match self {
             BillingMode::YearlyMonthly => &[Period::Month, Period::Year],
             BillingMode::OneTime => &[Period::OneTime],
-            BillingMode::PayPerUse => &[],
+            BillingMode::PayPerUse => &[Period::Usage],
+            BillingMode::Free => &[],
         }
     }
 }
 
 impl DeliveryMethod {
-    /// Whether a specification may have more than one SKU.
+    /// Whether a specification may have more than one SKU (hardware's come from its enumeration
+    /// attributes, its quantity attribute being the units bought).
     pub fn allows_multi_sku(self) -> bool {
-        matches!(self, DeliveryMethod::ProfessionalService | DeliveryMethod::Saas | DeliveryMethod::License)
-    }
-
-    /// Whether pay-per-use billing exists for this method.
-    pub fn allows_pay_per_use(self) -> bool {
-        matches!(self, DeliveryMethod::Image | DeliveryMethod::Saas)
+        !matches!(self, DeliveryMethod::Image | DeliveryMethod::ConsultingService)
     }
 }
 
@@ -302,13 +316,6 @@ fn check_spec(spec: &Specification, at: &str, ctx: &SpecContext<'_>) -> Vec<Viol
         out.push(Violation::required(format!("{at}/billing_mode")));
         return out;
     };
-    if mode == BillingMode::PayPerUse && ctx.delivery_method.is_some_and(|m| !m.allows_pay_per_use()) {
-        out.push(Violation::error(
-            format!("{at}/billing_mode"),
-            ViolationCode::BillingModeNotAllowed,
-            "pay_per_use exists for images and SaaS only",
-        ));
-    }
     out.extend(check_attributes(spec, at));
     let sku_count = spec.expected_sku_count();
     if sku_count > MAX_SKUS {
@@ -327,10 +334,72 @@ fn check_spec(spec: &Specification, at: &str, ctx: &SpecContext<'_>) -> Vec<Viol
         ));
     }
     out.extend(check_skus(spec, at));
-    if mode != BillingMode::PayPerUse {
-        out.extend(check_prices(spec, at, mode, ctx));
+    match mode {
+        BillingMode::Free => out.extend(check_free(spec, at)),
+        _ => out.extend(check_prices(spec, at, mode, ctx)),
+    }
+    out.extend(check_usage_unit(spec, at, mode, ctx.delivery_method));
+    out
+}
+
+/// A free specification has no prices at all: every quote of it is 0.
+fn check_free(spec: &Specification, at: &str) -> Vec<Violation> {
+    let not_allowed = |pointer: String| {
+        Violation::error(pointer, ViolationCode::NotAllowed, "a free specification has no prices: every quote is 0")
+    };
+    let mut out = Vec::new();
+    if spec.price.is_some() {
+        out.push(not_allowed(format!("{at}/price")));
+    }
+    for (k, sku) in spec.skus.iter().flatten().enumerate() {
+        if sku.price.is_some() || sku.price_template_id.is_some() {
+            out.push(not_allowed(format!("{at}/skus/{k}/price")));
+        }
     }
     out
+}
+
+/// A pay-per-use specification names the unit its usage is counted in (images: `hour` or
+/// `vcpu_hour`; SaaS: the seller's own, at most 20 characters); other billing modes have none.
+fn check_usage_unit(
+    spec: &Specification,
+    at: &str,
+    mode: BillingMode,
+    method: Option<DeliveryMethod>,
+) -> Vec<Violation> {
+    let pointer = format!("{at}/usage_unit");
+    match (mode, spec.usage_unit.as_deref()) {
+        (BillingMode::PayPerUse, None) => vec![Violation::required(pointer)],
+        (BillingMode::PayPerUse, Some(unit)) if method == Some(DeliveryMethod::Image) => {
+            if IMAGE_USAGE_UNITS.contains(&unit) {
+                vec![]
+            } else {
+                vec![Violation::error(
+                    pointer,
+                    ViolationCode::InvalidValue,
+                    "an image is billed per `hour` or per `vcpu_hour`",
+                )]
+            }
+        }
+        (BillingMode::PayPerUse, Some(unit)) => {
+            let n = unit.trim().chars().count();
+            if (1..=USAGE_UNIT_MAX_CHARS).contains(&n) {
+                vec![]
+            } else {
+                vec![Violation::error(
+                    pointer,
+                    ViolationCode::TooLong,
+                    format!("a usage unit is 1..{USAGE_UNIT_MAX_CHARS} characters"),
+                )]
+            }
+        }
+        (_, Some(_)) => vec![Violation::error(
+            pointer,
+            ViolationCode::NotAllowed,
+            "only pay-per-use specifications have a usage unit",
+        )],
+        (_, None) => vec![],
+    }
 }
 
 #[cfg(test)]

@@ -87,11 +87,26 @@ pub(super) fn check_prices(spec: &Specification, at: &str, mode: BillingMode, ct
         prices.iter().flat_map(|(_, p)| p.periods()).filter(|p| allowed.contains(p)).collect();
     required.sort();
     required.dedup();
-    if mode == BillingMode::OneTime {
-        required = vec![Period::OneTime];
+    match mode {
+        BillingMode::OneTime => required = vec![Period::OneTime],
+        BillingMode::PayPerUse => required = vec![Period::Usage],
+        _ => {}
     }
-    let max_quantity = spec.quantity_range().map(|(_, max, _)| u64::from(max));
+    // Pay-per-use prices are per unit of usage: the usage is the quantity, bounded by the largest one
+    // a quote takes rather than by a quantity attribute.
+    let max_quantity = match mode {
+        BillingMode::PayPerUse => Some(crate::limits::MAX_USAGE_QUANTITY),
+        _ => spec.quantity_range().map(|(_, max, _)| u64::from(max)),
+    };
     for (place, price) in prices {
+        if mode == BillingMode::PayPerUse && matches!(price, Price::Flat { .. }) {
+            out.push(Violation::error(
+                format!("{}/model", place.pointer(at)),
+                ViolationCode::InvalidValue,
+                "a pay-per-use price is per unit of usage: linear or tiered, with `usage` amounts",
+            ));
+            continue;
+        }
         if required.is_empty() {
             out.push(Violation::error(
                 place.pointer(at),
@@ -245,14 +260,30 @@ mod tests {
     }
 
     #[test]
-    fn pay_per_use_is_for_images_and_saas_only() {
+    fn pay_per_use_prices_are_per_unit_of_usage() {
         let mut v = base();
         v["billing_mode"] = json!("pay_per_use");
-        assert!(has(&check(v.clone()), "/specifications/0/billing_mode", ViolationCode::BillingModeNotAllowed));
-        assert!(!has(
-            &check_as(DeliveryMethod::Saas, &[spec(v)]),
-            "/specifications/0/billing_mode",
-            ViolationCode::BillingModeNotAllowed
+        v["usage_unit"] = json!("call");
+        v["attributes"] = json!([]);
+        v["skus"] = json!([{"attributes": {}, "price": {"model": "linear", "unit_amounts": {"usage": 5}}}]);
+        assert_eq!(check_as(DeliveryMethod::Saas, &[spec(v.clone())]), []);
+        v["skus"][0]["price"] = json!({"model": "flat", "amounts": {"usage": 5}});
+        assert!(has(
+            &check_as(DeliveryMethod::Saas, &[spec(v.clone())]),
+            "/specifications/0/skus/0/price/model",
+            ViolationCode::InvalidValue
+        ));
+        v["skus"][0]["price"] = json!({"model": "linear", "unit_amounts": {"month": 5}});
+        assert!(has(
+            &check_as(DeliveryMethod::Saas, &[spec(v.clone())]),
+            "/specifications/0/skus/0/price/unit_amounts/month",
+            ViolationCode::PeriodNotAllowed
+        ));
+        v["usage_unit"] = json!("call");
+        assert!(has(
+            &check_as(DeliveryMethod::Image, &[spec(v)]),
+            "/specifications/0/usage_unit",
+            ViolationCode::InvalidValue
         ));
     }
 }

@@ -122,14 +122,15 @@ mod tests {
 
     #[test]
     fn one_sku_methods_refuse_multi_sku_specifications() {
-        for method in [DeliveryMethod::Image, DeliveryMethod::ConsultingService, DeliveryMethod::Hardware] {
+        for method in [DeliveryMethod::Image, DeliveryMethod::ConsultingService] {
             assert!(has(
                 &check_as(method, &[spec(base())]),
                 "/specifications/0/attributes",
                 ViolationCode::MultiSkuNotAllowed
             ));
         }
-        for method in [DeliveryMethod::Saas, DeliveryMethod::License] {
+        // Hardware's SKUs come from its enumeration attributes (domain.md "Rules per delivery method").
+        for method in [DeliveryMethod::Saas, DeliveryMethod::License, DeliveryMethod::Hardware] {
             assert!(!has(
                 &check_as(method, &[spec(base())]),
                 "/specifications/0/attributes",
