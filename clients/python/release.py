@@ -44,8 +44,7 @@ from shelf_client.models import (
     CatalogProduct,
     CatalogQuoteRequest,
     CreateDraftRequest,
-    DeliveryMethod,
-    DraftContent,
+    DraftContentPatch,
     DraftResponse,
     FlatPricingTemplate,
     FlatPricingTemplateModel,
@@ -55,6 +54,8 @@ from shelf_client.models import (
     Period,
     PricingKind,
     Problem,
+    ProfessionalServiceContent,
+    ProfessionalServiceContentDeliveryMethod,
     QuoteRequest,
     QuoteResponse,
     RequestTemplate,
@@ -164,8 +165,9 @@ def main() -> None:
     check(template_quote.total.amount == 10 * 50000 + 2 * 40000, "graduated: ten at 500.00, two at 400.00")
 
     # The draft: saved, then completed with a merge patch under If-Match.
-    content = DraftContent(
-        delivery_method=DeliveryMethod.PROFESSIONAL_SERVICE,
+    # The content is typed by its delivery method: one model per method.
+    content = ProfessionalServiceContent(
+        delivery_method=ProfessionalServiceContentDeliveryMethod.PROFESSIONAL_SERVICE,
         name="Data Migration Supporting Service",
         version="V1.0",
         currency="USD",
@@ -200,7 +202,7 @@ def main() -> None:
             Sku(attributes=SkuAttributesType0.from_dict({"edition": "enterprise"}), price_template_id=template.id),
         ],
     )
-    patch = UpdateDraftRequest(content=DraftContent(avg_delivery_days=10, specifications=[specification]))
+    patch = UpdateDraftRequest(content=DraftContentPatch(avg_delivery_days=10, specifications=[specification]))
     patched = parsed(
         update_draft.sync_detailed(draft.id, client=seller, body=patch, if_match=etag),
         DraftResponse, HTTPStatus.OK, "complete the draft with a merge patch",
@@ -210,7 +212,7 @@ def main() -> None:
     # A stale If-Match is 412, parsed as a problem.
     stale = update_draft.sync_detailed(
         draft.id, client=seller, if_match=etag,
-        body=UpdateDraftRequest(content=DraftContent(summary="A change made from an old copy.")),
+        body=UpdateDraftRequest(content=DraftContentPatch(summary="A change made from an old copy.")),
     )
     problem = parsed(stale, Problem, HTTPStatus.PRECONDITION_FAILED, "a stale If-Match")
     check(problem.status == 412, "a stale If-Match is 412 problem+json")
@@ -256,6 +258,8 @@ def main() -> None:
     check(any(p.id == product_id for p in page.items), "the product is listed")
     product = parsed(get_catalog_product.sync_detailed(product_id, client=visitor), CatalogProduct, HTTPStatus.OK,
                      "read the product")
+    check(isinstance(product.content, ProfessionalServiceContent),
+          "the catalog types the content by its delivery method")
     spec = product.content.specifications[0]
     sku = next(s for s in spec.skus if s.attributes.to_dict().get("edition") == "enterprise")
     quote = parsed(

@@ -195,7 +195,11 @@ async function main(): Promise<void> {
     await visitor.GET("/v1/catalog/products/{id}", { params: { path: { id: productId } } }),
     "read the product",
   );
-  const spec = product.content.specifications?.[0];
+  // The content is typed by its delivery method: narrowing on it gives the method's own members.
+  const listed = product.content;
+  check(listed.delivery_method === "professional_service", "the catalog types the content by its delivery method");
+  if (listed.delivery_method !== "professional_service") return;
+  const spec = listed.specifications?.[0];
   const sku = spec?.skus?.find((s) => s.attributes?.["edition"] === "enterprise");
   const [key, code] = [spec?.key, sku?.code];
   check(typeof key === "string" && typeof code === "string", "the catalog shows the specification and its SKU codes");
