@@ -70,7 +70,7 @@ content = {
 def main():
     seller, reviewer = sys.argv[3], sys.argv[4]
     for i in range(3):
-        call("POST", "/v1/drafts", seller, json.dumps({"content": {"name": f"Draft {i}"}}).encode())
+        call("POST", "/v1/drafts", seller, json.dumps({"content": {"delivery_method": "professional_service", "name": f"Draft {i}"}}).encode())
     call("POST", "/v1/attributes", seller, json.dumps({"code": "edition", "name": "Edition", "type": "enumeration"}).encode())
     call("POST", "/v1/pricing-templates", seller,
          json.dumps({"name": "Seats", "currency": "USD", "model": "flat", "amounts": {"month": 1000}}).encode())
