@@ -179,7 +179,8 @@ async fn a_consulting_service_is_listed_with_its_landing_url_and_contact_and_not
 /// A SaaS content whose production URL is the backend's.
 fn saas_content(backend: &Backend, supervised: bool) -> Value {
     let content = complete_content_of("saas")
-        .with("/saas", json!({"involves_service_supervision": supervised, "production_api_url": backend.url()}));
+        .with("/saas", json!({"involves_service_supervision": supervised, "production_api_url": backend.url(),
+                              "extension_parameters": [{"key": "tenant_domain", "label": "Your tenant's domain", "required": true}]}));
     if supervised { content.with("/service_flow_template", json!("standard")) } else { content }
 }
 

@@ -112,6 +112,7 @@ async fn call(app: &TestApp, method: &str, path: &str, token: Option<&str>) -> R
         ("PUT", p) if p.contains("/parts/") => Body::Raw("application/octet-stream", b"abc".to_vec()),
         ("PUT", p) if p.ends_with("/holidays") => Body::Raw("application/json", br#"{"dates": []}"#.to_vec()),
         ("PUT", p) if p.ends_with("/inventory") => Body::Raw("application/json", br#"{"stock": {}}"#.to_vec()),
+        ("PUT", p) if p.ends_with("/sales") => Body::Raw("application/json", b"{}".to_vec()),
         ("PUT", p) if p.ends_with("/capabilities") => {
             Body::Raw("application/json", br#"{"hardware": false, "joint_operations": false}"#.to_vec())
         }

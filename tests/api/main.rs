@@ -26,6 +26,7 @@ mod prepared;
 mod pricing_templates;
 mod products;
 mod saas;
+mod sales;
 mod schema;
 mod service_flows;
 mod uploads;

@@ -84,7 +84,7 @@ fn every_operation_has_a_unique_camel_case_operation_id_verb_first() {
             panic!("{id} names both {other} and {method} {path}");
         }
     }
-    assert_eq!(seen.len(), 83);
+    assert_eq!(seen.len(), 86);
     assert_eq!(seen["putUploadPart"], "put /v1/uploads/{id}/parts/{number}");
     assert_eq!(seen["createDraft"], "post /v1/drafts");
     assert_eq!(seen["putDraftLogo"], "put /v1/drafts/{id}/logo");

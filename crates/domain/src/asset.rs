@@ -307,24 +307,7 @@ impl ImageReference {
         if !(1..=4096).contains(&self.min_memory_gib) {
             out.push(Violation::error("/min_memory_gib", ViolationCode::OutOfRange, "1..4096 GiB"));
         }
-        if self.regions.is_empty() || self.regions.len() > MAX_REGIONS {
-            out.push(Violation::error("/regions", ViolationCode::OutOfRange, "1..50 regions"));
-        }
-        let mut seen = std::collections::HashSet::new();
-        for (i, region) in self.regions.iter().enumerate().take(MAX_REGIONS) {
-            let known = region.len() == 2
-                && region.bytes().all(|b| b.is_ascii_uppercase())
-                && isocountry::CountryCode::for_alpha2(region).is_ok();
-            if !known {
-                out.push(Violation::error(
-                    format!("/regions/{i}"),
-                    ViolationCode::InvalidFormat,
-                    "an ISO 3166-1 alpha-2 country code, e.g. CN",
-                ));
-            } else if !seen.insert(region.as_str()) {
-                out.push(Violation::error(format!("/regions/{i}"), ViolationCode::Duplicate, "listed twice"));
-            }
-        }
+        out.extend(crate::region::check_regions(&self.regions, "/regions", MAX_REGIONS));
         out
     }
 }

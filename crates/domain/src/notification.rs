@@ -27,6 +27,9 @@ pub enum EventType {
     /// A hardware product's stock was set (never reviewed).
     #[serde(rename = "product.inventory_changed")]
     ProductInventoryChanged,
+    /// A listed product's sales settings changed (never reviewed).
+    #[serde(rename = "product.sales_changed")]
+    ProductSalesChanged,
     #[serde(rename = "asset.approved")]
     AssetApproved,
     #[serde(rename = "asset.rejected")]
@@ -43,6 +46,7 @@ text_enum!(EventType "event type" {
     ProductModified => "product.modified",
     ProductRemoved => "product.removed",
     ProductInventoryChanged => "product.inventory_changed",
+    ProductSalesChanged => "product.sales_changed",
     AssetApproved => "asset.approved",
     AssetRejected => "asset.rejected",
 });
@@ -60,7 +64,7 @@ impl EventType {
             ProductHidden => ("product", "hidden"),
             AssetApproved => ("asset", "approved"),
             AssetRejected => ("asset", "rejected"),
-            ProductModified | ProductRemoved | ProductInventoryChanged => return None,
+            ProductModified | ProductRemoved | ProductInventoryChanged | ProductSalesChanged => return None,
         })
     }
 }
@@ -85,6 +89,22 @@ pub fn sold_out_message(product_name: &str, skus: &[String]) -> (String, String)
             if skus.len() == 1 { "One SKU" } else { "Some SKUs" },
             if skus.len() == 1 { "is" } else { "are" },
             skus.join(", ")
+        ),
+    )
+}
+
+/// The message sent when an upgrade rule stops holding: subject and body.
+pub fn invalid_rule_message(product_name: &str, rule: &crate::sales::UpgradeRule) -> (String, String) {
+    let name = if product_name.is_empty() { "your product" } else { product_name };
+    (
+        format!("Upgrade rule no longer valid: {name}"),
+        format!(
+            "The upgrade from {} to {} in `{}` of {name} no longer holds: {}. Customers cannot make it until you set \
+             the sales configuration again.",
+            rule.from_sku,
+            rule.to_sku,
+            rule.specification,
+            rule.invalid_reason.as_deref().unwrap_or("invalid")
         ),
     )
 }

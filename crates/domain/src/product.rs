@@ -13,6 +13,7 @@ use crate::content::specification::{AttributeType, BillingMode, PricingKind, Spe
 use crate::notification::EventType;
 use crate::pricing::Price;
 use crate::refusal::Refusal;
+use crate::sales::{SalesSettings, SpecificationSales, UpgradeRule, UpgradeRuleStatus};
 use crate::violation::{Violation, ViolationCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -51,6 +52,16 @@ pub struct CatalogProduct {
     /// Hardware: whether each SKU is in stock (stock 0 is sold out: no quote).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stock: Vec<SkuStock>,
+    /// Where the product is sold (ISO 3166-1 alpha-2); absent: everywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regions: Option<Vec<String>>,
+    /// How the listed specifications sell (purchase limits, narrower regions, a trial), by key; hidden
+    /// specifications are left out of the page (quotable by key).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub specification_sales: BTreeMap<String, SpecificationSales>,
+    /// The upgrades a customer may make mid-term (valid rules only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upgrade_rules: Vec<UpgradeRule>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -94,6 +105,12 @@ pub struct Offer {
     pub stock: BTreeMap<String, u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageFacts>,
+    #[serde(default, skip_serializing_if = "is_unset")]
+    pub sales: SalesSettings,
+}
+
+fn is_unset(sales: &SalesSettings) -> bool {
+    *sales == SalesSettings::default()
 }
 
 /// The most units of one SKU a seller may hold in stock (ours).
@@ -157,7 +174,20 @@ impl Product {
 
     /// The product as the catalog offers it (rendered once per version and served as stored bytes).
     pub fn catalog_entry(&self) -> CatalogProduct {
-        let content = self.offered_content();
+        let sales = &self.offer.sales;
+        let mut content = self.offered_content();
+        if let Some(specs) = content.specifications.as_mut() {
+            specs.retain(|s| s.key.as_deref().is_none_or(|k| !sales.of(k).hidden));
+        }
+        let specification_sales = content
+            .specifications
+            .iter()
+            .flatten()
+            .filter_map(|s| s.key.clone())
+            .filter_map(|k| sales.specifications.get(&k).map(|v| (k, v.clone())))
+            .collect();
+        let upgrade_rules =
+            sales.upgrade_rules.iter().filter(|r| r.status == UpgradeRuleStatus::Valid).cloned().collect();
         let mut billing_modes: Vec<BillingMode> =
             content.specifications.iter().flatten().filter_map(|s| s.billing_mode).collect();
         billing_modes.sort_by_key(|m| m.as_str());
@@ -187,8 +217,21 @@ impl Product {
             billing_modes,
             image: self.offer.image.clone(),
             stock,
+            regions: sales.regions.clone(),
+            specification_sales,
+            upgrade_rules,
             content,
             updated_at: self.updated_at,
+        }
+    }
+
+    /// The status its content and sales settings give a product that is not discontinued: hidden when
+    /// `public_sales` is false or every specification is hidden.
+    pub fn listing_status(&self) -> ProductStatus {
+        match self.status {
+            ProductStatus::Discontinued => ProductStatus::Discontinued,
+            _ if self.offer.sales.hides_everything(self) => ProductStatus::Hidden,
+            _ => ProductStatus::for_content(&self.content),
         }
     }
 
@@ -259,7 +302,8 @@ impl Product {
         Ok(())
     }
 
-    fn specification(&self, key: &str) -> Option<&Specification> {
+    /// The specification `key` of the content (removed or not).
+    pub fn specification(&self, key: &str) -> Option<&Specification> {
         self.content.specifications.iter().flatten().find(|s| s.key.as_deref() == Some(key))
     }
 
@@ -327,11 +371,41 @@ impl Product {
         Ok(price)
     }
 
-    /// `offer`, and the SKU can be bought now: a sold-out hardware SKU is 409.
-    pub fn quotable(&self, specification: &str, sku: &str, quantity: Option<u64>) -> Result<&Price, Refusal> {
+    /// `offer`, and the SKU can be bought now, here: a quantity over the specification's purchase limit
+    /// is 422 at `/quantity`; a sold-out hardware SKU and a region the specification is not sold in
+    /// are 409.
+    pub fn quotable(
+        &self,
+        specification: &str,
+        sku: &str,
+        quantity: Option<u64>,
+        region: Option<&str>,
+    ) -> Result<&Price, Refusal> {
         let price = self.offer(specification, sku, quantity).map_err(|v| Refusal::Invalid(vec![v]))?;
+        let sales = self.offer.sales.of(specification);
+        if let (Some(q), Some(max)) = (quantity, sales.max_quantity)
+            && q > u64::from(max)
+        {
+            return Err(Refusal::Invalid(vec![Violation::error(
+                "/quantity",
+                ViolationCode::OutOfRange,
+                format!("at most {max} per order (the specification's purchase limit)"),
+            )]));
+        }
         if self.sold_out(sku) {
             return Err(Refusal::Conflict(format!("SKU `{sku}` is sold out")));
+        }
+        if let Some(region) = region.filter(|r| !crate::region::is_region(r)) {
+            return Err(Refusal::Invalid(vec![Violation::error(
+                "/region",
+                ViolationCode::InvalidFormat,
+                format!("`{region}` is not an ISO 3166-1 alpha-2 code"),
+            )]));
+        }
+        if let Some(region) = region
+            && !self.offer.sales.sold_in(specification, region)
+        {
+            return Err(Refusal::Conflict(format!("`{specification}` is not sold in {region}")));
         }
         Ok(price)
     }

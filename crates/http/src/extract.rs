@@ -205,6 +205,8 @@ const ARRAY_MEMBERS: &[&str] = &[
     "phones",
     "regions",
     "event_types",
+    "extension_parameters",
+    "upgrade_rules",
 ];
 
 /// Refuses what a body's types would take apart silently or no store can keep: arrays outside

@@ -302,11 +302,8 @@ pub fn replace_content(
     content: &DraftContent,
     offer: Offer,
 ) -> Result<Product> {
-    let status = match product.status {
-        ProductStatus::Discontinued => ProductStatus::Discontinued,
-        _ => ProductStatus::for_content(content),
-    };
-    save(conn, product, Product { status, content: content.clone(), offer, ..product.clone() })
+    let after = Product { content: content.clone(), offer, ..product.clone() };
+    save(conn, product, Product { status: after.listing_status(), ..after })
 }
 
 /// Stores what was removed, and the status that follows.
@@ -319,9 +316,11 @@ pub fn set_removed(
     save(conn, product, Product { status, removed: removed.clone(), ..product.clone() })
 }
 
-/// Stores what the product carries beside its content (its stock).
+/// Stores what the product carries beside its content (stock, sales settings), and the status
+/// they give it.
 pub fn set_offer(conn: &mut DbConnection, product: &Product, offer: Offer) -> Result<Product> {
-    save(conn, product, Product { offer, ..product.clone() })
+    let after = Product { offer, ..product.clone() };
+    save(conn, product, Product { status: after.listing_status(), ..after })
 }
 
 /// Stores `changed` over `product` if it is still at its version, as the next version.

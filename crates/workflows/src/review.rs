@@ -62,7 +62,8 @@ pub fn approve(db: &Db, reviewer: &Account, id: &ApplicationId) -> Result<Applic
             (DraftKind::Modification, Some(product_id)) => {
                 let live = products::get(c, product_id)?;
                 let offer = Offer { image, ..live.offer.clone() };
-                products::replace_content(c, &live, content, offer)?
+                let replaced = products::replace_content(c, &live, content, offer)?;
+                crate::products::refresh_upgrade_rules(c, replaced)?
             }
             _ => products::insert(c, &current.seller_id, content, Offer { image, ..Offer::default() })?,
         };

@@ -5,6 +5,7 @@ mod get;
 mod list;
 mod quote;
 pub mod reader;
+mod upgrade_quote;
 
 use actix_web::HttpResponse;
 use actix_web::http::header::{CACHE_CONTROL, ETAG, HeaderValue};
@@ -16,7 +17,7 @@ use crate::etag::IfNoneMatch;
 use crate::problem::ApiError;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list::list).service(get::get).service(quote::quote);
+    cfg.service(list::list).service(get::get).service(quote::quote).service(upgrade_quote::upgrade_quote);
 }
 
 /// How long any cache may keep a product (its entry changes only with a new version).

@@ -25,6 +25,9 @@ pub struct CatalogQuoteRequest {
     /// 1..120, default 1.
     #[schema(minimum = 1, maximum = 120)]
     pub periods: Option<u32>,
+    /// Where the buyer is (ISO 3166-1 alpha-2): a specification not sold there is 409.
+    #[schema(example = "SG")]
+    pub region: Option<String>,
 }
 
 /// Quotes a SKU of a product: the same engine as every quote, with the quantity checked against the
@@ -40,7 +43,7 @@ pub struct CatalogQuoteRequest {
         (status = 200, description = "The quote; its lines add up to the total", body = QuoteResponse),
         (status = 400, description = "Malformed JSON"),
         (status = 404, description = "No such product"),
-        (status = 409, description = "The SKU is sold out (hardware)"),
+        (status = 409, description = "The SKU is sold out (hardware), or not sold in the region"),
         (status = 410, description = "The product was removed"),
         (status = 415, description = "Not application/json"),
         (status = 422, description = "Unknown or removed specification or SKU, a quantity off the grid, a period the price lacks"),
@@ -56,7 +59,7 @@ pub async fn quote(
     crate::quote::check_terms(&terms)?;
     let db = state.db.clone();
     let product = offered(blocking(move || Ok(db.read(|c| products::get(c, &id))?)).await?)?;
-    let price = product.quotable(&request.specification, &request.sku, request.quantity)?;
+    let price = product.quotable(&request.specification, &request.sku, request.quantity, request.region.as_deref())?;
     let currency = product.content.currency.as_deref().unwrap_or("");
     Ok(HttpResponse::Ok().json(respond(price, currency, &terms)?))
 }

@@ -5,6 +5,7 @@ mod inventory;
 mod list;
 mod modify;
 mod remove;
+mod sales;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -20,6 +21,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(get::get)
         .service(inventory::get)
         .service(inventory::put)
+        .service(sales::get)
+        .service(sales::put)
         .service(modify::modify)
         .service(remove::remove_product)
         .service(remove::remove_specification)

@@ -205,6 +205,16 @@ impl Specification {
         }
     }
 
+    /// The least quantity a buyer may take: the quantity attribute's minimum (1 without one).
+    pub fn quantity_min(&self) -> u64 {
+        self.attributes
+            .iter()
+            .flatten()
+            .find(|a| a.attribute_type == Some(AttributeType::Quantity))
+            .and_then(|a| a.min)
+            .map_or(1, u64::from)
+    }
+
     fn enumerations(&self) -> impl Iterator<Item = &SpecAttribute> {
         self.attributes.iter().flatten().filter(|a| a.attribute_type == Some(AttributeType::Enumeration))
     }
