@@ -35,6 +35,7 @@ for size, items in groups.items():
         print(f"| {size:>9} | {label:<38} | {rps:>8} | {p50:>7} | {p99:>7} | {errors:>6} | {r_rps:>15} | {r_p99:>13} |")
 
 sizes = [s for s in groups if s.isdigit()]
+pg_sizes = [s for s in groups if s.startswith("pg-")]
 print("\ntargets")
 
 
@@ -54,6 +55,20 @@ for size in sizes:
         check(f"{size}: catalog by id p99 ÷ healthz p99", by_id_p99 / h_p99, 2.0)
     check(f"{size}: peak RSS MiB", find(size, "peak RSS", 0), 100)
     check(f"{size}: start-up ms", find(size, "start-up", 0), 1000)
+# The read paths on both databases (issue 19): list pages ≥ 0.4 of /healthz, search ≥ 0.3, the review
+# queue ≥ 0.3 with p99 ≤ 2×.
+for group in sizes + pg_sizes:
+    h_rps, h_p99 = find(group, "GET /healthz", 0), find(group, "GET /healthz", 2)
+    if not h_rps:
+        continue
+    for prefix, floor in [("GET catalog list, first", 0.4), ("GET catalog list, page", 0.4),
+                          ("GET catalog ?q=kafka", 0.3), ("GET review queue", 0.3)]:
+        rps = find(group, prefix, 0)
+        if rps:
+            check(f"{group}: {prefix} req/s ÷ healthz", rps / h_rps, floor, ">=")
+    q_p99 = find(group, "GET review queue", 2)
+    if q_p99 and h_p99:
+        check(f"{group}: review queue p99 ÷ healthz p99", q_p99 / h_p99, 2.0)
 if len(sizes) >= 2:
     small, large = sizes[0], sizes[-1]
     for prefix in ["GET catalog list, first", "GET catalog list, page", "GET review queue"]:

@@ -6,7 +6,8 @@
 # Env: SIZES ("10000 100000": listed products per catalog run, "" for none; the README's figures add 1000000),
 #      DURATION (6s per scenario, after WARMUP 2s of the same load, not counted), CONNECTIONS (64), THREADS (2), PORT (18181),
 #      BENCH_DIR (target/bench: seeded databases are kept there and reused),
-#      BENCH_PG_URL (postgres://postgres@127.0.0.1:5432: the releases scenario; "" skips it),
+#      BENCH_PG_URL (postgres://postgres@127.0.0.1:5432: the read scenarios again on PostgreSQL, and the
+#      releases scenario; "" skips them),
 #      PG_OPTIONS (?sslmode=disable: both shelf and pgbench talk to PostgreSQL on loopback without TLS),
 #      RELEASE_SECONDS (10).
 set -euo pipefail
@@ -67,6 +68,28 @@ scenario() { # label size script-or-"" url [wrk args...]
   printf '  %-34s %s\n' "$label" "$line"
 }
 
+reads() { # group database-url ids-file: every read scenario against a server on this database
+  local group=$1 url=$2 ids=$3
+  start_server "$url" "$BENCH_DIR/server-$group.log"
+  echo "$group: ready in ${startup_ms} ms"
+  depth=$(python3 bench/prepare.py "$base" "$ids" "$BENCH_DIR" 1000)
+  reviewer=$(./target/release/shelf token --sub bench-reviewer --role reviewer --ttl 2h)
+  deep=$(cat "$BENCH_DIR/deep_token")
+  scenario "GET /healthz" "$group" "" "$base/healthz"
+  IDS="$ids" scenario "GET catalog product (random id)" "$group" random_get.lua "$base"
+  scenario "GET catalog list, first page" "$group" "" "$base/v1/catalog/products"
+  scenario "GET catalog list, page $depth" "$group" "" "$base/v1/catalog/products?page_token=$deep"
+  scenario "GET catalog ?q=kafka" "$group" "" "$base/v1/catalog/products?q=kafka"
+  scenario "GET catalog ?q=gringotts redis" "$group" "" "$base/v1/catalog/products?q=gringotts%20redis"
+  scenario "GET catalog ?q= (no match)" "$group" "" "$base/v1/catalog/products?q=quantum%20gardening"
+  QUOTES="$BENCH_DIR/quotes.txt" scenario "POST catalog quote (random)" "$group" random_quote.lua "$base"
+  scenario "GET review queue, first page" "$group" "" "$base/v1/review/applications" \
+    -H "Authorization: Bearer $reviewer"
+  echo -e "$group\tpeak RSS MiB\t$(rss_mib)\t\t\t" >>"$results"
+  echo -e "$group\tstart-up ms\t$startup_ms\t\t\t" >>"$results"
+  stop_server
+}
+
 for size in $SIZES; do
   db="$BENCH_DIR/catalog-$size.db"
   if [ ! -f "$db.done" ]; then
@@ -74,24 +97,19 @@ for size in $SIZES; do
     ./target/release/shelf-seed --database-url "$db" --products "$size" --ids-out "$BENCH_DIR/ids-$size.txt"
     touch "$db.done"
   fi
-  start_server "$db" "$BENCH_DIR/server-$size.log"
-  echo "SQLite, $size listed products: ready in ${startup_ms} ms"
-  depth=$(python3 bench/prepare.py "$base" "$BENCH_DIR/ids-$size.txt" "$BENCH_DIR" 1000)
-  reviewer=$(./target/release/shelf token --sub bench-reviewer --role reviewer --ttl 2h)
-  deep=$(cat "$BENCH_DIR/deep_token")
-  scenario "GET /healthz" "$size" "" "$base/healthz"
-  IDS="$BENCH_DIR/ids-$size.txt" scenario "GET catalog product (random id)" "$size" random_get.lua "$base"
-  scenario "GET catalog list, first page" "$size" "" "$base/v1/catalog/products"
-  scenario "GET catalog list, page $depth" "$size" "" "$base/v1/catalog/products?page_token=$deep"
-  scenario "GET catalog ?q=kafka" "$size" "" "$base/v1/catalog/products?q=kafka"
-  scenario "GET catalog ?q=gringotts redis" "$size" "" "$base/v1/catalog/products?q=gringotts%20redis"
-  scenario "GET catalog ?q= (no match)" "$size" "" "$base/v1/catalog/products?q=quantum%20gardening"
-  QUOTES="$BENCH_DIR/quotes.txt" scenario "POST catalog quote (random)" "$size" random_quote.lua "$base"
-  scenario "GET review queue, first page" "$size" "" "$base/v1/review/applications" \
-    -H "Authorization: Bearer $reviewer"
-  echo -e "$size\tpeak RSS MiB\t$(rss_mib)\t\t\t" >>"$results"
-  echo -e "$size\tstart-up ms\t$startup_ms\t\t\t" >>"$results"
-  stop_server
+  reads "$size" "$db" "$BENCH_DIR/ids-$size.txt"
+  # The same products on PostgreSQL (the same seed: the same contents; ids of its own), kept between
+  # runs like the SQLite files.
+  if [ -n "$BENCH_PG_URL" ]; then
+    pg_db="shelf_bench_catalog_$size"
+    if [ ! -f "$BENCH_DIR/$pg_db.done" ]; then
+      psql -q "$BENCH_PG_URL/postgres$PG_OPTIONS" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db"
+      ./target/release/shelf-seed --database-url "$BENCH_PG_URL/$pg_db$PG_OPTIONS" --products "$size" \
+        --ids-out "$BENCH_DIR/pg-ids-$size.txt"
+      touch "$BENCH_DIR/$pg_db.done"
+    fi
+    reads "pg-$size" "$BENCH_PG_URL/$pg_db$PG_OPTIONS" "$BENCH_DIR/pg-ids-$size.txt"
+  fi
 done
 
 if [ -n "$BENCH_PG_URL" ]; then
