@@ -82,6 +82,9 @@ reads() { # group database-url ids-file: every read scenario against a server on
   scenario "GET catalog ?q=kafka" "$group" "" "$base/v1/catalog/products?q=kafka"
   scenario "GET catalog ?q=gringotts redis" "$group" "" "$base/v1/catalog/products?q=gringotts%20redis"
   scenario "GET catalog ?q= (no match)" "$group" "" "$base/v1/catalog/products?q=quantum%20gardening"
+  scenario "GET catalog list ?region=SG" "$group" "" "$base/v1/catalog/products?region=SG"
+  scenario "GET catalog list ?region=SG, page $depth" "$group" "" "$base/v1/catalog/products?region=SG&page_token=$deep"
+  scenario "GET catalog ?q=kafka&region=SG" "$group" "" "$base/v1/catalog/products?q=kafka&region=SG"
   QUOTES="$BENCH_DIR/quotes.txt" scenario "POST catalog quote (random)" "$group" random_quote.lua "$base"
   scenario "GET review queue, first page" "$group" "" "$base/v1/review/applications" \
     -H "Authorization: Bearer $reviewer"

@@ -386,3 +386,23 @@ async fn a_hardware_specification_needs_a_quantity_attribute_and_one_time_billin
         assert!(found.contains(&(expected.0.to_owned(), expected.1.to_owned())), "{expected:?} not in {found:?}");
     }
 }
+
+#[actix_web::test]
+async fn consulting_and_licenses_can_be_withdrawn_while_pending_and_saas_cannot() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let withdraw = |application: &Value| format!("/v1/applications/{}/withdraw", id(application));
+    let draft = app.ready_draft_with(&token, complete_content_of("consulting_service")).await;
+    let application = app.submit_draft(&token, &draft).await;
+    app.post(&withdraw(&application), Some(&token), &json!({})).await.assert_status(200);
+    let package = approved_package(&app, &token, "1.0").await;
+    let license = complete_content_of("license").with("/specifications/0/package_asset_id", json!(id(&package)));
+    let application = app.submit_draft(&token, &app.ready_draft_with(&token, license).await).await;
+    app.post(&withdraw(&application), Some(&token), &json!({})).await.assert_status(200);
+    let backend = Backend::start();
+    let endpoint = registered(&app, &token, &backend).await;
+    verify(&app, &token, &endpoint).await;
+    let saas = app.submit_draft(&token, &app.ready_draft_with(&token, saas_content(&backend, false)).await).await;
+    let p = app.post(&withdraw(&saas), Some(&token), &json!({})).await.problem(409);
+    assert!(p["detail"].as_str().unwrap().contains("can be withdrawn"), "{p}");
+}

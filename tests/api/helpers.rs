@@ -87,6 +87,7 @@ pub fn test_config(database_url: String) -> Config {
         scanner: None,
         scan_dir: std::env::temp_dir(),
         outbound: shelf_domain::webhook::OutboundPolicy { allow_private: true },
+        catalog_default_region: None,
     }
 }
 

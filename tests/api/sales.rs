@@ -211,3 +211,92 @@ async fn an_upgrade_rule_becomes_invalid_when_its_sku_is_removed_and_the_seller_
         "{messages}"
     );
 }
+
+/// A listed professional service named `name`, sold only in `regions` (everywhere when empty).
+async fn listed_in(app: &TestApp, token: &str, name: &str, regions: &[&str]) -> Value {
+    let content = crate::helpers::complete_content().named(name, "Sold where its seller says.");
+    let product = app.listed_product_with(token, content).await;
+    if !regions.is_empty() {
+        put_sales(app, token, &product, json!({"regions": regions})).await.assert_status(200);
+    }
+    product
+}
+
+/// Every product id of the catalog list at `query`, page after page of `limit`.
+async fn all_pages(app: &TestApp, query: &str) -> (Vec<String>, usize) {
+    let (mut ids, mut pages, mut token) = (Vec::new(), 0, None::<String>);
+    loop {
+        let path = match &token {
+            Some(t) => format!("/v1/catalog/products?{query}&page_token={t}"),
+            None => format!("/v1/catalog/products?{query}"),
+        };
+        let page = app.get(&path, None).await.json();
+        pages += 1;
+        ids.extend(page["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()));
+        match page["next_page_token"].as_str() {
+            Some(t) => token = Some(t.to_owned()),
+            None => return (ids, pages),
+        }
+    }
+}
+
+#[actix_web::test]
+async fn the_catalog_filters_lists_search_and_by_id_by_region() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let everywhere = listed_in(&app, &token, "Kafka Everywhere Service", &[]).await;
+    let singapore = listed_in(&app, &token, "Kafka Singapore Service", &["SG"]).await;
+    let china = listed_in(&app, &token, "Kafka China Service", &["CN"]).await;
+    let ids = |products: &[&Value]| products.iter().map(|p| id(p).to_owned()).collect::<Vec<_>>();
+    assert_eq!(all_pages(&app, "region=SG&limit=1").await.0, ids(&[&singapore, &everywhere]));
+    assert_eq!(all_pages(&app, "region=CN").await.0, ids(&[&china, &everywhere]));
+    assert_eq!(all_pages(&app, "region=SG&q=kafka&order=asc").await.0, ids(&[&everywhere, &singapore]));
+    assert_eq!(all_pages(&app, "limit=2").await.0, ids(&[&china, &singapore, &everywhere]));
+    let by_id = |p: &Value, region: &str| format!("/v1/catalog/products/{}?region={region}", id(p));
+    let answer = app.get(&by_id(&china, "SG"), None).await;
+    assert_eq!(answer.json()["available_in_region"], false);
+    assert_eq!(answer.json()["id"], china["id"]);
+    let etag = answer.header("etag").unwrap().to_owned();
+    assert_eq!(app.get(&by_id(&china, "CN"), None).await.json()["available_in_region"], true);
+    assert_ne!(app.get(&by_id(&china, "CN"), None).await.header("etag").unwrap(), etag, "an ETag per region");
+    assert!(
+        app.get(&format!("/v1/catalog/products/{}", id(&china)), None)
+            .await
+            .json()
+            .get("available_in_region")
+            .is_none()
+    );
+    let p = app.get("/v1/catalog/products?region=XX", None).await.problem(400);
+    assert!(p["detail"].as_str().unwrap().contains("region"), "{p}");
+    app.get(&by_id(&china, "china"), None).await.problem(400);
+}
+
+#[actix_web::test]
+async fn a_region_few_products_are_sold_in_gives_short_pages_that_stay_exact() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let everywhere = listed_in(&app, &token, "Oldest Everywhere Service", &[]).await;
+    for i in 0..12 {
+        listed_in(&app, &token, &format!("China Only Service {i}"), &["CN"]).await;
+    }
+    // A page reads at most ten windows of its size: with pages of one, the first answer is empty and
+    // says where to go on; the walk ends with exactly the one product sold in SG.
+    let first = app.get("/v1/catalog/products?region=SG&limit=1", None).await.json();
+    assert_eq!(first["items"], json!([]));
+    assert!(first["next_page_token"].is_string());
+    let (ids, pages) = all_pages(&app, "region=SG&limit=1").await;
+    assert_eq!(ids, [id(&everywhere).to_owned()]);
+    assert!(pages >= 2, "{pages}");
+}
+
+#[actix_web::test]
+async fn a_configured_default_region_applies_when_a_request_names_none() {
+    let app = TestApp::spawn_with(|c| c.catalog_default_region = Some("SG".into())).await;
+    let token = app.seller("seller-a");
+    let everywhere = listed_in(&app, &token, "Everywhere Service", &[]).await;
+    let china = listed_in(&app, &token, "China Service", &["CN"]).await;
+    assert_eq!(all_pages(&app, "limit=20").await.0, [id(&everywhere).to_owned()]);
+    assert_eq!(all_pages(&app, "region=CN").await.0, [id(&china).to_owned(), id(&everywhere).to_owned()]);
+    let entry = app.get(&format!("/v1/catalog/products/{}", id(&china)), None).await.json();
+    assert_eq!(entry["available_in_region"], false);
+}

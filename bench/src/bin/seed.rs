@@ -125,6 +125,12 @@ fn main() -> Result<(), Error> {
     while shelf_persistence::notifications::sequence_committed_events(&db)? > 0 {}
     // A bulk load ends with its search index in one segment, as a running server's merging leaves it.
     db.write(shelf_persistence::products::optimize_search_index)?;
+    if db.backend() == Backend::Postgres {
+        // And with the planner's statistics, as autovacuum would give them a little later: without
+        // them PostgreSQL takes every fresh table for a few hundred rows (a search then scanned the
+        // whole listing: 78 ms instead of 0.6 ms at 10,000 products).
+        db.read(|c| Ok(c.batch_execute("ANALYZE")?))?;
+    }
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
         "seeded {written} products and {queued} pending submissions in {seconds:.1}s ({:.0} products/s)",

@@ -62,6 +62,9 @@ pub struct CatalogProduct {
     /// The upgrades a customer may make mid-term (valid rules only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub upgrade_rules: Vec<UpgradeRule>,
+    /// Asked with `?region=` (or under a configured default region): whether the product is sold there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available_in_region: Option<bool>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -220,6 +223,7 @@ impl Product {
             regions: sales.regions.clone(),
             specification_sales,
             upgrade_rules,
+            available_in_region: None,
             content,
             updated_at: self.updated_at,
         }

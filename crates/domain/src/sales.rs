@@ -324,6 +324,48 @@ fn rule_holds(product: &Product, rule: &UpgradeRule) -> Result<(), RuleBreak> {
     Ok(())
 }
 
+/// Where a catalog entry says its product is sold: the members of `CatalogProduct` that decide it (read
+/// back from the stored entry, so a list can filter by region without another read).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RegionView {
+    #[serde(default)]
+    regions: Option<Vec<String>>,
+    #[serde(default)]
+    specification_sales: BTreeMap<String, RegionsOnly>,
+    #[serde(default)]
+    content: ListedKeys,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct RegionsOnly {
+    #[serde(default)]
+    regions: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct ListedKeys {
+    #[serde(default)]
+    specifications: Vec<KeyOnly>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct KeyOnly {
+    key: Option<String>,
+}
+
+impl RegionView {
+    /// Whether the product is sold in `region`: the product's regions allow it and so do those of at
+    /// least one listed specification (a product without specifications follows its own).
+    pub fn available_in(&self, region: &str) -> bool {
+        let allows = |r: &Option<Vec<String>>| r.as_ref().is_none_or(|list| list.iter().any(|c| c == region));
+        if !allows(&self.regions) {
+            return false;
+        }
+        let mut keys = self.content.specifications.iter().filter_map(|s| s.key.as_deref()).peekable();
+        keys.peek().is_none() || keys.any(|k| self.specification_sales.get(k).is_none_or(|s| allows(&s.regions)))
+    }
+}
+
 /// What an upgrade changes: another SKU for the same quantity, or more of the same SKU.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UpgradeTarget {

@@ -90,6 +90,8 @@ pub struct AppState {
     pub outbound: shelf_domain::webhook::OutboundPolicy,
     /// Sends them.
     pub sender: Arc<shelf_workflows::outbound::Sender>,
+    /// The catalog's region when a request names none (`SHELF_CATALOG_DEFAULT_REGION`).
+    pub catalog_default_region: Option<String>,
 }
 
 /// Hex SHA-256 of `bytes` (file hashes, idempotency fingerprints).

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use shelf_domain::DraftContent;
 use shelf_domain::content::DeliveryMethod;
 use shelf_domain::product::{Offer, Product, ProductStatus, Removed};
+use shelf_domain::sales::RegionView;
 
 use crate::KeepPrepared;
 use crate::assets::Holder;
@@ -142,6 +143,8 @@ pub fn list_for_seller(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogEntry {
     pub id: String,
+    /// The listing position.
+    pub seq: i64,
     pub status: ProductStatus,
     pub version: i64,
     /// The rendered JSON of the product as offered.
@@ -166,7 +169,7 @@ impl EntryRow {
             true => to_json(&get(conn, &self.id)?.catalog_entry())?,
             false => self.catalog_entry,
         };
-        Ok(CatalogEntry { id: self.id, status, version: self.version, json })
+        Ok(CatalogEntry { id: self.id, seq: self.seq, status, version: self.version, json })
     }
 }
 
@@ -181,16 +184,22 @@ pub fn catalog_entries(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<Cata
     rows.into_iter().map(|row| row.into_entry(conn)).collect()
 }
 
-/// What the catalog list asks for: an optional search and delivery method, a page after a listing
-/// position (`seq`).
+/// What the catalog list asks for: an optional search, delivery method and region, a page after a
+/// listing position (`seq`).
 #[derive(Debug, Clone, Default)]
 pub struct CatalogQuery<'a> {
     pub q: Option<&'a str>,
     pub delivery_method: Option<DeliveryMethod>,
+    /// Only products sold there (an ISO 3166-1 alpha-2 code, already checked).
+    pub region: Option<&'a str>,
     pub limit: u32,
     pub after: Option<i64>,
     pub order: Order,
 }
+
+/// How many windows of a page's size a region-filtered page reads at most before it returns what it
+/// found with the position it reached (a short page; the next one goes on from there).
+const REGION_WINDOWS: usize = 10;
 
 /// The shortest search SQLite's trigram index serves; shorter ones scan the listing in order.
 const TRIGRAM: usize = 3;
@@ -199,6 +208,39 @@ const TRIGRAM: usize = 3;
 /// (name and summary contain `q`, case-insensitively) and filtered. Keyset on the listing sequence:
 /// constant cost per page at any depth. Returns the entries and the position after the page.
 pub fn catalog(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Paged<CatalogEntry>> {
+    let Some(region) = query.region else { return catalog_window(conn, query) };
+    // Filtered by region: windows of the unfiltered listing, each entry checked by what it says of
+    // its regions, at most REGION_WINDOWS of them per page — bounded work for any region, and exact
+    // keyset paging (a short page carries the position it reached).
+    let wanted = query.limit as usize;
+    let mut window = query.clone();
+    // One more than a page, to know whether a next page exists.
+    let mut kept: Vec<CatalogEntry> = Vec::with_capacity(wanted + 1);
+    for _ in 0..REGION_WINDOWS {
+        let Paged { items, next_after } = catalog_window(conn, &window)?;
+        for entry in items {
+            let view: RegionView = serde_json::from_str(&entry.json)
+                .map_err(|e| Error::Corrupt(format!("product {}: catalog entry: {e}", entry.id)))?;
+            if view.available_in(region) {
+                kept.push(entry);
+            }
+            if kept.len() > wanted {
+                kept.truncate(wanted);
+                let last = kept.last().map(|e| e.seq.to_string());
+                return Ok(Paged { items: kept, next_after: last });
+            }
+        }
+        match next_after {
+            None => return Ok(Paged { items: kept, next_after: None }),
+            Some(after) => window.after = Some(after.parse().map_err(|_| Error::Corrupt("listing position".into()))?),
+        }
+    }
+    // The budget is spent: what was found, and the position reached (never past an unread entry).
+    let reached = window.after.map(|a| a.to_string());
+    Ok(Paged { items: kept, next_after: reached })
+}
+
+fn catalog_window(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Paged<CatalogEntry>> {
     let method = query.delivery_method.map(|m| m.as_str());
     let fetch = i64::from(query.limit) + 1;
     let needle = query.q.map(str::to_lowercase);

@@ -83,6 +83,9 @@ pub struct Config {
     /// `SHELF_ALLOW_PRIVATE_ENDPOINTS=true` (tests only): webhooks may go to http and to loopback,
     /// private and link-local addresses.
     pub outbound: shelf_domain::webhook::OutboundPolicy,
+    /// `SHELF_CATALOG_DEFAULT_REGION` (an ISO 3166-1 alpha-2 code): the catalog's region when a request
+    /// names none (unset: every region).
+    pub catalog_default_region: Option<String>,
 }
 
 /// The scanner of `SHELF_SCAN_COMMAND`, bounded by `SHELF_SCAN_TIMEOUT_SECONDS`.
@@ -94,6 +97,16 @@ fn scanner() -> Result<Option<shelf_workflows::assets::Scanner>, ConfigError> {
     }
     let argv = command.split_whitespace().map(str::to_owned).collect();
     Ok(Some(shelf_workflows::assets::Scanner { argv, timeout: std::time::Duration::from_secs(seconds) }))
+}
+
+/// `SHELF_CATALOG_DEFAULT_REGION`, checked against the ISO 3166-1 list.
+fn default_region() -> Result<Option<String>, ConfigError> {
+    let Some(region) = var("SHELF_CATALOG_DEFAULT_REGION") else { return Ok(None) };
+    if !shelf_domain::region::is_region(&region) {
+        let message = "an ISO 3166-1 alpha-2 code, e.g. SG".into();
+        return Err(ConfigError { var: "SHELF_CATALOG_DEFAULT_REGION", message });
+    }
+    Ok(Some(region))
 }
 
 fn var(name: &'static str) -> Option<String> {
@@ -179,6 +192,7 @@ impl Config {
             outbound: shelf_domain::webhook::OutboundPolicy {
                 allow_private: parse("SHELF_ALLOW_PRIVATE_ENDPOINTS", "true or false")?.unwrap_or(false),
             },
+            catalog_default_region: default_region()?,
         })
     }
 }

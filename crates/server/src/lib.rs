@@ -48,6 +48,7 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
         metrics: Default::default(),
         metrics_on_api_listener: config.metrics_bind.is_none(),
         outbound: config.outbound,
+        catalog_default_region: config.catalog_default_region.clone(),
         sender: Arc::new(shelf_workflows::outbound::Sender::new(config.outbound)?),
     }))
 }

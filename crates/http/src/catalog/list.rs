@@ -23,6 +23,11 @@ pub struct CatalogParams {
     #[param(max_length = 200)]
     pub q: Option<String>,
     pub delivery_method: Option<DeliveryMethod>,
+    /// Only products sold in this region (ISO 3166-1 alpha-2); default: the marketplace's configured
+    /// region, else every region. A page may come back short, with a `next_page_token`, when few
+    /// products are sold there: paging stays exact and each page's work bounded.
+    #[param(example = "SG", pattern = "^[A-Z]{2}$")]
+    pub region: Option<String>,
     /// 1..100, default 20.
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
@@ -67,10 +72,12 @@ pub async fn list(
     let page = pagination::page(params.limit, params.page_token.as_deref(), params.order)?;
     let after = page.after.as_deref().map(|a| a.parse::<i64>().map_err(|_| pagination::bad_token())).transpose()?;
     let (db, order) = (state.db.clone(), page.order);
+    let region = super::region(params.region, &state)?;
     let paged = blocking(move || {
         let query = CatalogQuery {
             q: params.q.as_deref(),
             delivery_method: params.delivery_method,
+            region: region.as_deref(),
             limit: page.limit,
             after,
             order,

@@ -25,6 +25,20 @@ const PRODUCT_CACHE_CONTROL: &str = "public, max-age=60";
 /// How long any cache may keep a list page (new listings appear on it).
 const PAGE_CACHE_CONTROL: &str = "public, max-age=30";
 
+/// The region a catalog request asks about: its `?region=` (an ISO 3166-1 alpha-2 code, else 400),
+/// or the configured default.
+fn region(asked: Option<String>, state: &crate::AppState) -> Result<Option<String>, ApiError> {
+    match asked {
+        Some(code) if !shelf_domain::region::is_region(&code) => Err(ApiError::bad_parameter(
+            "region",
+            shelf_domain::ViolationCode::InvalidFormat,
+            format!("`{code}` is not an ISO 3166-1 alpha-2 code"),
+        )),
+        Some(code) => Ok(Some(code)),
+        None => Ok(state.catalog_default_region.clone()),
+    }
+}
+
 /// A discontinued product is gone from the catalog: 410.
 fn offered(product: Product) -> Result<Product, ApiError> {
     if product.status == ProductStatus::Discontinued {

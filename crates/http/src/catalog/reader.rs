@@ -112,7 +112,13 @@ mod tests {
     use shelf_domain::product::ProductStatus;
 
     fn entry(id: &str) -> CatalogEntry {
-        CatalogEntry { id: id.into(), status: ProductStatus::OnSale, version: 1, json: format!("{{\"id\":\"{id}\"}}") }
+        CatalogEntry {
+            id: id.into(),
+            seq: 1,
+            status: ProductStatus::OnSale,
+            version: 1,
+            json: format!("{{\"id\":\"{id}\"}}"),
+        }
     }
 
     fn lookup(id: &str) -> (Lookup, oneshot::Receiver<Result<Option<CatalogEntry>, ApiError>>) {
