@@ -26,6 +26,7 @@ use crate::problem::ApiError;
         (status = 200, description = "The product as offered", body = CatalogProduct,
          headers(("ETag" = String), ("Cache-Control" = String))),
         (status = 304, description = "Not modified (If-None-Match)"),
+        (status = 400, description = "A region that is not an ISO 3166-1 alpha-2 code"),
         (status = 404, description = "No such product"),
         (status = 410, description = "The product was removed"),
     )
