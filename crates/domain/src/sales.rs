@@ -119,8 +119,7 @@ impl SalesSettings {
 
     /// Whether the product's `key` specification is sold in `region`.
     pub fn sold_in(&self, key: &str, region: &str) -> bool {
-        let listed = |r: &Option<Vec<String>>| r.as_ref().is_none_or(|list| list.iter().any(|c| c == region));
-        listed(&self.regions) && listed(&self.of(key).regions)
+        lists(&self.regions, region) && lists(&self.of(key).regions, region)
     }
 
     /// Every rule the settings break for `product`, with pointers into the settings document.
@@ -324,6 +323,12 @@ fn rule_holds(product: &Product, rule: &UpgradeRule) -> Result<(), RuleBreak> {
     Ok(())
 }
 
+/// Whether a region list (absent: everywhere) takes `region`: the one rule the settings, the quotes and
+/// the catalog's filter all apply.
+fn lists(regions: &Option<Vec<String>>, region: &str) -> bool {
+    regions.as_ref().is_none_or(|list| list.iter().any(|c| c == region))
+}
+
 /// Where a catalog entry says its product is sold: the members of `CatalogProduct` that decide it (read
 /// back from the stored entry, so a list can filter by region without another read).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -357,12 +362,11 @@ impl RegionView {
     /// Whether the product is sold in `region`: the product's regions allow it and so do those of at
     /// least one listed specification (a product without specifications follows its own).
     pub fn available_in(&self, region: &str) -> bool {
-        let allows = |r: &Option<Vec<String>>| r.as_ref().is_none_or(|list| list.iter().any(|c| c == region));
-        if !allows(&self.regions) {
+        if !lists(&self.regions, region) {
             return false;
         }
         let mut keys = self.content.specifications.iter().filter_map(|s| s.key.as_deref()).peekable();
-        keys.peek().is_none() || keys.any(|k| self.specification_sales.get(k).is_none_or(|s| allows(&s.regions)))
+        keys.peek().is_none() || keys.any(|k| self.specification_sales.get(k).is_none_or(|s| lists(&s.regions, region)))
     }
 }
 
@@ -516,7 +520,7 @@ pub fn upgrade_fee(
             })?;
             match price {
                 Price::Tiered { mode: crate::pricing::TierMode::Volume, tiers } => {
-                    let tier = tiers.iter().find(|t| t.up_to.is_none_or(|u| new_total <= u));
+                    let tier = crate::pricing::tier_containing(tiers, new_total).map(|(_, t)| t);
                     let unit = tier.and_then(|t| t.unit_amounts.get(request.period)).map(|a| a.get());
                     let unit = unit
                         .ok_or_else(|| invalid("/period", ViolationCode::PriceMissing, format!("no {period} price")))?;

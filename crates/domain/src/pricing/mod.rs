@@ -162,6 +162,11 @@ impl Price {
     }
 }
 
+/// The tier that holds `quantity` (its index and the tier): the first whose `up_to` reaches it.
+pub fn tier_containing(tiers: &[Tier], quantity: u64) -> Option<(usize, &Tier)> {
+    tiers.iter().enumerate().find(|(_, t)| t.up_to.is_none_or(|up_to| quantity <= up_to))
+}
+
 /// What a price is checked against.
 #[derive(Debug, Clone, Copy)]
 pub struct PriceContext<'a> {

@@ -127,11 +127,7 @@ fn run(
             let q = quantity.filter(|q| *q >= 1).ok_or(QuoteError::QuantityRequired)?;
             match mode {
                 TierMode::Volume => {
-                    let (i, tier) = tiers
-                        .iter()
-                        .enumerate()
-                        .find(|(_, t)| t.up_to.is_none_or(|up_to| q <= up_to))
-                        .ok_or(QuoteError::PeriodMissing)?;
+                    let (i, tier) = super::tier_containing(tiers, q).ok_or(QuoteError::PeriodMissing)?;
                     lines.push(
                         || {
                             let bound = tier.up_to.map_or_else(|| "and above".to_owned(), |u| format!("up to {u}"));
