@@ -357,6 +357,12 @@ async fn an_inventory_is_refused_for_unknown_skus_stale_versions_and_other_metho
     let p = app.put_json(&path, &token, Some(&etag), &json!({"stock": {code.clone(): 1_000_001}})).await.problem(422);
     assert_eq!(p["errors"][0]["code"], "out_of_range");
     app.put_json(&path, &token, Some(&etag), &json!({"stock": {code.clone(): -1}})).await.problem(422);
+    let many: serde_json::Map<String, Value> = (0..4001).map(|i| (format!("sku-{i}"), json!(1))).collect();
+    let p = app.put_json(&path, &token, Some(&etag), &json!({"stock": many})).await.problem(422);
+    assert_eq!(
+        (p["errors"][0]["pointer"].as_str(), p["errors"][0]["code"].as_str()),
+        (Some("/stock"), Some("too_many"))
+    );
     app.put_json(&path, &token, Some("\"99\""), &json!({"stock": {code.clone(): 1}})).await.problem(412);
     app.put_json(&path, &token, None, &json!({"stock": {code.clone(): 1}})).await.problem(428);
     let other = app.seller("seller-b");

@@ -145,6 +145,12 @@ async fn broken_sales_rules_are_422_at_their_pointers_and_nothing_changes() {
             "{p}"
         );
     }
+    let many: serde_json::Map<String, Value> = (0..21).map(|i| (format!("s{i}"), json!({}))).collect();
+    let p = put_sales(&app, &token, &product, json!({"specifications": many})).await.problem(422);
+    assert_eq!(
+        (p["errors"][0]["pointer"].as_str(), p["errors"][0]["code"].as_str()),
+        (Some("/specifications"), Some("too_many"))
+    );
     let path = format!("/v1/products/{}/sales", id(&product));
     let current = app.get(&path, Some(&token)).await;
     assert_eq!(current.json(), json!({}));

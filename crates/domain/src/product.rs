@@ -118,6 +118,8 @@ fn is_unset(sales: &SalesSettings) -> bool {
 
 /// The most units of one SKU a seller may hold in stock (ours).
 pub const MAX_STOCK: u32 = 1_000_000;
+/// The most SKUs one inventory may name: as many as a product can have.
+pub const MAX_STOCK_ENTRIES: usize = crate::content::MAX_SPECIFICATIONS * crate::content::specification::MAX_SKUS;
 
 /// A hardware product's inventory: stock per SKU code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -261,6 +263,10 @@ impl Product {
             .flatten()
             .flat_map(|s| s.skus.iter().flatten().filter_map(|k| k.code.clone()))
             .collect();
+        if inventory.stock.len() > MAX_STOCK_ENTRIES {
+            let why = format!("at most {MAX_STOCK_ENTRIES} SKUs");
+            return Err(Refusal::Invalid(vec![Violation::error("/stock", ViolationCode::TooMany, why)]));
+        }
         let mut violations = Vec::new();
         for (code, units) in &inventory.stock {
             let at = format!("/stock/{}", code.replace('~', "~0").replace('/', "~1"));

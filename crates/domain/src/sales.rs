@@ -125,6 +125,11 @@ impl SalesSettings {
     /// Every rule the settings break for `product`, with pointers into the settings document.
     pub fn check(&self, product: &Product) -> Vec<Violation> {
         let mut out = Vec::new();
+        // One entry per specification a product may have: more is refused before anything is looked at.
+        if self.specifications.len() > crate::content::MAX_SPECIFICATIONS {
+            let max = crate::content::MAX_SPECIFICATIONS;
+            return vec![Violation::error("/specifications", ViolationCode::TooMany, format!("at most {max} entries"))];
+        }
         if let Some(regions) = &self.regions {
             out.extend(crate::region::check_regions(regions, "/regions", MAX_REGIONS));
         }

@@ -91,6 +91,15 @@ pub fn finish(api: OpenApi) -> OpenApi {
     if let Some(values) = doc.pointer_mut("/components/schemas/Sku/properties/attributes") {
         values["maxProperties"] = json!(shelf_domain::limits::SAVE_MAX_SKU_ATTRIBUTES);
     }
+    // The sales settings' and the inventory's maps have their caps too.
+    for (pointer, max) in [
+        ("/components/schemas/SalesSettings/properties/specifications", shelf_domain::content::MAX_SPECIFICATIONS),
+        ("/components/schemas/Inventory/properties/stock", shelf_domain::product::MAX_STOCK_ENTRIES),
+    ] {
+        if let Some(map) = doc.pointer_mut(pointer) {
+            map["maxProperties"] = json!(max);
+        }
+    }
     tagged_unions(&mut doc);
     typed_contents(&mut doc);
     merge_patch_bodies(&mut doc);
