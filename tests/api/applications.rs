@@ -252,7 +252,9 @@ async fn the_whole_release_flow_end_to_end() {
     let product_id = approved["product_id"].as_str().unwrap();
     let listed = app.get("/v1/catalog/products?q=supporting", None).await.json();
     assert_eq!(listed["items"][0]["id"], product_id);
-    let code = listed["items"][0]["content"]["specifications"][0]["skus"][1]["code"].as_str().unwrap().to_owned();
+    // The list shows a card; the SKU codes are on the product's page.
+    let entry = app.get(&format!("/v1/catalog/products/{product_id}"), None).await.json();
+    let code = entry["content"]["specifications"][0]["skus"][1]["code"].as_str().unwrap().to_owned();
     let quote = json!({"specification": "migration", "sku": code, "quantity": 2, "period": "one_time"});
     let q = app.post(&format!("/v1/catalog/products/{product_id}/quote"), None, &quote).await.json();
     assert_eq!(q["total"]["amount"], 2 * 90000);

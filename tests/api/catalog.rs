@@ -44,6 +44,54 @@ async fn a_listed_product_is_in_the_catalog_for_everyone() {
 }
 
 #[actix_web::test]
+async fn a_catalog_list_shows_a_card_per_product_and_the_whole_product_is_one_request_away() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let product = app.listed_product(&token).await;
+    let card = app.get("/v1/catalog/products", None).await.json()["items"][0].clone();
+    let mut members: Vec<&str> = card.as_object().unwrap().keys().map(String::as_str).collect();
+    members.sort_unstable();
+    assert_eq!(
+        members,
+        ["billing_modes", "currency", "delivery_method", "id", "name", "status", "summary", "updated_at"],
+        "{card}"
+    );
+    let entry = app.get(&format!("/v1/catalog/products/{}", id(&product)), None).await.json();
+    assert_eq!(card["id"], entry["id"]);
+    assert_eq!(card["name"], entry["content"]["name"]);
+    assert_eq!(card["summary"], entry["content"]["summary"]);
+    assert_eq!(card["delivery_method"], "professional_service");
+    assert_eq!(card["billing_modes"], entry["billing_modes"]);
+    assert_eq!(card["updated_at"], entry["updated_at"]);
+    assert!(card.to_string().len() * 3 < entry.to_string().len(), "a card is a fraction of the entry");
+}
+
+async fn listed_ids(app: &TestApp) -> Vec<String> {
+    let page = app.get("/v1/catalog/products?q=migration", None).await.json();
+    page["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[actix_web::test]
+async fn a_cached_list_page_follows_every_change_made_through_this_instance() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let first = app.listed_product(&token).await;
+    assert_eq!(listed_ids(&app).await, [id(&first)]);
+    assert_eq!(listed_ids(&app).await, [id(&first)], "served again (from memory)");
+    let second = app.listed_product(&token).await;
+    assert_eq!(listed_ids(&app).await, [id(&second), id(&first)], "an approval reaches the cached page");
+    app.post(&format!("/v1/products/{}/remove", id(&first)), Some(&token), &json!({})).await.assert_status(200);
+    assert_eq!(listed_ids(&app).await, [id(&second)], "so does a removal");
+    let in_sg = "/v1/catalog/products?q=migration&region=SG";
+    assert_eq!(app.get(in_sg, None).await.json()["items"][0]["id"], id(&second));
+    let sales = format!("/v1/products/{}/sales", id(&second));
+    let version = app.get(&sales, Some(&token)).await.header("etag").unwrap().to_owned();
+    app.put_json(&sales, &token, Some(&version), &json!({"regions": ["DE"]})).await.assert_status(200);
+    assert_eq!(listed_ids(&app).await, [id(&second)]);
+    assert_eq!(app.get(in_sg, None).await.json()["items"], json!([]), "and a sales change");
+}
+
+#[actix_web::test]
 async fn a_catalog_quote_goes_through_the_quote_engine_with_the_grid_checked() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");

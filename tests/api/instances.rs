@@ -287,7 +287,7 @@ async fn catalog_status(base: &str, product: &str) -> u16 {
 
 #[actix_web::test]
 #[cfg_attr(not(postgres_tests), ignore = "PostgreSQL only: runs when SHELF_TEST_DATABASE_URL is set")]
-async fn a_change_through_one_instance_reaches_the_other_instances_cached_catalog_entry() {
+async fn a_change_through_one_instance_reaches_the_other_instances_cached_catalog_entry_and_list_page() {
     assert!(is_postgres(), "the two-instance cache check needs PostgreSQL");
     let (url, _guard) = fresh_database();
     let (smtp, _received) = smtp_listener();
@@ -304,6 +304,9 @@ async fn a_change_through_one_instance_reaches_the_other_instances_cached_catalo
     // Both instances now hold the entry.
     assert_eq!(catalog_status(&one.base, &product).await, 200);
     assert_eq!(catalog_status(&two.base, &product).await, 200);
+    // And the first page of the listing (cached from here on).
+    assert_eq!(listed(&one.base).await, [product.clone()]);
+    assert_eq!(listed(&two.base).await, [product.clone()]);
 
     let remove = format!("{}/v1/products/{product}/remove", one.base);
     assert_eq!(json_call("POST", &remove, &seller, &[], &json!({})).await.0, 200);
@@ -314,6 +317,19 @@ async fn a_change_through_one_instance_reaches_the_other_instances_cached_catalo
         assert!(started.elapsed() < Duration::from_secs(5), "the other instance still serves the removed product");
         actix_web::rt::time::sleep(Duration::from_millis(50)).await;
     }
+    assert!(listed(&one.base).await.is_empty());
+    while !listed(&two.base).await.is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(5), "the other instance still lists the removed product");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The ids on the catalog's first page.
+async fn listed(base: &str) -> Vec<String> {
+    let client = awc::Client::builder().timeout(Duration::from_secs(30)).finish();
+    let mut response = client.get(format!("{base}/v1/catalog/products")).send().await.unwrap();
+    let page: Value = response.json().await.unwrap();
+    page["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap().to_owned()).collect()
 }
 
 /// Sends the head of a part and a fraction of its body, then drops the connection.

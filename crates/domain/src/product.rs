@@ -68,6 +68,74 @@ pub struct CatalogProduct {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A product as a catalog list shows it: a storefront card, not the whole product (a page of twenty
+/// cards is a twentieth of twenty entries). The whole entry is one request away:
+/// `GET /v1/catalog/products/{id}` (AWS Marketplace's ListEntities and DescribeEntity, the same split).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CatalogCard {
+    pub id: String,
+    /// Always `on_sale`: lists show listed products only.
+    pub status: ProductStatus,
+    pub delivery_method: DeliveryMethod,
+    #[schema(example = "Data Migration Supporting Service")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// The currency of its prices (none for a consulting service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "USD")]
+    pub currency: Option<String>,
+    /// The billing modes its listed specifications offer.
+    pub billing_modes: Vec<BillingMode>,
+    /// A SaaS with a free trial: its length in days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_days: Option<u32>,
+    /// Images: what the image runs and needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageFacts>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CatalogProduct {
+    /// Its card, for catalog lists.
+    pub fn card(&self) -> CatalogCard {
+        CatalogCard {
+            id: self.id.clone(),
+            status: self.status,
+            delivery_method: self.content.delivery_method.unwrap_or(DeliveryMethod::ProfessionalService),
+            name: self.content.name.clone().unwrap_or_default(),
+            summary: self.content.summary.clone(),
+            currency: self.content.currency.clone(),
+            billing_modes: self.billing_modes.clone(),
+            trial_days: self.specification_sales.values().find_map(|s| s.trial_days),
+            image: self.image.clone(),
+            updated_at: self.updated_at,
+        }
+    }
+
+    /// Where the product is sold (None: everywhere): the product's regions, narrowed to those at least
+    /// one listed specification is sold in (a product without specifications follows its own). The same
+    /// answer as `RegionView::available_in` for every region, as a set a list can filter on.
+    pub fn sold_in(&self) -> Option<BTreeSet<String>> {
+        let product: Option<BTreeSet<String>> = self.regions.as_ref().map(|r| r.iter().cloned().collect());
+        let mut keys = self.content.specifications.iter().flatten().filter_map(|s| s.key.as_deref()).peekable();
+        if keys.peek().is_none() {
+            return product;
+        }
+        let mut union = BTreeSet::new();
+        for key in keys {
+            match self.specification_sales.get(key).and_then(|s| s.regions.as_ref()) {
+                None => return product,
+                Some(regions) => union.extend(regions.iter().cloned()),
+            }
+        }
+        Some(match product {
+            None => union,
+            Some(product) => product.intersection(&union).cloned().collect(),
+        })
+    }
+}
+
 /// Whether a hardware SKU can be bought now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct SkuStock {

@@ -737,7 +737,32 @@ mod tests {
         assert!(hidden.hides_everything(&p));
     }
 
+    /// Some regions, or none (everywhere), from a bit mask over SG, US, DE.
+    fn regions(mask: u8) -> Option<Vec<String>> {
+        (mask < 8).then(|| ["SG", "US", "DE"].iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, c)| c.to_string()).collect())
+    }
+
     proptest! {
+        /// The set a list filters on says what the entry's own region rule says, for every region.
+        #[test]
+        fn where_a_product_is_sold_is_what_its_entry_says_of_each_region(
+            product_mask in 0u8..9, seats_mask in 0u8..9, setup_mask in 0u8..9, hide_setup in any::<bool>(),
+        ) {
+            let mut p = product();
+            p.offer.sales.regions = regions(product_mask);
+            for (key, mask, hidden) in [("seats", seats_mask, false), ("setup", setup_mask, hide_setup)] {
+                let spec = SpecificationSales { regions: regions(mask), hidden, ..Default::default() };
+                p.offer.sales.specifications.insert(key.into(), spec);
+            }
+            let entry = p.catalog_entry();
+            let view: RegionView = serde_json::from_str(&serde_json::to_string(&entry).unwrap()).unwrap();
+            let sold_in = entry.sold_in();
+            for region in ["SG", "US", "DE", "FR"] {
+                let listed = sold_in.as_ref().is_none_or(|set| set.contains(region));
+                prop_assert_eq!(listed, view.available_in(region), "{}", region);
+            }
+        }
+
         /// Whatever is asked, an accepted upgrade never costs less than nothing.
         #[test]
         fn an_upgrade_fee_is_never_negative(level in 0usize..3, q in 1u64..900, added in 1u64..100, remaining in 1u32..=30, discount in 1u32..=100) {

@@ -146,6 +146,10 @@ impl Metrics {
         m.set("catalog_cache_misses", cache.misses as i64);
         m.set("catalog_cache_entries", cache.entries as i64);
         m.set("catalog_cache_bytes", cache.bytes as i64);
+        m.set("catalog_page_cache_hits", cache.page_hits as i64);
+        m.set("catalog_page_cache_misses", cache.page_misses as i64);
+        m.set("catalog_page_cache_pages", cache.pages as i64);
+        m.set("catalog_page_cache_bytes", cache.page_bytes as i64);
         let (rss, files) = process();
         m.set("process_resident_bytes", rss);
         m.set("process_open_files", files);

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use shelf_domain::DraftContent;
 use shelf_domain::content::DeliveryMethod;
 use shelf_domain::product::{Offer, Product, ProductStatus, Removed};
-use shelf_domain::sales::RegionView;
+use shelf_domain::region::{encode_sold_in, sold_in_covers};
 
 use crate::KeepPrepared;
 use crate::assets::Holder;
@@ -41,6 +41,8 @@ pub struct NewProductRow {
     pub removed: String,
     pub offer: String,
     pub catalog_entry: String,
+    pub catalog_card: String,
+    pub sold_in: String,
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -49,6 +51,7 @@ pub struct NewProductRow {
 impl NewProductRow {
     /// The row of a product as it is now (its catalog entry rendered from it).
     pub fn of(product: &Product) -> Result<NewProductRow> {
+        let entry = product.catalog_entry();
         Ok(NewProductRow {
             id: product.id.clone(),
             seller_id: product.seller_id.clone(),
@@ -58,7 +61,9 @@ impl NewProductRow {
             content: to_json(&product.content)?,
             removed: to_json(&product.removed)?,
             offer: to_json(&product.offer)?,
-            catalog_entry: to_json(&product.catalog_entry())?,
+            catalog_entry: to_json(&entry)?,
+            catalog_card: to_json(&entry.card())?,
+            sold_in: encode_sold_in(entry.sold_in().as_ref()),
             version: product.version,
             created_at: to_db_time(product.created_at),
             updated_at: to_db_time(product.updated_at),
@@ -173,6 +178,34 @@ impl EntryRow {
     }
 }
 
+/// A listed product's card as stored, with where it is sold: what a catalog list reads.
+#[derive(Debug, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = products)]
+struct CardRow {
+    id: String,
+    seq: i64,
+    status: String,
+    version: i64,
+    catalog_card: String,
+    sold_in: String,
+}
+
+impl CardRow {
+    /// Rows written before cards were stored (empty) are rendered on read.
+    fn rendered(self, conn: &mut DbConnection) -> Result<CardRow> {
+        if !self.catalog_card.is_empty() {
+            return Ok(self);
+        }
+        let entry = get(conn, &self.id)?.catalog_entry();
+        Ok(CardRow { catalog_card: to_json(&entry.card())?, sold_in: encode_sold_in(entry.sold_in().as_ref()), ..self })
+    }
+
+    fn into_entry(self) -> Result<CatalogEntry> {
+        let status = self.status.parse().map_err(|e| Error::Corrupt(format!("product {}: status: {e}", self.id)))?;
+        Ok(CatalogEntry { id: self.id, seq: self.seq, status, version: self.version, json: self.catalog_card })
+    }
+}
+
 /// The catalog entries of `ids` (any status), in one statement; ids with no product are left out.
 /// The statement is kept prepared per number of ids (a few dozen shapes at most).
 pub fn catalog_entries(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<CatalogEntry>> {
@@ -204,25 +237,25 @@ const REGION_WINDOWS: usize = 10;
 /// The shortest search SQLite's trigram index serves; shorter ones scan the listing in order.
 const TRIGRAM: usize = 3;
 
-/// Listed products (on sale), newest listing first unless asked otherwise, optionally searched
-/// (name and summary contain `q`, case-insensitively) and filtered. Keyset on the listing sequence:
-/// constant cost per page at any depth. Returns the entries and the position after the page.
+/// Listed products (on sale) as cards (`CatalogEntry::json` is the card), newest listing first unless
+/// asked otherwise, optionally searched (name and summary contain `q`, case-insensitively) and
+/// filtered. Keyset on the listing sequence: constant cost per page at any depth. Returns the cards
+/// and the position after the page.
 pub fn catalog(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Paged<CatalogEntry>> {
-    let Some(region) = query.region else { return catalog_window(conn, query) };
-    // Filtered by region: windows of the unfiltered listing, each entry checked by what it says of
-    // its regions, at most REGION_WINDOWS of them per page — bounded work for any region, and exact
-    // keyset paging (a short page carries the position it reached).
+    let unfiltered = |rows: Paged<CardRow>| rows.try_map(CardRow::into_entry);
+    let Some(region) = query.region else { return catalog_window(conn, query).and_then(unfiltered) };
+    // Filtered by region: windows of the unfiltered listing, each card kept when the `sold_in` stored
+    // beside it covers the region, at most REGION_WINDOWS of them per page — bounded work for any
+    // region, and exact keyset paging (a short page carries the position it reached).
     let wanted = query.limit as usize;
     let mut window = query.clone();
     // One more than a page, to know whether a next page exists.
     let mut kept: Vec<CatalogEntry> = Vec::with_capacity(wanted + 1);
     for _ in 0..REGION_WINDOWS {
         let Paged { items, next_after } = catalog_window(conn, &window)?;
-        for entry in items {
-            let view: RegionView = serde_json::from_str(&entry.json)
-                .map_err(|e| Error::Corrupt(format!("product {}: catalog entry: {e}", entry.id)))?;
-            if view.available_in(region) {
-                kept.push(entry);
+        for row in items {
+            if sold_in_covers(&row.sold_in, region) {
+                kept.push(row.into_entry()?);
             }
             if kept.len() > wanted {
                 kept.truncate(wanted);
@@ -240,7 +273,7 @@ pub fn catalog(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Page
     Ok(Paged { items: kept, next_after: reached })
 }
 
-fn catalog_window(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Paged<CatalogEntry>> {
+fn catalog_window(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Paged<CardRow>> {
     let method = query.delivery_method.map(|m| m.as_str());
     let fetch = i64::from(query.limit) + 1;
     let needle = query.q.map(str::to_lowercase);
@@ -262,12 +295,12 @@ fn catalog_window(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<P
             (Order::OldestFirst, Some(after)) => rows.filter(products::seq.gt(after)).order(products::seq.asc()),
             (Order::OldestFirst, None) => rows.order(products::seq.asc()),
         };
-        rows.limit(fetch).select(EntryRow::as_select()).load(conn)?
+        rows.limit(fetch).select(CardRow::as_select()).load(conn)?
     };
     let page = Page { limit: query.limit, after: None, order: query.order };
     let paged = page.finish(rows, |r| r.seq.to_string());
     let next_after = paged.next_after;
-    let items = paged.items.into_iter().map(|r| r.into_entry(conn)).collect::<Result<_>>()?;
+    let items = paged.items.into_iter().map(|r| r.rendered(conn)).collect::<Result<_>>()?;
     Ok(Paged { items, next_after })
 }
 
@@ -281,7 +314,7 @@ fn search_sqlite(
     after: Option<i64>,
     order: Order,
     fetch: i64,
-) -> Result<Vec<EntryRow>> {
+) -> Result<Vec<CardRow>> {
     use diesel::sql_types::{BigInt, Text};
     // Positions in the index: rowid = -seq.
     let (cmp, index_dir, dir, start) = match order {
@@ -289,7 +322,7 @@ fn search_sqlite(
         Order::OldestFirst => ("<", "DESC", "ASC", i64::MAX),
     };
     let sql = format!(
-        "SELECT p.id, p.seq, p.status, p.version, p.catalog_entry FROM products p WHERE p.seq IN \
+        "SELECT p.id, p.seq, p.status, p.version, p.catalog_card, p.sold_in FROM products p WHERE p.seq IN \
          (SELECT -rowid FROM catalog_search WHERE catalog_search MATCH ? AND (? = '' OR delivery_method = ?) \
          AND rowid {cmp} ? ORDER BY rowid {index_dir} LIMIT ?) ORDER BY p.seq {dir}"
     );
@@ -379,6 +412,8 @@ fn save(conn: &mut DbConnection, product: &Product, changed: Product) -> Result<
             products::removed.eq(&row.removed),
             products::offer.eq(&row.offer),
             products::catalog_entry.eq(&row.catalog_entry),
+            products::catalog_card.eq(&row.catalog_card),
+            products::sold_in.eq(&row.sold_in),
             products::version.eq(row.version),
             products::updated_at.eq(row.updated_at),
         ))

@@ -121,6 +121,8 @@ diesel::table! {
         catalog_entry -> Text,
         seq -> BigInt,
         offer -> Text,
+        catalog_card -> Text,
+        sold_in -> Text,
     }
 }
 

@@ -1,9 +1,11 @@
 use std::fmt::Write;
 
+use actix_web::web::Bytes;
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
 use shelf_domain::content::DeliveryMethod;
-use shelf_domain::product::CatalogProduct;
+use shelf_domain::product::CatalogCard;
+use shelf_persistence::Order;
 use shelf_persistence::products::{self, CatalogEntry, CatalogQuery};
 use utoipa::{IntoParams, ToSchema};
 
@@ -38,16 +40,20 @@ pub struct CatalogParams {
     pub order: Option<ListOrder>,
 }
 
-/// A page of listed products.
+/// A page of listed products, as cards (the whole product: `GET /v1/catalog/products/{id}`).
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]
 pub struct CatalogList {
-    pub items: Vec<CatalogProduct>,
+    pub items: Vec<CatalogCard>,
     /// Pass as `page_token` for the next page; null on the last.
     pub next_page_token: Option<String>,
 }
 
-/// Lists the products on sale (hidden and discontinued ones are not listed).
+/// Lists the products on sale (hidden and discontinued ones are not listed), a card each.
+///
+/// A card carries what a storefront's listing shows; the whole product (specifications, prices, sales
+/// settings) is `GET /v1/catalog/products/{id}`. Pages are served from memory until a product changes
+/// (on another instance: within the event poll, a quarter of a second).
 #[utoipa::path(
     operation_id = "listCatalogProducts",
     tag = "catalog",
@@ -66,32 +72,57 @@ pub struct CatalogList {
 #[get("/catalog/products")]
 pub async fn list(
     state: web::Data<AppState>,
-    Query(params): Query<CatalogParams>,
+    Query(mut params): Query<CatalogParams>,
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let page = pagination::page(params.limit, params.page_token.as_deref(), params.order)?;
     let after = page.after.as_deref().map(|a| a.parse::<i64>().map_err(|_| pagination::bad_token())).transpose()?;
     let (db, order) = (state.db.clone(), page.order);
-    let region = super::region(params.region, &state)?;
-    let paged = blocking(move || {
+    let region = super::region(params.region.take(), &state)?;
+    let key = page_key(&params, region.as_deref(), page.limit, after, order);
+    let cached = match state.catalog_cache.page(&key) {
+        Some(cached) => cached,
+        None => {
+            let ticket = state.catalog_cache.ticket();
+            let (etag, body) = read_page(db, params, region, page.limit, after, order).await?;
+            state.catalog_cache.put_page(ticket, &key, etag, body.into())
+        }
+    };
+    let body = if if_none_match.matches(&cached.etag) { Bytes::new() } else { cached.body.clone() };
+    Ok(respond_cached(&if_none_match, cached.etag.clone(), super::PAGE_CACHE_CONTROL, body))
+}
+
+/// Every parameter that shapes a page (the search as it is matched: lower-cased).
+fn page_key(params: &CatalogParams, region: Option<&str>, limit: u32, after: Option<i64>, order: Order) -> String {
+    let q = params.q.as_deref().map(str::to_lowercase);
+    let method = params.delivery_method.map(|m| m.as_str());
+    format!("{q:?}|{method:?}|{region:?}|{limit}|{after:?}|{order:?}")
+}
+
+/// A page from the database: its ETag and body.
+async fn read_page(
+    db: shelf_persistence::Db,
+    params: CatalogParams,
+    region: Option<String>,
+    limit: u32,
+    after: Option<i64>,
+    order: Order,
+) -> Result<(String, String), ApiError> {
+    let page = blocking(move || {
         let query = CatalogQuery {
             q: params.q.as_deref(),
             delivery_method: params.delivery_method,
             region: region.as_deref(),
-            limit: page.limit,
+            limit,
             after,
             order,
         };
         Ok(db.read(|c| products::catalog(c, &query))?)
     })
     .await?;
-    let next_page_token = paged.next_after.as_deref().map(|key| pagination::encode(key, order));
-    let etag = page_etag(&paged.items, next_page_token.as_deref());
-    if if_none_match.matches(&etag) {
-        return Ok(respond_cached(&if_none_match, etag, super::PAGE_CACHE_CONTROL, ""));
-    }
-    let body = page_body(paged.items.iter().map(|e| e.json.as_str()), next_page_token.as_deref());
-    Ok(respond_cached(&if_none_match, etag, super::PAGE_CACHE_CONTROL, body))
+    let next_page_token = page.next_after.as_deref().map(|key| pagination::encode(key, order));
+    let etag = page_etag(&page.items, next_page_token.as_deref());
+    Ok((etag, page_body(page.items.iter().map(|e| e.json.as_str()), next_page_token.as_deref())))
 }
 
 /// A page is identified by what is on it (each product at its version) and where it leads: a client
