@@ -35,7 +35,7 @@ from shelf_client.api.review import approve_application, list_review_application
 from shelf_client.api.webhooks import create_webhook_endpoint
 from shelf_client.models import (
     AfterSales,
-    ApplicationList,
+    ReviewQueue,
     ApplicationResponse,
     ApplicationStatus,
     AttributeType,
@@ -243,7 +243,7 @@ def main() -> None:
     check(application.status == ApplicationStatus.PENDING, "the application is pending")
 
     # The reviewer's queue and decision.
-    queue = parsed(list_review_applications.sync_detailed(client=reviewer, limit=100), ApplicationList,
+    queue = parsed(list_review_applications.sync_detailed(client=reviewer, limit=100), ReviewQueue,
                    HTTPStatus.OK, "read the queue")
     check(any(a.id == application.id for a in queue.items), "the application is in the reviewer's queue")
     approved = parsed(approve_application.sync_detailed(application.id, client=reviewer), ApplicationResponse,

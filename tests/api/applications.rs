@@ -274,6 +274,43 @@ async fn the_whole_release_flow_end_to_end() {
     assert_eq!(history, ["rejected", "withdrawn", "approved"]);
 }
 
+async fn queued(app: &TestApp, reviewer: &str) -> Vec<String> {
+    let page = app.get("/v1/review/applications", Some(reviewer)).await.json();
+    page["items"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_owned()).collect()
+}
+
+#[actix_web::test]
+async fn the_review_queue_lists_a_line_per_application_and_follows_every_change_at_once() {
+    let app = TestApp::spawn().await;
+    let (token, reviewer) = (app.seller("seller-a"), app.token("rev-1", Role::Reviewer));
+    assert!(queued(&app, &reviewer).await.is_empty());
+    let first = submit(&app, &token, &app.ready_draft(&token).await).await.json();
+    let page = app.get("/v1/review/applications", Some(&reviewer)).await.json();
+    let line = &page["items"][0];
+    let mut members: Vec<&str> = line.as_object().unwrap().keys().map(String::as_str).collect();
+    members.sort_unstable();
+    assert_eq!(
+        members,
+        [
+            "decided_at", "delivery_method", "draft_id", "due_at", "extended_review", "id", "kind", "name",
+            "overdue", "product_id", "seller_id", "status", "submitted_at"
+        ],
+        "{line}"
+    );
+    assert_eq!(line["name"], first["snapshot"]["content"]["name"]);
+    assert_eq!((line["seller_id"].as_str(), line["overdue"].as_bool()), (Some("seller-a"), Some(false)));
+    let whole = app.get(&format!("/v1/applications/{}", id(&first)), Some(&reviewer)).await.json();
+    assert_eq!(whole["snapshot"], first["snapshot"], "the whole application is one request away");
+    // Each change shows on the next read of the (cached) page.
+    let second = submit(&app, &token, &app.ready_draft(&token).await).await.json();
+    assert_eq!(queued(&app, &reviewer).await, [id(&first), id(&second)]);
+    app.post(&format!("/v1/applications/{}/withdraw", id(&first)), Some(&token), &json!({})).await.assert_status(200);
+    assert_eq!(queued(&app, &reviewer).await, [id(&second)]);
+    let reason = json!({"reason": "Please describe the cut-over plan."});
+    app.post(&format!("/v1/applications/{}/reject", id(&second)), Some(&reviewer), &reason).await.assert_status(200);
+    assert!(queued(&app, &reviewer).await.is_empty());
+}
+
 #[actix_web::test]
 async fn overdue_applications_are_flagged_and_filtered() {
     let app = TestApp::spawn().await;

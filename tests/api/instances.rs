@@ -297,10 +297,20 @@ async fn a_change_through_one_instance_reaches_the_other_instances_cached_catalo
     let (status, application) =
         json_call("POST", &format!("{}/v1/drafts/{draft}/submit", one.base), &seller, &[], &json!({})).await;
     assert_eq!(status, 201);
-    let approve = format!("{}/v1/applications/{}/approve", one.base, application["id"].as_str().unwrap());
-    let (status, approved) = json_call("POST", &approve, &token("rev", Role::Reviewer), &[], &json!({})).await;
+    // The other instance's review queue shows it (and keeps that page).
+    let reviewer = token("rev", Role::Reviewer);
+    let queue = |base: &str| format!("{base}/v1/review/applications");
+    let application_id = application["id"].as_str().unwrap().to_owned();
+    assert_eq!(call("GET", &queue(&two.base), &reviewer, &[], "", Vec::new()).await.1["items"][0]["id"], application_id);
+    let approve = format!("{}/v1/applications/{application_id}/approve", one.base);
+    let (status, approved) = json_call("POST", &approve, &reviewer, &[], &json!({})).await;
     assert_eq!(status, 200);
     let product = approved["product_id"].as_str().unwrap().to_owned();
+    let started = Instant::now();
+    while call("GET", &queue(&two.base), &reviewer, &[], "", Vec::new()).await.1["items"] != json!([]) {
+        assert!(started.elapsed() < Duration::from_secs(5), "the other instance still queues the decided application");
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
     // Both instances now hold the entry.
     assert_eq!(catalog_status(&one.base, &product).await, 200);
     assert_eq!(catalog_status(&two.base, &product).await, 200);

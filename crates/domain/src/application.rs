@@ -129,6 +129,38 @@ impl Application {
     }
 }
 
+/// An application as the review queue lists it: what a reviewer picks the next one by, without the
+/// snapshot (the whole application is `GET /v1/applications/{id}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationSummary {
+    pub id: String,
+    pub seller_id: String,
+    pub draft_id: String,
+    pub product_id: Option<String>,
+    pub kind: DraftKind,
+    pub status: ApplicationStatus,
+    pub delivery_method: Option<DeliveryMethod>,
+    /// The product's name as submitted.
+    pub name: String,
+    pub submitted_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub extended_review: bool,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+impl ApplicationSummary {
+    /// A pending application past its due time.
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.status == ApplicationStatus::Pending && self.due_at < now
+    }
+
+    /// How long what is said of it at `now` holds: until it becomes overdue (pending and not yet due),
+    /// else for as long as it stays as it is.
+    pub fn unchanged_for(&self, now: DateTime<Utc>) -> Option<chrono::Duration> {
+        (self.status == ApplicationStatus::Pending && self.due_at >= now).then(|| self.due_at - now)
+    }
+}
+
 /// Separation of duties: nobody reviews their own account's submissions.
 pub fn may_decide(reviewer_id: &str, seller_id: &str) -> bool {
     reviewer_id != seller_id
@@ -153,5 +185,40 @@ mod reasons {
         assert_eq!(rejection_reason("  short   ").unwrap_err().code, ViolationCode::TooShort);
         assert_eq!(rejection_reason(&"字".repeat(REASON_MAX_CHARS)).unwrap().chars().count(), REASON_MAX_CHARS);
         assert_eq!(rejection_reason(&"x".repeat(REASON_MAX_CHARS + 1)).unwrap_err().code, ViolationCode::TooLong);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(status: ApplicationStatus, due_in_hours: i64, now: DateTime<Utc>) -> ApplicationSummary {
+        ApplicationSummary {
+            id: "a".into(),
+            seller_id: "s".into(),
+            draft_id: "d".into(),
+            product_id: None,
+            kind: DraftKind::Release,
+            status,
+            delivery_method: None,
+            name: "n".into(),
+            submitted_at: now,
+            due_at: now + chrono::Duration::hours(due_in_hours),
+            extended_review: false,
+            decided_at: None,
+        }
+    }
+
+    #[test]
+    fn a_queue_line_holds_until_its_application_becomes_overdue() {
+        let now = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        let due = summary(ApplicationStatus::Pending, 5, now);
+        assert!(!due.is_overdue(now));
+        assert_eq!(due.unchanged_for(now), Some(chrono::Duration::hours(5)));
+        assert!(due.is_overdue(now + chrono::Duration::hours(5) + chrono::Duration::seconds(1)));
+        let late = summary(ApplicationStatus::Pending, -1, now);
+        assert!(late.is_overdue(now) && late.unchanged_for(now).is_none());
+        let decided = summary(ApplicationStatus::Approved, -1, now);
+        assert!(!decided.is_overdue(now) && decided.unchanged_for(now).is_none());
     }
 }

@@ -78,6 +78,9 @@ pub struct AppState {
     pub rate_limits: rate_limit::RateLimits,
     /// Catalog entries served without a database read.
     pub catalog_cache: catalog::cache::CatalogCache,
+    /// Rendered pages of the review queue, dropped at any application change (this instance's at
+    /// once, others' through the event feed).
+    pub review_queue: catalog::cache::PageCache,
     /// Catalog entries read by id, in batches.
     pub catalog_reader: catalog::reader::EntryReader,
     /// Where file bytes go (the database, or a directory).

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use shelf_domain::application::{Application, ApplicationStatus, HistoryEntry, Snapshot};
+use shelf_domain::application::{Application, ApplicationStatus, ApplicationSummary, HistoryEntry, Snapshot};
 use shelf_domain::{Draft, DraftKind};
 
 use crate::KeepPrepared;
@@ -35,6 +35,8 @@ pub struct ApplicationRow {
     pub reason: Option<String>,
     pub snapshot: String,
     pub history: String,
+    /// The product's name as submitted (the queue reads it instead of the snapshot).
+    pub name: String,
 }
 
 fn corrupt(id: &str, what: &str, e: impl std::fmt::Display) -> Error {
@@ -99,6 +101,7 @@ pub fn insert(conn: &mut DbConnection, new: NewApplication<'_>) -> Result<Applic
         reason: None,
         snapshot: to_json(new.snapshot)?,
         history: to_json(&history)?,
+        name: new.snapshot.content.name.clone().unwrap_or_default(),
     };
     diesel::insert_into(apps::table).values(&row).execute(conn)?;
     let assets = new.snapshot.content.asset_ids();
@@ -237,15 +240,59 @@ impl QueuePosition {
     }
 }
 
+/// What the queue reads of an application: every column but the snapshot and the history.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = apps)]
+struct SummaryRow {
+    id: String,
+    seller_id: String,
+    draft_id: String,
+    product_id: Option<String>,
+    kind: String,
+    status: String,
+    delivery_method: Option<String>,
+    name: String,
+    submitted_at: NaiveDateTime,
+    due_at: NaiveDateTime,
+    extended_review: bool,
+    decided_at: Option<NaiveDateTime>,
+}
+
+impl TryFrom<SummaryRow> for ApplicationSummary {
+    type Error = Error;
+
+    fn try_from(row: SummaryRow) -> Result<ApplicationSummary> {
+        let id = row.id.clone();
+        Ok(ApplicationSummary {
+            kind: row.kind.parse().map_err(|e| corrupt(&id, "kind", e))?,
+            status: row.status.parse().map_err(|e| corrupt(&id, "status", e))?,
+            delivery_method: row
+                .delivery_method
+                .map(|m| m.parse())
+                .transpose()
+                .map_err(|e| corrupt(&id, "delivery_method", e))?,
+            id: row.id,
+            seller_id: row.seller_id,
+            draft_id: row.draft_id,
+            product_id: row.product_id,
+            name: row.name,
+            submitted_at: from_db_time(row.submitted_at),
+            due_at: from_db_time(row.due_at),
+            extended_review: row.extended_review,
+            decided_at: row.decided_at.map(from_db_time),
+        })
+    }
+}
+
 /// The reviewer queue: applications of `status`, earliest due first (only those due before
-/// `overdue_at` when given), keyset-paginated on (due_at, id).
+/// `overdue_at` when given), keyset-paginated on (due_at, id), as summaries.
 pub fn review_queue(
     conn: &mut DbConnection,
     status: ApplicationStatus,
     overdue_at: Option<DateTime<Utc>>,
     limit: u32,
     after: Option<&QueuePosition>,
-) -> Result<Paged<Application>> {
+) -> Result<Paged<ApplicationSummary>> {
     let mut query = apps::table.filter(apps::status.eq(status.as_str())).into_boxed();
     if let Some(now) = overdue_at {
         query = query.filter(apps::due_at.lt(to_db_time(now)));
@@ -256,10 +303,10 @@ pub fn review_queue(
     let rows = query
         .order((apps::due_at.asc(), apps::id.asc()))
         .limit(i64::from(limit) + 1)
-        .select(ApplicationRow::as_select())
+        .select(SummaryRow::as_select())
         .load(conn)?;
     let page = Page { limit, after: None, order: Default::default() };
-    page.finish(rows, |r| queue_key(from_db_time(r.due_at), &r.id)).try_map(Application::try_from)
+    page.finish(rows, |r| queue_key(from_db_time(r.due_at), &r.id)).try_map(ApplicationSummary::try_from)
 }
 
 /// The review queue now: pending applications, and how many of them are past their due time.

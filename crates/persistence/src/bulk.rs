@@ -62,6 +62,7 @@ fn application_row(s: &Submission, draft_id: &str, history: &[HistoryEntry]) -> 
         reason: None,
         snapshot: to_json(&s.snapshot)?,
         history: to_json(&history)?,
+        name: s.snapshot.content.name.clone().unwrap_or_default(),
     })
 }
 

@@ -103,6 +103,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         snapshot -> Text,
         history -> Text,
+        name -> Text,
     }
 }
 

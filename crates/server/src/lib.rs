@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use actix_web::{HttpServer, web};
 use shelf_domain::Role;
-use shelf_http::catalog::cache::CatalogCache;
+use shelf_http::catalog::cache::{CatalogCache, PageCache};
 use shelf_http::catalog::reader::EntryReader;
 use shelf_http::rate_limit::RateLimits;
 use shelf_http::{AppState, Authenticator, Claims, KeySource, Limits};
@@ -43,6 +43,7 @@ pub fn state(config: &Config, db: Db) -> Result<web::Data<AppState>, String> {
         ),
         // Entries live as long as the catalog's Cache-Control lets any cache keep them.
         catalog_cache: CatalogCache::new(config.catalog_cache_mb << 20, Duration::from_secs(60)),
+        review_queue: PageCache::new(REVIEW_QUEUE_CACHE_BYTES, Duration::from_secs(60)),
         catalog_reader,
         blobs: blob_store(config)?,
         metrics: Default::default(),
@@ -89,6 +90,9 @@ pub fn token(
     let claims = Claims { sub: sub.to_owned(), role, exp, email, phone, iss: None, aud: None };
     shelf_http::auth::issue_hs256(secret, &claims)
 }
+
+/// Memory for rendered review-queue pages.
+const REVIEW_QUEUE_CACHE_BYTES: usize = 1 << 20;
 
 /// Opens and migrates the database.
 pub fn open_db(config: &Config) -> Result<Db, String> {
@@ -159,8 +163,8 @@ fn print_demo_tokens(secret: &[u8], addr: &str) {
 }
 
 /// Every quarter second: numbers committed events for the feed (PostgreSQL; readers also do it
-/// first), and drops the cached catalog entries of products that changed, whichever instance
-/// changed them.
+/// first), drops the cached catalog entries of products that changed and the catalog's list pages,
+/// and the review queue's pages when an application changed, whichever instance changed them.
 async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64) {
     const BATCH: i64 = 1000;
     let mut every = actix_web::rt::time::interval(Duration::from_millis(250));
@@ -169,11 +173,14 @@ async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64) {
         let (db, after) = (db.clone(), cursor);
         let followed = background("following events", move || {
             notifications::sequence_committed_events(&db)?;
-            db.read(|c| Ok((notifications::last_cursor(c)?, notifications::product_events_after(c, after, BATCH)?)))
+            db.read(|c| Ok((notifications::last_cursor(c)?, notifications::followed_events_after(c, after, BATCH)?)))
         });
         if let Some((last, changed)) = followed.await {
-            changed.iter().for_each(|(_, product_id)| state.catalog_cache.invalidate(product_id));
-            cursor = changed.last().map_or(cursor, |(at, _)| *at);
+            changed.iter().filter_map(|e| e.product_id.as_deref()).for_each(|id| state.catalog_cache.invalidate(id));
+            if changed.iter().any(|e| e.about_an_application()) {
+                state.review_queue.clear();
+            }
+            cursor = changed.last().map_or(cursor, |e| e.cursor);
             // A short batch read everything up to `last` (the metrics' lag is what lies beyond).
             let seen = if changed.len() < BATCH as usize { last.max(cursor) } else { cursor };
             state.metrics.events_followed.store(seen, std::sync::atomic::Ordering::Relaxed);

@@ -37,6 +37,7 @@ pub async fn approve(
     let db = state.db.clone();
     let id = ApplicationId(id.into_inner());
     let application = blocking(move || Ok(workflows::review::approve(&db, &reviewer, &id)?)).await?;
+    state.review_queue.clear();
     if let Some(product_id) = &application.product_id {
         state.catalog_cache.invalidate(product_id);
     }
@@ -81,5 +82,6 @@ pub async fn reject(
     let db = state.db.clone();
     let id = ApplicationId(id.into_inner());
     let application = blocking(move || Ok(workflows::review::reject(&db, &reviewer, &id, &body.reason)?)).await?;
+    state.review_queue.clear();
     Ok(HttpResponse::Ok().json(ApplicationResponse::new(application, now())))
 }

@@ -35,5 +35,6 @@ pub async fn withdraw(
     let application =
         blocking(move || Ok(workflows::review::withdraw(&db, &seller.seller_id(), &ApplicationId(id.into_inner()))?))
             .await?;
+    state.review_queue.clear();
     Ok(HttpResponse::Ok().json(ApplicationResponse::new(application, now())))
 }

@@ -22,12 +22,12 @@ pub struct Cached {
     stored_at: Instant,
 }
 
-/// A list page as served: its ETag and body (cards).
+/// A list page as served: its ETag (if it has one) and body, and until when it holds.
 #[derive(Debug)]
 pub struct CachedPage {
     pub etag: String,
     pub body: Bytes,
-    stored_at: Instant,
+    expires_at: Instant,
 }
 
 /// The cache's generation when a database read began.
@@ -40,15 +40,16 @@ const OVERHEAD_BYTES: usize = 128;
 /// What a cached value costs in memory, beyond its key.
 trait Weighed {
     fn bytes(&self) -> usize;
-    fn stored_at(&self) -> Instant;
+    /// Whether it may still be served (kept at most `ttl`).
+    fn fresh(&self, ttl: Duration) -> bool;
 }
 
 impl Weighed for Cached {
     fn bytes(&self) -> usize {
         self.json.len()
     }
-    fn stored_at(&self) -> Instant {
-        self.stored_at
+    fn fresh(&self, ttl: Duration) -> bool {
+        self.stored_at.elapsed() <= ttl
     }
 }
 
@@ -56,8 +57,8 @@ impl Weighed for CachedPage {
     fn bytes(&self) -> usize {
         self.etag.len() + self.body.len()
     }
-    fn stored_at(&self) -> Instant {
-        self.stored_at
+    fn fresh(&self, _: Duration) -> bool {
+        Instant::now() < self.expires_at
     }
 }
 
@@ -80,7 +81,7 @@ impl<V: Weighed> Bounded<V> {
     /// The value of `key` unless older than `ttl` (then dropped).
     fn get(&mut self, key: &str, ttl: Duration) -> Option<Arc<V>> {
         let found = self.lru.get(key)?.clone();
-        if found.stored_at().elapsed() > ttl {
+        if !found.fresh(ttl) {
             self.remove(key);
             return None;
         }
@@ -116,19 +117,78 @@ impl<V: Weighed> Bounded<V> {
     }
 }
 
+/// Rendered pages of a list by every parameter that shapes them, dropped all at once when anything
+/// on any of them may have changed (`clear`); each also expires on its own (`put`'s `valid_for`, at
+/// most the cache's time-to-live). A read that raced a `clear` is served but not kept.
+pub struct PageCache {
+    pages: Mutex<Bounded<CachedPage>>,
+    /// Clears so far.
+    generation: AtomicU64,
+    ttl: Duration,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl PageCache {
+    /// At most about `budget_bytes` of pages, each kept at most `ttl`.
+    pub fn new(budget_bytes: usize, ttl: Duration) -> PageCache {
+        PageCache {
+            pages: Mutex::new(Bounded::new(budget_bytes)),
+            generation: AtomicU64::new(0),
+            ttl,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// The page asked as `key`.
+    pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
+        let found = lock(&self.pages).get(key, self.ttl);
+        count(found.is_some(), &self.hits, &self.misses);
+        found
+    }
+
+    /// Take one before reading a page from the database, and give it to `put`.
+    pub fn ticket(&self) -> Ticket {
+        Ticket(self.generation.load(Ordering::Acquire))
+    }
+
+    /// Keeps the page for `valid_for` (at most the time-to-live) unless the cache was cleared since
+    /// `ticket` was taken; returns it, to be served.
+    pub fn put(&self, ticket: Ticket, key: &str, etag: String, body: Bytes, valid_for: Duration) -> Arc<CachedPage> {
+        let page = Arc::new(CachedPage { etag, body, expires_at: Instant::now() + valid_for.min(self.ttl) });
+        let mut pages = lock(&self.pages);
+        if self.generation.load(Ordering::Acquire) == ticket.0 {
+            pages.put(key, page.clone());
+        }
+        page
+    }
+
+    /// Something on some page may have changed: every page goes.
+    pub fn clear(&self) {
+        let mut pages = lock(&self.pages);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        pages.clear();
+    }
+
+    /// Hits, misses, pages held and their bytes.
+    pub fn stats(&self) -> (u64, u64, usize, usize) {
+        let pages = lock(&self.pages);
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed), pages.lru.len(), pages.bytes)
+    }
+}
+
 pub struct CatalogCache {
     entries: Mutex<Bounded<Cached>>,
-    /// List pages by what was asked: any change to any product drops them all (a change can move a
-    /// product onto, off or along any list).
-    pages: Mutex<Bounded<CachedPage>>,
+    /// List and search pages: any change to any product drops them all (a change can move a product
+    /// onto, off or along any list).
+    pub pages: PageCache,
     /// Invalidations so far.
     generation: AtomicU64,
     ttl: Duration,
     /// Lookups answered from the cache, and not (for the metrics).
     hits: AtomicU64,
     misses: AtomicU64,
-    page_hits: AtomicU64,
-    page_misses: AtomicU64,
 }
 
 /// What the cache holds and how it served (for the metrics).
@@ -162,13 +222,11 @@ impl CatalogCache {
     pub fn new(budget_bytes: usize, ttl: Duration) -> CatalogCache {
         CatalogCache {
             entries: Mutex::new(Bounded::new(budget_bytes)),
-            pages: Mutex::new(Bounded::new(budget_bytes.min(PAGE_BUDGET_BYTES))),
+            pages: PageCache::new(budget_bytes.min(PAGE_BUDGET_BYTES), ttl),
             generation: AtomicU64::new(0),
             ttl,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
-            page_hits: AtomicU64::new(0),
-            page_misses: AtomicU64::new(0),
         }
     }
 
@@ -178,28 +236,22 @@ impl CatalogCache {
         found
     }
 
-    /// The list page asked as `key` (every parameter that shapes it).
-    pub fn page(&self, key: &str) -> Option<Arc<CachedPage>> {
-        let found = lock(&self.pages).get(key, self.ttl);
-        count(found.is_some(), &self.page_hits, &self.page_misses);
-        found
-    }
-
     pub fn stats(&self) -> CacheStats {
-        let (entries, pages) = (lock(&self.entries), lock(&self.pages));
+        let (page_hits, page_misses, pages, page_bytes) = self.pages.stats();
+        let entries = lock(&self.entries);
         CacheStats {
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
             entries: entries.lru.len(),
             bytes: entries.bytes,
-            page_hits: self.page_hits.load(Ordering::Relaxed),
-            page_misses: self.page_misses.load(Ordering::Relaxed),
-            pages: pages.lru.len(),
-            page_bytes: pages.bytes,
+            page_hits,
+            page_misses,
+            pages,
+            page_bytes,
         }
     }
 
-    /// Take one before reading an entry or a page from the database, and give it to `put`/`put_page`.
+    /// Take one before reading an entry from the database, and give it to `put`.
     pub fn ticket(&self) -> Ticket {
         Ticket(self.generation.load(Ordering::Acquire))
     }
@@ -215,22 +267,13 @@ impl CatalogCache {
         entry
     }
 
-    /// Keeps the page unless some product was invalidated since `ticket` was taken; returns it.
-    pub fn put_page(&self, ticket: Ticket, key: &str, etag: String, body: Bytes) -> Arc<CachedPage> {
-        let page = Arc::new(CachedPage { etag, body, stored_at: Instant::now() });
-        let mut pages = lock(&self.pages);
-        if self.generation.load(Ordering::Acquire) == ticket.0 {
-            pages.put(key, page.clone());
-        }
-        page
-    }
-
     /// Product `id` changed: its entry and every list page go.
     pub fn invalidate(&self, id: &str) {
-        let (mut entries, mut pages) = (lock(&self.entries), lock(&self.pages));
+        let mut entries = lock(&self.entries);
         self.generation.fetch_add(1, Ordering::AcqRel);
         entries.remove(id);
-        pages.clear();
+        drop(entries);
+        self.pages.clear();
     }
 
     /// How many entries are held (for tests and logs).
@@ -300,14 +343,15 @@ mod tests {
     fn a_page_is_served_until_any_product_changes_and_a_racing_read_is_not_kept() {
         let c = cache(1 << 20);
         c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Bytes::from_static(b"{}"));
-        c.put_page(c.ticket(), "first", "\"a\"".into(), Bytes::from_static(b"{\"items\":[]}"));
-        assert_eq!(c.page("first").unwrap().etag, "\"a\"");
-        let ticket = c.ticket();
+        let minute = Duration::from_secs(60);
+        c.pages.put(c.pages.ticket(), "first", "\"a\"".into(), Bytes::from_static(b"{\"items\":[]}"), minute);
+        assert_eq!(c.pages.get("first").unwrap().etag, "\"a\"");
+        let ticket = c.pages.ticket();
         c.invalidate("p2");
-        assert!(c.page("first").is_none(), "a change to any product drops every page");
+        assert!(c.pages.get("first").is_none(), "a change to any product drops every page");
         assert!(c.get("p1").is_some(), "and only that product's entry");
-        c.put_page(ticket, "first", "\"b\"".into(), Bytes::new());
-        assert!(c.page("first").is_none());
+        c.pages.put(ticket, "first", "\"b\"".into(), Bytes::new(), minute);
+        assert!(c.pages.get("first").is_none());
         let stats = c.stats();
         assert_eq!((stats.page_hits, stats.page_misses, stats.pages), (1, 2, 0));
     }
@@ -315,13 +359,28 @@ mod tests {
     #[test]
     fn pages_stay_within_their_own_budget() {
         let c = cache(1 << 30);
+        let minute = Duration::from_secs(60);
         for i in 0..1_000 {
-            c.put_page(c.ticket(), &format!("page-{i}"), String::new(), Bytes::from(vec![b' '; 64 << 10]));
+            c.pages.put(c.pages.ticket(), &format!("page-{i}"), String::new(), Bytes::from(vec![b' '; 64 << 10]), minute);
         }
         assert!(c.stats().page_bytes <= PAGE_BUDGET_BYTES && c.stats().pages >= 60, "{:?}", c.stats());
         let off = cache(0);
-        off.put_page(off.ticket(), "p", String::new(), Bytes::new());
-        assert!(off.page("p").is_none(), "no entries, no pages");
+        off.pages.put(off.pages.ticket(), "p", String::new(), Bytes::new(), minute);
+        assert!(off.pages.get("p").is_none(), "no entries, no pages");
+    }
+
+    #[test]
+    fn a_page_expires_when_it_said_it_would_and_never_after_the_time_to_live() {
+        let pages = PageCache::new(1 << 20, Duration::from_secs(60));
+        pages.put(pages.ticket(), "soon", String::new(), Bytes::new(), Duration::ZERO);
+        pages.put(pages.ticket(), "later", String::new(), Bytes::new(), Duration::from_secs(3600));
+        std::thread::sleep(Duration::from_millis(2));
+        assert!(pages.get("soon").is_none());
+        assert!(pages.get("later").is_some());
+        let short = PageCache::new(1 << 20, Duration::ZERO);
+        short.put(short.ticket(), "p", String::new(), Bytes::new(), Duration::from_secs(3600));
+        std::thread::sleep(Duration::from_millis(2));
+        assert!(short.get("p").is_none());
     }
 
     #[test]

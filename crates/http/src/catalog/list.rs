@@ -1,4 +1,5 @@
 use std::fmt::Write;
+use std::time::Duration;
 
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, get, web};
@@ -80,12 +81,14 @@ pub async fn list(
     let (db, order) = (state.db.clone(), page.order);
     let region = super::region(params.region.take(), &state)?;
     let key = page_key(&params, region.as_deref(), page.limit, after, order);
-    let cached = match state.catalog_cache.page(&key) {
+    let pages = &state.catalog_cache.pages;
+    let cached = match pages.get(&key) {
         Some(cached) => cached,
         None => {
-            let ticket = state.catalog_cache.ticket();
+            let ticket = pages.ticket();
             let (etag, body) = read_page(db, params, region, page.limit, after, order).await?;
-            state.catalog_cache.put_page(ticket, &key, etag, body.into())
+            // Held until a product changes (or the time-to-live).
+            pages.put(ticket, &key, etag, body.into(), Duration::MAX)
         }
     };
     let body = if if_none_match.matches(&cached.etag) { Bytes::new() } else { cached.body.clone() };

@@ -38,6 +38,7 @@ pub async fn submit(
     let offset = state.marketplace_offset_seconds;
     let application =
         blocking(move || Ok(workflows::drafts::submit(&db, &seller, &DraftId(id.into_inner()), offset)?)).await?;
+    state.review_queue.clear();
     Ok(HttpResponse::build(StatusCode::CREATED)
         .insert_header((LOCATION, format!("/v1/applications/{}", application.id)))
         .json(ApplicationResponse::new(application, now())))

@@ -144,13 +144,30 @@ pub fn last_cursor(conn: &mut DbConnection) -> Result<i64> {
     Ok(events::table.select(diesel::dsl::max(events::cursor)).first::<Option<i64>>(conn)?.unwrap_or(0))
 }
 
-/// Events about products after `cursor` (any seller), oldest first: (cursor, product id).
-pub fn product_events_after(conn: &mut DbConnection, cursor: i64, limit: i64) -> Result<Vec<(i64, String)>> {
+/// What the caches follow of the feed: events about products and about applications.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct FollowedEvent {
+    pub cursor: i64,
+    /// The product it is about, if any.
+    pub product_id: Option<String>,
+    /// `application.*`: the review queue changed.
+    pub event_type: String,
+}
+
+impl FollowedEvent {
+    pub fn about_an_application(&self) -> bool {
+        self.event_type.starts_with("application.")
+    }
+}
+
+/// Events about products or applications after `cursor` (any seller), oldest first.
+pub fn followed_events_after(conn: &mut DbConnection, cursor: i64, limit: i64) -> Result<Vec<FollowedEvent>> {
     Ok(events::table
-        .filter(events::cursor.gt(cursor).and(events::product_id.is_not_null()))
+        .filter(events::cursor.gt(cursor))
+        .filter(events::product_id.is_not_null().or(events::event_type.like("application.%")))
         .order(events::cursor.asc())
         .limit(limit)
-        .select((events::cursor.assume_not_null(), events::product_id.assume_not_null()))
+        .select((events::cursor.assume_not_null(), events::product_id, events::event_type))
         .load(conn)?)
 }
 

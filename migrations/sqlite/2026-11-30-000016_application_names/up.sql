@@ -1,0 +1,4 @@
+-- The product's name as submitted, beside the snapshot: the review queue lists applications without
+-- reading their snapshots.
+ALTER TABLE applications ADD COLUMN name TEXT NOT NULL DEFAULT '';
+UPDATE applications SET name = COALESCE(json_extract(snapshot, '$.content.name'), '');
