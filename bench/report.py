@@ -35,7 +35,7 @@ for size, items in groups.items():
         print(f"| {size:>9} | {label:<38} | {rps:>8} | {p50:>7} | {p99:>7} | {errors:>6} | {r_rps:>15} | {r_p99:>13} |")
 
 sizes = [s for s in groups if s.isdigit()]
-pg_sizes = [s for s in groups if s.startswith("pg-")]
+pg_sizes = [s for s in groups if s.startswith("pg-") and " " not in s]
 print("\ntargets")
 
 
@@ -47,7 +47,7 @@ def check(name, value, limit, better="<="):
     print(f"  {'met ' if ok else 'MISS'} {name}: {value:.2f} (target {better} {limit})")
 
 
-for size in sizes:
+for size in sizes + pg_sizes:
     h_rps, h_p99 = find(size, "GET /healthz", 0), find(size, "GET /healthz", 2)
     by_id_rps, by_id_p99 = find(size, "GET catalog product", 0), find(size, "GET catalog product", 2)
     if h_rps and by_id_rps:
@@ -69,17 +69,36 @@ for group in sizes + pg_sizes:
     q_p99 = find(group, "GET review queue", 2)
     if q_p99 and h_p99:
         check(f"{group}: review queue p99 ÷ healthz p99", q_p99 / h_p99, 2.0)
-if len(sizes) >= 2:
-    small, large = sizes[0], sizes[-1]
-    for prefix in ["GET catalog list, first", "GET catalog list, page", "GET review queue"]:
-        a, b = find(small, prefix, 2), find(large, prefix, 2)
-        if a and b:
-            check(f"{prefix} p99 at {large} ÷ at {small}", b / a, 1.5)
-    first = find(large, "GET catalog list, first", 2)
-    for prefix in ["GET catalog ?q=kafka", "GET catalog ?q=gringotts", "GET catalog ?q= (no match)"]:
-        q = find(large, prefix, 2)
-        if q and first:
-            check(f"{prefix} p99 ÷ first page p99 at {large}", q / first, 3.0)
+# The compass: p99 at the largest size within 1.5× of the smallest for lists (region-filtered ones
+# too, issue 17), searches within 3× of the first page; per database, cached and uncached.
+lists = ["GET catalog list, first", "GET catalog list, page", "GET review queue", "GET catalog list ?region=SG,",
+         "GET catalog list ?region=SG\t"]
+searches = ["GET catalog ?q=kafka\t", "GET catalog ?q=gringotts", "GET catalog ?q= (no match)", "GET catalog ?q=kafka&region"]
+
+
+def find_exact(size, prefix, column):
+    if prefix.endswith("\t"):
+        for label, *values in groups.get(size, []):
+            if label == prefix[:-1]:
+                return num(values[column])
+        return None
+    return find(size, prefix, column)
+
+
+for family in [sizes, pg_sizes]:
+    if len(family) < 2:
+        continue
+    for suffix in ["", " uncached"]:
+        small, large = family[0] + suffix, family[-1] + suffix
+        for prefix in lists:
+            a, b = find_exact(small, prefix, 2), find_exact(large, prefix, 2)
+            if a and b:
+                check(f"{prefix.strip()} p99 at {large} ÷ at {small}", b / a, 1.5)
+        first = find(large, "GET catalog list, first", 2)
+        for prefix in searches:
+            q = find_exact(large, prefix, 2)
+            if q and first:
+                check(f"{prefix.strip()} p99 ÷ first page p99 at {large}", q / first, 3.0)
 releases, tps = find("pg", "submit + approve", 0), find("pg", "pgbench", 0)
 if releases and tps:
     check("releases/s ÷ pgbench tps", releases / tps, 0.3, ">=")

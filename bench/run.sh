@@ -91,6 +91,18 @@ reads() { # group database-url ids-file: every read scenario against a server on
   echo -e "$group\tpeak RSS MiB\t$(rss_mib)\t\t\t" >>"$results"
   echo -e "$group\tstart-up ms\t$startup_ms\t\t\t" >>"$results"
   stop_server
+  # The list and search scenarios again with the catalog cache off: every page read from the
+  # database (what a page nobody asked for lately costs, and how it grows with the catalog).
+  SHELF_CATALOG_CACHE_MB=0 start_server "$url" "$BENCH_DIR/server-$group-uncached.log"
+  group="$group uncached"
+  scenario "GET /healthz" "$group" "" "$base/healthz"
+  scenario "GET catalog list, first page" "$group" "" "$base/v1/catalog/products"
+  scenario "GET catalog list, page $depth" "$group" "" "$base/v1/catalog/products?page_token=$deep"
+  scenario "GET catalog ?q=kafka" "$group" "" "$base/v1/catalog/products?q=kafka"
+  scenario "GET catalog list ?region=SG" "$group" "" "$base/v1/catalog/products?region=SG"
+  scenario "GET catalog list ?region=SG, page $depth" "$group" "" "$base/v1/catalog/products?region=SG&page_token=$deep"
+  scenario "GET catalog ?q=kafka&region=SG" "$group" "" "$base/v1/catalog/products?q=kafka&region=SG"
+  stop_server
 }
 
 for size in $SIZES; do

@@ -274,34 +274,86 @@ pub fn catalog(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Page
 }
 
 fn catalog_window(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Paged<CardRow>> {
-    let method = query.delivery_method.map(|m| m.as_str());
     let fetch = i64::from(query.limit) + 1;
     let needle = query.q.map(str::to_lowercase);
-    let rows = if let (DbConnection::Sqlite(c), Some(needle)) = (&mut *conn, &needle)
-        && needle.chars().count() >= TRIGRAM
-    {
-        search_sqlite(c, needle, method, query.after, query.order, fetch)?
-    } else {
-        let mut rows = products::table.filter(products::status.eq(ProductStatus::OnSale.as_str())).into_boxed();
-        if let Some(needle) = &needle {
-            rows = rows.filter(products::search_text.like(crate::drafts::like_contains(needle)).escape('\\'));
-        }
-        if let Some(method) = method {
-            rows = rows.filter(products::delivery_method.eq(method));
-        }
-        rows = match (query.order, query.after) {
-            (Order::NewestFirst, Some(after)) => rows.filter(products::seq.lt(after)).order(products::seq.desc()),
-            (Order::NewestFirst, None) => rows.order(products::seq.desc()),
-            (Order::OldestFirst, Some(after)) => rows.filter(products::seq.gt(after)).order(products::seq.asc()),
-            (Order::OldestFirst, None) => rows.order(products::seq.asc()),
-        };
-        rows.limit(fetch).select(CardRow::as_select()).load(conn)?
-    };
     let page = Page { limit: query.limit, after: None, order: query.order };
-    let paged = page.finish(rows, |r| r.seq.to_string());
+    let paged = match needle {
+        Some(needle) => search(conn, query, &needle, fetch)?,
+        None => page.finish(listed(query).limit(fetch).select(CardRow::as_select()).load(conn)?, |r| r.seq.to_string()),
+    };
     let next_after = paged.next_after;
     let items = paged.items.into_iter().map(|r| r.rendered(conn)).collect::<Result<_>>()?;
     Ok(Paged { items, next_after })
+}
+
+type Listed<'a> = products::BoxedQuery<'a, crate::MultiBackend>;
+
+/// The listing after the query's position, of its delivery method if it names one, unordered.
+fn listed_after<'a>(query: &CatalogQuery<'a>) -> Listed<'a> {
+    let mut rows = products::table.filter(products::status.eq(ProductStatus::OnSale.as_str())).into_boxed();
+    if let Some(method) = query.delivery_method {
+        rows = rows.filter(products::delivery_method.eq(method.as_str()));
+    }
+    match (query.order, query.after) {
+        (Order::NewestFirst, Some(after)) => rows.filter(products::seq.lt(after)),
+        (Order::OldestFirst, Some(after)) => rows.filter(products::seq.gt(after)),
+        (_, None) => rows,
+    }
+}
+
+/// The same, in the query's order.
+fn listed<'a>(query: &CatalogQuery<'a>) -> Listed<'a> {
+    match query.order {
+        Order::NewestFirst => listed_after(query).order(products::seq.desc()),
+        Order::OldestFirst => listed_after(query).order(products::seq.asc()),
+    }
+}
+
+/// How many listed products a search reads in listing order before it turns to the trigram index
+/// (PostgreSQL), or, for a needle shorter than a trigram, returns what it found with the position it
+/// reached (a short page: the next goes on from there).
+const SEARCH_WINDOW: i64 = 2000;
+
+/// A page of a search, bounded work whatever the needle. SQLite's FTS5 index reads matches in listing
+/// order. Otherwise the next SEARCH_WINDOW listed products are read in order first (a needle common
+/// among recent products fills its page there); when they hold less than a page, the trigram index
+/// answers on PostgreSQL (the needle is rare: few matches to sort), and a needle too short for it
+/// gets the matches of the window and the window's end as its next position.
+fn search(conn: &mut DbConnection, query: &CatalogQuery<'_>, needle: &str, fetch: i64) -> Result<Paged<CardRow>> {
+    let page = Page { limit: query.limit, after: None, order: query.order };
+    let key = |r: &CardRow| r.seq.to_string();
+    let indexed = needle.chars().count() >= TRIGRAM;
+    if let (DbConnection::Sqlite(c), true) = (&mut *conn, indexed) {
+        let method = query.delivery_method.map(|m| m.as_str());
+        return Ok(page.finish(search_sqlite(c, needle, method, query.after, query.order, fetch)?, key));
+    }
+    let like = || products::search_text.like(crate::drafts::like_contains(needle)).escape('\\');
+    // The last position of the window, when the listing goes on past it.
+    let end: Option<i64> =
+        listed(query).offset(SEARCH_WINDOW - 1).limit(1).select(products::seq).first(conn).optional()?;
+    let mut rows = listed(query).filter(like());
+    rows = match (end, query.order) {
+        (Some(end), Order::NewestFirst) => rows.filter(products::seq.ge(end)),
+        (Some(end), Order::OldestFirst) => rows.filter(products::seq.le(end)),
+        (None, _) => rows,
+    };
+    let found = rows.limit(fetch).select(CardRow::as_select()).load(conn)?;
+    match end {
+        Some(end) if (found.len() as i64) < fetch => {
+            if indexed {
+                // Rare among recent products: the index finds every match, a few to order (ordering by an
+                // expression keeps the planner off walking the listing's index).
+                let rows = listed_after(query).filter(like());
+                let rows = match query.order {
+                    Order::NewestFirst => rows.order((products::seq + 0i64).desc()),
+                    Order::OldestFirst => rows.order((products::seq + 0i64).asc()),
+                };
+                return Ok(page.finish(rows.limit(fetch).select(CardRow::as_select()).load(conn)?, key));
+            }
+            Ok(Paged { items: found, next_after: Some(end.to_string()) })
+        }
+        _ => Ok(page.finish(found, key)),
+    }
 }
 
 /// The FTS5 trigram index answers the search in listing order (its rowid is the product's seq
