@@ -428,3 +428,42 @@ async fn a_quote_no_product_could_take_is_422_before_the_product_is_looked_up() 
     let body = json!({"specification": "migration", "sku": "x", "period": "one_time", "periods": 1});
     app.post(&quote, None, &body).await.problem(410);
 }
+
+#[actix_web::test]
+async fn a_search_reads_a_bounded_window_of_the_listing_and_paging_stays_exact() {
+    use shelf_domain::application::Snapshot;
+    use shelf_persistence::bulk::{self, Submission};
+    let app = TestApp::spawn().await;
+    // 2,500 listed products (more than a search window), every 600th a match for `zq`.
+    let content: shelf_domain::DraftContent = serde_json::from_value(crate::helpers::complete_content()).unwrap();
+    let at = shelf_persistence::now();
+    let releases: Vec<Submission> = (0..2_500)
+        .map(|i| {
+            let name = if i % 600 == 0 { format!("Zq needle {i}") } else { format!("Plain service {i}") };
+            let content = shelf_domain::DraftContent { name: Some(name), ..content.clone() };
+            let snapshot = Snapshot::freeze(content, Vec::new(), Default::default());
+            Submission { seller_id: "seller-a".into(), snapshot, submitted_at: at, due_at: at, extended_review: false }
+        })
+        .collect();
+    let ids = app.db.write(|c| bulk::import_approved(c, &releases, "rev-1", at)).unwrap();
+    let mut matches: Vec<String> = ids.iter().step_by(600).cloned().collect();
+    matches.reverse(); // newest first
+    // Shorter than a trigram: the first window (the newest 2,000) holds four matches, given as a short
+    // page with the position it reached; the next page reads on from there.
+    let first = app.get("/v1/catalog/products?q=zq", None).await.json();
+    assert_eq!(first["items"].as_array().unwrap().len(), 4, "{first}");
+    assert!(first["next_page_token"].is_string());
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=zq").await, matches);
+    // Long enough for a trigram: SQLite's index reads every match in listing order (one page);
+    // PostgreSQL reads windows of the listing like the short needle. Paging is exact on both.
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=zq%20needle").await, matches);
+    if !crate::helpers::is_postgres() {
+        let page = app.get("/v1/catalog/products?q=zq%20needle", None).await.json();
+        assert_eq!(page["items"].as_array().unwrap().len(), 5, "{page}");
+        assert!(page["next_page_token"].is_null());
+    }
+    let mut oldest_first = matches.clone();
+    oldest_first.reverse();
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=zq%20needle&order=asc&limit=2").await, oldest_first);
+    assert_eq!(all_pages(&app, "/v1/catalog/products?q=zq&order=asc&limit=2").await, oldest_first);
+}
