@@ -292,8 +292,19 @@ async fn the_review_queue_lists_a_line_per_application_and_follows_every_change_
     assert_eq!(
         members,
         [
-            "decided_at", "delivery_method", "draft_id", "due_at", "extended_review", "id", "kind", "name",
-            "overdue", "product_id", "seller_id", "status", "submitted_at"
+            "decided_at",
+            "delivery_method",
+            "draft_id",
+            "due_at",
+            "extended_review",
+            "id",
+            "kind",
+            "name",
+            "overdue",
+            "product_id",
+            "seller_id",
+            "status",
+            "submitted_at"
         ],
         "{line}"
     );

@@ -301,7 +301,10 @@ async fn a_change_through_one_instance_reaches_the_other_instances_cached_catalo
     let reviewer = token("rev", Role::Reviewer);
     let queue = |base: &str| format!("{base}/v1/review/applications");
     let application_id = application["id"].as_str().unwrap().to_owned();
-    assert_eq!(call("GET", &queue(&two.base), &reviewer, &[], "", Vec::new()).await.1["items"][0]["id"], application_id);
+    assert_eq!(
+        call("GET", &queue(&two.base), &reviewer, &[], "", Vec::new()).await.1["items"][0]["id"],
+        application_id
+    );
     let approve = format!("{}/v1/applications/{application_id}/approve", one.base);
     let (status, approved) = json_call("POST", &approve, &reviewer, &[], &json!({})).await;
     assert_eq!(status, 200);

@@ -739,7 +739,14 @@ mod tests {
 
     /// Some regions, or none (everywhere), from a bit mask over SG, US, DE.
     fn regions(mask: u8) -> Option<Vec<String>> {
-        (mask < 8).then(|| ["SG", "US", "DE"].iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, c)| c.to_string()).collect())
+        (mask < 8).then(|| {
+            ["SG", "US", "DE"]
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, c)| c.to_string())
+                .collect()
+        })
     }
 
     proptest! {

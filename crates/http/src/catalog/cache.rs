@@ -361,7 +361,13 @@ mod tests {
         let c = cache(1 << 30);
         let minute = Duration::from_secs(60);
         for i in 0..1_000 {
-            c.pages.put(c.pages.ticket(), &format!("page-{i}"), String::new(), Bytes::from(vec![b' '; 64 << 10]), minute);
+            c.pages.put(
+                c.pages.ticket(),
+                &format!("page-{i}"),
+                String::new(),
+                Bytes::from(vec![b' '; 64 << 10]),
+                minute,
+            );
         }
         assert!(c.stats().page_bytes <= PAGE_BUDGET_BYTES && c.stats().pages >= 60, "{:?}", c.stats());
         let off = cache(0);
