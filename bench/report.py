@@ -99,6 +99,18 @@ for family in [sizes, pg_sizes]:
             q = find_exact(large, prefix, 2)
             if q and first:
                 check(f"{prefix.strip()} p99 ÷ first page p99 at {large}", q / first, 3.0)
+# Two instances on one PostgreSQL database, the connections split (issue 19 item 4): each instance's
+# by-id and list ratios to its own /healthz under the same split, and approvals through one seen on the
+# other within the bound (500 ms: the 250 ms event poll and one poll's read, with room for the load).
+for group in [g for g in groups if g.endswith(" two instances a") or g.endswith(" two instances b")]:
+    h_rps = find(group, "GET /healthz", 0)
+    if h_rps:
+        check(f"{group}: catalog by id req/s ÷ healthz", (find(group, "GET catalog product", 0) or 0) / h_rps, 0.6, ">=")
+        check(f"{group}: catalog list first page req/s ÷ healthz", (find(group, "GET catalog list, first", 0) or 0) / h_rps,
+              0.4, ">=")
+for group in [g for g in groups if g.endswith(" two instances visibility")]:
+    check(f"{group}: worst delay ms", find(group, "worst delay", 0), 500)
+    check(f"{group}: approvals seen late or never", find(group, "approval seen", 3), 0)
 releases, tps = find("pg", "submit + approve", 0), find("pg", "pgbench", 0)
 if releases and tps:
     check("releases/s ÷ pgbench tps", releases / tps, 0.3, ">=")

@@ -41,8 +41,10 @@ export SHELF_JWT_SECRET="bench-secret-bench-secret-bench-secret" SHELF_BIND="127
 export SHELF_RATE_LIMIT_PER_MINUTE=1000000000 SHELF_ANONYMOUS_RATE_LIMIT_PER_MINUTE=1000000000 SHELF_SEARCH_RATE_LIMIT_PER_MINUTE=1000000000
 base="http://127.0.0.1:$PORT"
 server=""
+server_b=""
 stop_server() { [ -z "$server" ] || { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; server=""; }; }
-trap stop_server EXIT
+stop_servers() { [ -z "$server_b" ] || kill "$server_b" 2>/dev/null; stop_server; }
+trap stop_servers EXIT
 
 start_server() { # database-url log; sets $server and $startup_ms (start to ready, migrations done before)
   local t0 t1
@@ -105,6 +107,51 @@ reads() { # group database-url ids-file: every read scenario against a server on
   stop_server
 }
 
+pair() { # group label script-or-"" path [wrk args...]: half the connections on each instance at once
+  local group=$1 label=$2 script=$3 path=$4; shift 4
+  local lua="$BENCH_DIR/run.lua" half=$((CONNECTIONS / 2)) t=$((THREADS / 2 > 0 ? THREADS / 2 : 1)) a b
+  cat "bench/wrk/${script:-static_get.lua}" bench/wrk/report.lua >"$lua"
+  wrk -t"$t" -c"$half" -d"$WARMUP" -s "$lua" "$@" "$base$path" >/dev/null & a=$!
+  wrk -t"$t" -c"$half" -d"$WARMUP" -s "$lua" "$@" "$base_b$path" >/dev/null & b=$!
+  wait $a $b
+  wrk -t"$t" -c"$half" -d"$DURATION" -s "$lua" "$@" "$base$path" >"$BENCH_DIR/pair-a.out" & a=$!
+  wrk -t"$t" -c"$half" -d"$DURATION" -s "$lua" "$@" "$base_b$path" >"$BENCH_DIR/pair-b.out" & b=$!
+  wait $a $b
+  for side in a b; do
+    local line
+    line=$(awk '/^RESULT/ {print $2, $3, $4, $5}' "$BENCH_DIR/pair-$side.out")
+    echo -e "$group $side\t$label\t${line// /	}" >>"$results"
+    printf '  %-34s %s %s\n' "$label" "$side" "$line"
+  done
+}
+
+two_instances() { # group database-url ids-file: two servers on one PostgreSQL database, the load split
+  local group=$1 url=$2 ids=$3 seconds ready="$BENCH_DIR/visibility.ready" watcher
+  start_server "$url" "$BENCH_DIR/server-$group-a.log"
+  base_b="http://127.0.0.1:$((PORT + 1))"
+  SHELF_BIND="127.0.0.1:$((PORT + 1))" SHELF_DATABASE_URL="$url" ./target/release/shelf serve \
+    >"$BENCH_DIR/server-$group-b.log" 2>&1 &
+  server_b=$!
+  for _ in $(seq 1 6000); do curl -sf "$base_b/readyz" >/dev/null && break; sleep 0.005; done
+  echo "$group: two instances (a: $base, b: $base_b), ${CONNECTIONS} connections split between them"
+  pair "$group" "GET /healthz" "" "/healthz"
+  IDS="$ids" pair "$group" "GET catalog product (random id)" random_get.lua ""
+  # While the list is read through both, releases go through a and are waited for on b.
+  rm -f "$ready"
+  seconds=$(( ${WARMUP%s} + ${DURATION%s} ))
+  ./target/release/shelf-visibility --base "$base" --other "$base_b" --seconds "$seconds" \
+    --ready-file "$ready" >"$BENCH_DIR/visibility.out" & watcher=$!
+  for _ in $(seq 1 6000); do [ -f "$ready" ] && break; sleep 0.01; done
+  pair "$group" "GET catalog list, first page" "" "/v1/catalog/products"
+  wait $watcher
+  read -r approvals worst p50 p99 late <"$BENCH_DIR/visibility.out"
+  echo "  approval through a, seen on b: $approvals approvals, worst $worst ms, p50 $p50, p99 $p99, $late over 500 ms"
+  echo -e "$group visibility\tapproval seen on b (ms; count)\t$approvals\t$p50\t$p99\t$late" >>"$results"
+  echo -e "$group visibility\tworst delay ms\t$worst\t\t\t" >>"$results"
+  kill "$server_b" 2>/dev/null; wait "$server_b" 2>/dev/null || true; server_b=""
+  stop_server
+}
+
 for size in $SIZES; do
   db="$BENCH_DIR/catalog-$size.db"
   if [ ! -f "$db.done" ]; then
@@ -124,6 +171,7 @@ for size in $SIZES; do
       touch "$BENCH_DIR/$pg_db.done"
     fi
     reads "pg-$size" "$BENCH_PG_URL/$pg_db$PG_OPTIONS" "$BENCH_DIR/pg-ids-$size.txt"
+    two_instances "pg-$size two instances" "$BENCH_PG_URL/$pg_db$PG_OPTIONS" "$BENCH_DIR/pg-ids-$size.txt"
   fi
 done
 

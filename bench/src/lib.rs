@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+pub mod client;
+
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use serde_json::{Value, json};

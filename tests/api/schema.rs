@@ -117,6 +117,7 @@ fn instances_migrating_a_fresh_database_at_once_do_not_race() {
         "assets",
         "attributes",
         "blobs",
+        "catalog_entries",
         "draft_files",
         "drafts",
         "events",

@@ -10,10 +10,9 @@ use std::time::{Duration, Instant};
 
 use awc::Client;
 use clap::Parser;
-use rand::SeedableRng;
-use serde_json::{Value, json};
+use serde_json::json;
+use shelf_bench::client::{expect, percentile, prepare, release_content, token};
 use shelf_domain::Role;
-use shelf_http::auth::{Claims, issue_hs256};
 
 #[derive(Parser)]
 struct Args {
@@ -38,85 +37,6 @@ struct Args {
     webhook_url: String,
 }
 
-fn token(secret: &str, sub: &str, role: Role) -> String {
-    let exp = (chrono::Utc::now() + chrono::Duration::hours(2)).timestamp() as u64;
-    let claims = Claims { sub: sub.into(), role, exp, email: None, phone: None, iss: None, aud: None };
-    format!("Bearer {}", issue_hs256(secret.as_bytes(), &claims).expect("token"))
-}
-
-fn multipart(filename: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "shelf-load-boundary-7MA4YWxkTrZu0gW";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn expect<S>(
-    response: Result<awc::ClientResponse<S>, awc::error::SendRequestError>,
-    status: u16,
-    what: &str,
-) -> Result<Value, String>
-where
-    S: futures_util::Stream<Item = Result<bytes::Bytes, awc::error::PayloadError>> + Unpin,
-{
-    let mut response = response.map_err(|e| format!("{what}: {e}"))?;
-    let body = response.body().limit(1 << 22).await.map_err(|e| format!("{what}: {e}"))?;
-    if response.status().as_u16() != status {
-        return Err(format!("{what}: {} {}", response.status(), String::from_utf8_lossy(&body)));
-    }
-    Ok(serde_json::from_slice(&body).unwrap_or(Value::Null))
-}
-
-/// Makes one complete draft and returns its id.
-async fn prepare(
-    client: &Client,
-    base: &str,
-    seller: &str,
-    content: &Value,
-    files: &[(String, Vec<u8>)],
-) -> Result<String, String> {
-    let draft = expect(
-        client
-            .post(format!("{base}/v1/drafts"))
-            .insert_header(("Authorization", seller))
-            .send_json(&json!({"content": content}))
-            .await,
-        201,
-        "create draft",
-    )
-    .await?;
-    let id = draft["id"].as_str().ok_or("a draft without id")?.to_owned();
-    let logo = client
-        .put(format!("{base}/v1/drafts/{id}/logo"))
-        .insert_header(("Authorization", seller))
-        .content_type("image/png")
-        .send_body(files[0].1.clone())
-        .await;
-    expect(logo, 200, "logo").await?;
-    let (content_type, body) = multipart(&files[1].0, &files[1].1);
-    let template = client
-        .post(format!("{base}/v1/drafts/{id}/request-templates"))
-        .insert_header(("Authorization", seller))
-        .content_type(content_type)
-        .send_body(body)
-        .await;
-    expect(template, 201, "request template").await?;
-    Ok(id)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize - 1;
-    sorted[rank.min(sorted.len() - 1)].as_secs_f64() * 1000.0
-}
-
 fn main() {
     let args = Args::parse();
     actix_rt::System::new().block_on(run(args));
@@ -130,15 +50,7 @@ async fn run(args: Args) {
     let files: Vec<(String, Vec<u8>)> =
         shelf_bench::files().into_iter().map(|(f, bytes)| (f.filename, bytes)).collect();
     let reviewer = token(&args.secret, "load-reviewer", Role::Reviewer);
-    let mut rng = rand::rngs::StdRng::seed_from_u64(3);
-    let mut content = serde_json::to_value(shelf_bench::content(&mut rng, 1)).expect("content");
-    content["public_sales"] = json!(true);
-    // Codes are the server's to assign.
-    for spec in content["specifications"].as_array_mut().into_iter().flatten() {
-        for sku in spec["skus"].as_array_mut().into_iter().flatten() {
-            sku.as_object_mut().map(|s| s.remove("code"));
-        }
-    }
+    let content = release_content();
 
     let started = Instant::now();
     let queues: Vec<Rc<RefCell<Vec<String>>>> = (0..args.clients).map(|_| Rc::default()).collect();

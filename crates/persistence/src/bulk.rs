@@ -14,7 +14,7 @@ use crate::applications::ApplicationRow;
 use crate::drafts::DraftRow;
 use crate::notifications::{NewEventRow, next_cursors};
 use crate::products::{NewProductRow, new_product};
-use crate::schema::{applications, drafts, events, products};
+use crate::schema::{applications, catalog_entries, drafts, events, products};
 use crate::{DbConnection, Result, new_id, to_db_time, to_json};
 
 /// A submission: the snapshot (content with SKU codes, files by hash) and when it was made.
@@ -93,7 +93,8 @@ pub fn import_approved(
     reviewer_id: &str,
     decided_at: DateTime<Utc>,
 ) -> Result<Vec<String>> {
-    let (mut draft_rows, mut app_rows, mut product_rows, mut event_rows) = (vec![], vec![], vec![], vec![]);
+    let (mut draft_rows, mut app_rows, mut product_rows, mut entry_rows, mut event_rows) =
+        (vec![], vec![], vec![], vec![], vec![]);
     let mut next = next_cursors(conn)?;
     for release in releases {
         let product: Product = new_product(&release.seller_id, release.snapshot.content.clone(), decided_at);
@@ -129,13 +130,16 @@ pub fn import_approved(
                 id: Some(crate::notifications::new_event_id()),
             });
         }
-        product_rows.push(NewProductRow::of(&product)?);
+        let (product_row, entry_row) = NewProductRow::of(&product)?;
+        product_rows.push(product_row);
+        entry_rows.push(entry_row);
         draft_rows.push(draft);
         app_rows.push(application);
     }
     insert_all!(conn, drafts::table, draft_rows);
     insert_all!(conn, applications::table, app_rows);
     insert_all!(conn, products::table, product_rows);
+    insert_all!(conn, catalog_entries::table, entry_rows);
     insert_all!(conn, events::table, event_rows);
     Ok(product_rows.into_iter().map(|p| p.id).collect())
 }

@@ -10,7 +10,7 @@ use shelf_domain::region::{encode_sold_in, sold_in_covers};
 use crate::KeepPrepared;
 use crate::assets::Holder;
 use crate::page::keyset;
-use crate::schema::products;
+use crate::schema::{catalog_entries, products};
 use crate::{DbConnection, Error, Order, Page, Paged, Result, from_db_time, new_id, now, to_db_time, to_json};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -40,7 +40,6 @@ pub struct NewProductRow {
     pub content: String,
     pub removed: String,
     pub offer: String,
-    pub catalog_entry: String,
     pub catalog_card: String,
     pub sold_in: String,
     pub version: i64,
@@ -48,11 +47,29 @@ pub struct NewProductRow {
     pub updated_at: NaiveDateTime,
 }
 
+/// A product's catalog entry, in a table of its own: a lookup by id reads a row of a few KiB
+/// instead of the product's (content, offer and card beside it; at a million products the table
+/// the OS must hold for random lookups is a sixth of the products table).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = catalog_entries)]
+pub struct NewEntryRow {
+    pub product_id: String,
+    pub status: String,
+    pub version: i64,
+    pub entry: String,
+}
+
 impl NewProductRow {
-    /// The row of a product as it is now (its catalog entry rendered from it).
-    pub fn of(product: &Product) -> Result<NewProductRow> {
+    /// The rows of a product as it is now: the product's and its catalog entry's (rendered from it).
+    pub fn of(product: &Product) -> Result<(NewProductRow, NewEntryRow)> {
         let entry = product.catalog_entry();
-        Ok(NewProductRow {
+        let entry_row = NewEntryRow {
+            product_id: product.id.clone(),
+            status: product.status.as_str().to_owned(),
+            version: product.version,
+            entry: to_json(&entry)?,
+        };
+        let product_row = NewProductRow {
             id: product.id.clone(),
             seller_id: product.seller_id.clone(),
             status: product.status.as_str().to_owned(),
@@ -61,13 +78,13 @@ impl NewProductRow {
             content: to_json(&product.content)?,
             removed: to_json(&product.removed)?,
             offer: to_json(&product.offer)?,
-            catalog_entry: to_json(&entry)?,
             catalog_card: to_json(&entry.card())?,
             sold_in: encode_sold_in(entry.sold_in().as_ref()),
             version: product.version,
             created_at: to_db_time(product.created_at),
             updated_at: to_db_time(product.updated_at),
-        })
+        };
+        Ok((product_row, entry_row))
     }
 }
 
@@ -104,7 +121,9 @@ fn method_text(content: &DraftContent) -> Option<String> {
 
 pub fn insert(conn: &mut DbConnection, seller_id: &str, content: &DraftContent, offer: Offer) -> Result<Product> {
     let product = Product { offer, ..new_product(seller_id, content.clone(), now()) };
-    diesel::insert_into(products::table).values(NewProductRow::of(&product)?).execute(conn)?;
+    let (row, entry) = NewProductRow::of(&product)?;
+    diesel::insert_into(products::table).values(row).execute(conn)?;
+    diesel::insert_into(catalog_entries::table).values(entry).execute(conn)?;
     crate::assets::update_references(conn, Holder::Product, &product.id, &Default::default(), &product.asset_ids())?;
     Ok(product)
 }
@@ -146,35 +165,45 @@ pub fn list_for_seller(
 
 /// A product's catalog entry as stored: what `GET /v1/catalog/products/{id}` serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogEntry {
+pub struct ProductEntry {
     pub id: String,
-    /// The listing position.
-    pub seq: i64,
     pub status: ProductStatus,
     pub version: i64,
     /// The rendered JSON of the product as offered.
     pub json: String,
 }
 
-#[derive(Debug, Queryable, Selectable, QueryableByName)]
-#[diesel(table_name = products)]
+/// A listed product's card as stored: what a catalog list serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    pub id: String,
+    /// The listing position.
+    pub seq: i64,
+    pub status: ProductStatus,
+    pub version: i64,
+    /// The card's JSON.
+    pub json: String,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = catalog_entries)]
 struct EntryRow {
-    id: String,
-    seq: i64,
+    product_id: String,
     status: String,
     version: i64,
-    catalog_entry: String,
+    entry: String,
 }
 
 impl EntryRow {
     /// Rows written before entries were stored (an empty entry) are rendered on read.
-    fn into_entry(self, conn: &mut DbConnection) -> Result<CatalogEntry> {
-        let status = self.status.parse().map_err(|e| Error::Corrupt(format!("product {}: status: {e}", self.id)))?;
-        let json = match self.catalog_entry.is_empty() {
-            true => to_json(&get(conn, &self.id)?.catalog_entry())?,
-            false => self.catalog_entry,
+    fn into_entry(self, conn: &mut DbConnection) -> Result<ProductEntry> {
+        let id = self.product_id;
+        let status = self.status.parse().map_err(|e| Error::Corrupt(format!("product {id}: status: {e}")))?;
+        let json = match self.entry.is_empty() {
+            true => to_json(&get(conn, &id)?.catalog_entry())?,
+            false => self.entry,
         };
-        Ok(CatalogEntry { id: self.id, seq: self.seq, status, version: self.version, json })
+        Ok(ProductEntry { id, status, version: self.version, json })
     }
 }
 
@@ -208,9 +237,9 @@ impl CardRow {
 
 /// The catalog entries of `ids` (any status), in one statement; ids with no product are left out.
 /// The statement is kept prepared per number of ids (a few dozen shapes at most).
-pub fn catalog_entries(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<CatalogEntry>> {
-    let rows: Vec<EntryRow> = crate::on_backend!(conn, |c| products::table
-        .filter(products::id.eq_any(ids))
+pub fn catalog_entries(conn: &mut DbConnection, ids: &[&str]) -> Result<Vec<ProductEntry>> {
+    let rows: Vec<EntryRow> = crate::on_backend!(conn, |c| catalog_entries::table
+        .filter(catalog_entries::product_id.eq_any(ids))
         .select(EntryRow::as_select())
         .prepared()
         .load(c)?);
@@ -454,7 +483,7 @@ pub fn set_offer(conn: &mut DbConnection, product: &Product, offer: Offer) -> Re
 /// Stores `changed` over `product` if it is still at its version, as the next version.
 fn save(conn: &mut DbConnection, product: &Product, changed: Product) -> Result<Product> {
     let saved = Product { version: product.version + 1, updated_at: now(), ..changed };
-    let row = NewProductRow::of(&saved)?;
+    let (row, entry) = NewProductRow::of(&saved)?;
     let target = products::table.filter(products::id.eq(&product.id).and(products::version.eq(product.version)));
     let changed = crate::on_backend!(conn, |c| diesel::update(target)
         .set((
@@ -464,7 +493,6 @@ fn save(conn: &mut DbConnection, product: &Product, changed: Product) -> Result<
             products::content.eq(&row.content),
             products::removed.eq(&row.removed),
             products::offer.eq(&row.offer),
-            products::catalog_entry.eq(&row.catalog_entry),
             products::catalog_card.eq(&row.catalog_card),
             products::sold_in.eq(&row.sold_in),
             products::version.eq(row.version),
@@ -475,6 +503,15 @@ fn save(conn: &mut DbConnection, product: &Product, changed: Product) -> Result<
     if changed == 0 {
         return Err(Error::Conflict("the product changed meanwhile; try again".into()));
     }
+    let stored = catalog_entries::table.find(&saved.id);
+    crate::on_backend!(conn, |c| diesel::update(stored)
+        .set((
+            catalog_entries::status.eq(&entry.status),
+            catalog_entries::version.eq(entry.version),
+            catalog_entries::entry.eq(&entry.entry),
+        ))
+        .prepared()
+        .execute(c)?);
     crate::assets::update_references(conn, Holder::Product, &saved.id, &product.asset_ids(), &saved.asset_ids())?;
     Ok(saved)
 }

@@ -119,11 +119,19 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
-        catalog_entry -> Text,
         seq -> BigInt,
         offer -> Text,
         catalog_card -> Text,
         sold_in -> Text,
+    }
+}
+
+diesel::table! {
+    catalog_entries (product_id) {
+        product_id -> Text,
+        status -> Text,
+        version -> BigInt,
+        entry -> Text,
     }
 }
 

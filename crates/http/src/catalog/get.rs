@@ -43,7 +43,7 @@ pub async fn get(
         Some(entry) => entry,
         None => {
             let ticket = state.catalog_cache.ticket();
-            let products::CatalogEntry { id, status, version, json, .. } =
+            let products::ProductEntry { id, status, version, json } =
                 state.catalog_reader.get(id.into_inner()).await?;
             state.catalog_cache.put(ticket, &id, status, version, json.into())
         }

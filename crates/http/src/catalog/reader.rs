@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
-use shelf_persistence::products::{self, CatalogEntry};
+use shelf_persistence::products::{self, ProductEntry};
 use shelf_persistence::{Db, Error};
 use tokio::sync::oneshot;
 
@@ -17,7 +17,7 @@ use crate::problem::ApiError;
 /// The most lookups answered by one statement.
 const MAX_BATCH: usize = 32;
 
-type Reply = oneshot::Sender<Result<Option<CatalogEntry>, ApiError>>;
+type Reply = oneshot::Sender<Result<Option<ProductEntry>, ApiError>>;
 
 struct Lookup {
     id: String,
@@ -45,7 +45,7 @@ impl EntryReader {
     }
 
     /// The catalog entry of product `id` (any status); 404 when there is none.
-    pub async fn get(&self, id: String) -> Result<CatalogEntry, ApiError> {
+    pub async fn get(&self, id: String) -> Result<ProductEntry, ApiError> {
         let (reply, answer) = oneshot::channel();
         let reader = &self.readers[self.next.fetch_add(1, Ordering::Relaxed) % self.readers.len()];
         reader.send(Lookup { id, reply }).map_err(|_| stopped())?;
@@ -77,8 +77,8 @@ fn serve(db: &Db, lookups: &mpsc::Receiver<Lookup>) {
 }
 
 /// Gives each lookup its entry (or none); an id asked for twice in one batch gets a copy.
-fn answer(batch: Vec<Lookup>, entries: Vec<CatalogEntry>) {
-    let mut by_id: HashMap<String, (CatalogEntry, usize)> =
+fn answer(batch: Vec<Lookup>, entries: Vec<ProductEntry>) {
+    let mut by_id: HashMap<String, (ProductEntry, usize)> =
         entries.into_iter().map(|e| (e.id.clone(), (e, 0))).collect();
     for lookup in &batch {
         if let Some((_, askers)) = by_id.get_mut(&lookup.id) {
@@ -111,17 +111,11 @@ mod tests {
     use super::*;
     use shelf_domain::product::ProductStatus;
 
-    fn entry(id: &str) -> CatalogEntry {
-        CatalogEntry {
-            id: id.into(),
-            seq: 1,
-            status: ProductStatus::OnSale,
-            version: 1,
-            json: format!("{{\"id\":\"{id}\"}}"),
-        }
+    fn entry(id: &str) -> ProductEntry {
+        ProductEntry { id: id.into(), status: ProductStatus::OnSale, version: 1, json: format!("{{\"id\":\"{id}\"}}") }
     }
 
-    fn lookup(id: &str) -> (Lookup, oneshot::Receiver<Result<Option<CatalogEntry>, ApiError>>) {
+    fn lookup(id: &str) -> (Lookup, oneshot::Receiver<Result<Option<ProductEntry>, ApiError>>) {
         let (reply, answer) = oneshot::channel();
         (Lookup { id: id.into(), reply }, answer)
     }
