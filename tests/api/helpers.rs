@@ -154,10 +154,11 @@ impl TestApp {
         let db = shelf_server::open_db(&config).expect("open and migrate the test database");
         let state = shelf_server::state(&config, db.clone()).expect("app state");
         let blobs = state.blobs.clone();
-        let api = std::sync::Arc::new(shelf_http::openapi());
+        static DOCUMENT: std::sync::OnceLock<shelf_http::Document> = std::sync::OnceLock::new();
+        let document = DOCUMENT.get_or_init(|| shelf_http::Document::new(&shelf_http::openapi())).clone();
         let cors = config.cors_origins.clone();
         let server = actix_test::start_with(actix_test::config().workers(1), move || {
-            shelf_http::app(state.clone(), api.clone(), cors.clone())
+            shelf_http::app(state.clone(), document.clone(), cors.clone())
         });
         TestApp { server, db, blobs, _guard: guard }
     }

@@ -116,11 +116,33 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     openapi::finish(api)
 }
 
+/// The OpenAPI document as served, rendered once and shared by every worker: its JSON and the route
+/// table the fallbacks answer from. The document itself (tens of MiB as utoipa's structures) is not
+/// kept: the process keeps only these.
+#[derive(Clone)]
+pub struct Document {
+    json: web::Bytes,
+    routes: web::Data<fallback::RouteTable>,
+}
+
+impl Document {
+    pub fn new(api: &utoipa::openapi::OpenApi) -> Document {
+        Document {
+            json: serde_json::to_vec(api).expect("an OpenAPI document serialises").into(),
+            routes: web::Data::new(fallback::RouteTable::from_openapi(api)),
+        }
+    }
+}
+
+async fn serve_document(document: web::Data<web::Bytes>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().content_type("application/json").body(document.get_ref().clone())
+}
+
 /// The whole application: routes, Swagger UI, fallbacks and middleware.
 /// `cors_origins` is the browser-origin allow-list (empty: no cross-origin access).
 pub fn app(
     state: web::Data<AppState>,
-    api: Arc<utoipa::openapi::OpenApi>,
+    document: Document,
     cors_origins: Vec<String>,
 ) -> App<
     impl ServiceFactory<
@@ -133,7 +155,8 @@ pub fn app(
 > {
     let serve_metrics = state.metrics_on_api_listener;
     let (app, _) = App::new().into_utoipa_app().app_data(state).configure(routes::configure).split_for_parts();
-    app.app_data(web::Data::new(fallback::RouteTable::from_openapi(&api)))
+    let Document { json, routes } = document;
+    app.app_data(routes)
         .configure(|cfg| {
             if serve_metrics {
                 cfg.route("/metrics", web::get().to(metrics::scrape));
@@ -142,7 +165,8 @@ pub fn app(
         .app_data(web::PathConfig::default().error_handler(|e, _| {
             ApiError::bad_parameter("path", shelf_domain::ViolationCode::InvalidValue, e.to_string()).into()
         }))
-        .service(SwaggerUi::new("/swagger-ui/{_:.*}").url("/openapi.json", (*api).clone()))
+        .service(web::resource("/openapi.json").app_data(web::Data::new(json)).route(web::get().to(serve_document)))
+        .service(SwaggerUi::new("/swagger-ui/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json")))
         .default_service(web::to(fallback::not_found_or_method))
         .wrap(from_fn(fallback::nul_in_path))
         .wrap(from_fn(idempotency::middleware))

@@ -108,11 +108,11 @@ pub async fn serve(config: Config) -> Result<(), String> {
     // after it can be missed.
     let events_seen = db.read(notifications::last_cursor).map_err(|e| format!("cannot read the event feed: {e}"))?;
     let state = state(&config, db.clone())?;
-    let api = Arc::new(shelf_http::openapi());
+    let document = shelf_http::Document::new(&shelf_http::openapi());
     let cors = config.cors_origins.clone();
     let app_state = state.clone();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let server = HttpServer::new(move || shelf_http::app(app_state.clone(), api.clone(), cors.clone()))
+    let server = HttpServer::new(move || shelf_http::app(app_state.clone(), document.clone(), cors.clone()))
         .bind(&config.bind)
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?
         .shutdown_timeout(30)
