@@ -6,8 +6,10 @@
 # Env: SIZES ("10000 100000": listed products per catalog run, "" for none; the README's figures add 1000000),
 #      DURATION (6s per scenario, after WARMUP 2s of the same load, not counted), CONNECTIONS (64), THREADS (2), PORT (18181),
 #      BENCH_DIR (target/bench: seeded databases are kept there and reused),
-#      BENCH_PG_URL (postgres://postgres@127.0.0.1:5432: the read scenarios again on PostgreSQL, and the
-#      releases scenario; "" skips them),
+#      BENCH_PG_URL (postgres://postgres@127.0.0.1:5432: the read scenarios again on PostgreSQL, then
+#      two instances on the same database with the connections split between them while
+#      shelf-visibility times approvals through one until the other shows them, and the releases
+#      scenario; "" skips them; the second instance listens on PORT + 1),
 #      PG_OPTIONS (?sslmode=disable: both shelf and pgbench talk to PostgreSQL on loopback without TLS),
 #      RELEASE_SECONDS (10).
 set -euo pipefail
