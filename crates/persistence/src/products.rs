@@ -175,7 +175,7 @@ pub struct ProductEntry {
 
 /// A listed product's card as stored: what a catalog list serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogEntry {
+pub struct ListedCard {
     pub id: String,
     /// The listing position.
     pub seq: i64,
@@ -229,9 +229,9 @@ impl CardRow {
         Ok(CardRow { catalog_card: to_json(&entry.card())?, sold_in: encode_sold_in(entry.sold_in().as_ref()), ..self })
     }
 
-    fn into_entry(self) -> Result<CatalogEntry> {
+    fn into_card(self) -> Result<ListedCard> {
         let status = self.status.parse().map_err(|e| Error::Corrupt(format!("product {}: status: {e}", self.id)))?;
-        Ok(CatalogEntry { id: self.id, seq: self.seq, status, version: self.version, json: self.catalog_card })
+        Ok(ListedCard { id: self.id, seq: self.seq, status, version: self.version, json: self.catalog_card })
     }
 }
 
@@ -266,12 +266,12 @@ const REGION_WINDOWS: usize = 10;
 /// The shortest search SQLite's trigram index serves; shorter ones scan the listing in order.
 const TRIGRAM: usize = 3;
 
-/// Listed products (on sale) as cards (`CatalogEntry::json` is the card), newest listing first unless
+/// Listed products (on sale) as cards (`ListedCard::json` is the card), newest listing first unless
 /// asked otherwise, optionally searched (name and summary contain `q`, case-insensitively) and
 /// filtered. Keyset on the listing sequence: constant cost per page at any depth. Returns the cards
 /// and the position after the page.
-pub fn catalog(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Paged<CatalogEntry>> {
-    let unfiltered = |rows: Paged<CardRow>| rows.try_map(CardRow::into_entry);
+pub fn catalog(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Paged<ListedCard>> {
+    let unfiltered = |rows: Paged<CardRow>| rows.try_map(CardRow::into_card);
     let Some(region) = query.region else { return catalog_window(conn, query).and_then(unfiltered) };
     // Filtered by region: windows of the unfiltered listing, each card kept when the `sold_in` stored
     // beside it covers the region, at most REGION_WINDOWS of them per page — bounded work for any
@@ -279,12 +279,12 @@ pub fn catalog(conn: &mut DbConnection, query: &CatalogQuery<'_>) -> Result<Page
     let wanted = query.limit as usize;
     let mut window = query.clone();
     // One more than a page, to know whether a next page exists.
-    let mut kept: Vec<CatalogEntry> = Vec::with_capacity(wanted + 1);
+    let mut kept: Vec<ListedCard> = Vec::with_capacity(wanted + 1);
     for _ in 0..REGION_WINDOWS {
         let Paged { items, next_after } = catalog_window(conn, &window)?;
         for row in items {
             if sold_in_covers(&row.sold_in, region) {
-                kept.push(row.into_entry()?);
+                kept.push(row.into_card()?);
             }
             if kept.len() > wanted {
                 kept.truncate(wanted);

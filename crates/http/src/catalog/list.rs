@@ -7,7 +7,7 @@ use serde::Deserialize;
 use shelf_domain::content::DeliveryMethod;
 use shelf_domain::product::CatalogCard;
 use shelf_persistence::Order;
-use shelf_persistence::products::{self, CatalogEntry, CatalogQuery};
+use shelf_persistence::products::{self, CatalogQuery, ListedCard};
 use utoipa::{IntoParams, ToSchema};
 
 use super::respond_cached;
@@ -130,7 +130,7 @@ async fn read_page(
 
 /// A page is identified by what is on it (each product at its version) and where it leads: a client
 /// that has it gets 304. Hashing these is cheaper than hashing the page's bytes.
-fn page_etag(items: &[CatalogEntry], next_page_token: Option<&str>) -> String {
+fn page_etag(items: &[ListedCard], next_page_token: Option<&str>) -> String {
     let mut identity = String::with_capacity(items.len() * 48 + 64);
     for entry in items {
         let _ = write!(identity, "{}:{};", entry.id, entry.version);
