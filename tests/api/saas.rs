@@ -176,3 +176,24 @@ async fn saas_endpoints_are_listed_deleted_with_their_etag_and_kept_apart() {
     let p = app.post("/v1/saas-endpoints", Some(&token), &json!({"url": backend.url()})).await.problem(422);
     assert_eq!(p["errors"][0]["code"], "limit_reached");
 }
+
+#[actix_web::test]
+async fn an_endpoint_deleted_while_it_is_being_verified_answers_404_and_keeps_no_verification() {
+    let app = TestApp::spawn().await;
+    let backend = Backend::start();
+    backend.behave(Behaviour::Slow);
+    let token = app.seller("seller-a");
+    let endpoint = registered(&app, &token, &backend).await;
+    let path = format!("/v1/saas-endpoints/{}", id(&endpoint));
+    let (verify_path, empty) = (format!("{path}/verify"), json!({}));
+    let verifying = app.post(&verify_path, Some(&token), &empty);
+    let deleting = async {
+        actix_web::rt::time::sleep(Duration::from_millis(500)).await;
+        app.delete(&path, &token, Some("\"1\"")).await
+    };
+    let (verified, deleted) = futures_util::future::join(verifying, deleting).await;
+    deleted.assert_status(204);
+    let p = verified.problem(404);
+    assert!(!p["detail"].as_str().unwrap_or_default().is_empty(), "{p}");
+    app.get(&path, Some(&token)).await.problem(404);
+}

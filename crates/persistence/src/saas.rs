@@ -122,13 +122,21 @@ pub struct NewVerification<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Records a verification (keeping the newest `keep`), and a pass on the endpoint.
+/// Records a verification (keeping the newest `keep`), and a pass on the endpoint. `NotFound` when the
+/// endpoint was deleted while it was being verified: the row is touched first, which on PostgreSQL
+/// also holds off a concurrent delete until this transaction ends.
 pub fn record(
     conn: &mut DbConnection,
     endpoint: &SaasEndpoint,
     v: &NewVerification<'_>,
     keep: i64,
 ) -> Result<VerificationRow> {
+    let still_there = diesel::update(endpoints::table.find(&endpoint.id))
+        .set(endpoints::version.eq(endpoints::version))
+        .execute(conn)?;
+    if still_there == 0 {
+        return Err(Error::NotFound);
+    }
     let row = (
         verifications::id.eq(new_id()),
         verifications::endpoint_id.eq(&endpoint.id),
