@@ -53,6 +53,9 @@ for size in sizes + pg_sizes:
     if h_rps and by_id_rps:
         check(f"{size}: catalog by id req/s ÷ healthz", by_id_rps / h_rps, 0.6, ">=")
         check(f"{size}: catalog by id p99 ÷ healthz p99", by_id_p99 / h_p99, 2.0)
+    gzip_rps = find(size, "GET catalog product (random id, gzip", 0)
+    if h_rps and gzip_rps:
+        check(f"{size}: catalog by id, gzip accepted, req/s ÷ healthz", gzip_rps / h_rps, 0.6, ">=")
     check(f"{size}: peak RSS MiB", find(size, "peak RSS", 0), 100)
     check(f"{size}: start-up ms", find(size, "start-up", 0), 1000)
 # The read paths on both databases (issue 19): list pages ≥ 0.4 of /healthz, search ≥ 0.3, the review
@@ -106,6 +109,8 @@ for group in [g for g in groups if g.endswith(" two instances a") or g.endswith(
     h_rps = find(group, "GET /healthz", 0)
     if h_rps:
         check(f"{group}: catalog by id req/s ÷ healthz", (find(group, "GET catalog product", 0) or 0) / h_rps, 0.6, ">=")
+        check(f"{group}: catalog by id, gzip accepted, req/s ÷ healthz",
+              (find(group, "GET catalog product (random id, gzip", 0) or 0) / h_rps, 0.6, ">=")
         check(f"{group}: catalog list first page req/s ÷ healthz", (find(group, "GET catalog list, first", 0) or 0) / h_rps,
               0.4, ">=")
 for group in [g for g in groups if g.endswith(" two instances visibility")]:

@@ -81,6 +81,9 @@ reads() { # group database-url ids-file: every read scenario against a server on
   deep=$(cat "$BENCH_DIR/deep_token")
   scenario "GET /healthz" "$group" "" "$base/healthz"
   IDS="$ids" scenario "GET catalog product (random id)" "$group" random_get.lua "$base"
+  # As browsers and HTTP libraries ask: the entry is sent as stored, gzip-coded.
+  IDS="$ids" scenario "GET catalog product (random id, gzip)" "$group" random_get.lua "$base" \
+    -H "Accept-Encoding: gzip"
   scenario "GET catalog list, first page" "$group" "" "$base/v1/catalog/products"
   scenario "GET catalog list, page $depth" "$group" "" "$base/v1/catalog/products?page_token=$deep"
   scenario "GET catalog ?q=kafka" "$group" "" "$base/v1/catalog/products?q=kafka"
@@ -138,6 +141,7 @@ two_instances() { # group database-url ids-file: two servers on one PostgreSQL d
   echo "$group: two instances (a: $base, b: $base_b), ${CONNECTIONS} connections split between them"
   pair "$group" "GET /healthz" "" "/healthz"
   IDS="$ids" pair "$group" "GET catalog product (random id)" random_get.lua ""
+  IDS="$ids" pair "$group" "GET catalog product (random id, gzip)" random_get.lua "" -H "Accept-Encoding: gzip"
   # While the list is read through both, releases go through a and are waited for on b.
   rm -f "$ready"
   seconds=$(( ${WARMUP%s} + ${DURATION%s} ))

@@ -44,6 +44,48 @@ async fn a_listed_product_is_in_the_catalog_for_everyone() {
 }
 
 #[actix_web::test]
+async fn a_product_is_sent_gzip_coded_to_clients_that_accept_it_and_as_json_to_the_others() {
+    let app = TestApp::spawn().await;
+    let token = app.seller("seller-a");
+    let product = app.listed_product(&token).await;
+    let path = format!("/v1/catalog/products/{}", id(&product));
+    let get = |headers: Vec<(&'static str, &'static str)>| {
+        let (app, path) = (&app, &path);
+        async move { app.call(Method::GET, path, None, &headers, Body::None).await }
+    };
+    let plain = get(vec![]).await;
+    plain.assert_status(200);
+    assert_eq!((plain.header("content-encoding"), plain.header("vary")), (None, Some("Accept-Encoding")));
+    let coded = get(vec![("Accept-Encoding", "br, gzip;q=0.8, deflate")]).await;
+    coded.assert_status(200);
+    assert_eq!((coded.header("content-encoding"), coded.header("vary")), (Some("gzip"), Some("Accept-Encoding")));
+    let mut inflated = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&coded.body[..]), &mut inflated).unwrap();
+    assert_eq!(inflated, plain.body, "the same JSON, coded");
+    assert!(coded.body.len() * 2 < plain.body.len(), "{} of {} bytes", coded.body.len(), plain.body.len());
+    let (strong, weak) = (plain.header("etag").unwrap().to_owned(), coded.header("etag").unwrap().to_owned());
+    assert_eq!(weak, format!("W/{strong}"), "the coded form's tag is weak");
+    for refused in ["gzip;q=0", "identity", "gzip;q=nonsense", "*"] {
+        let answer = get(vec![("Accept-Encoding", refused)]).await;
+        assert_eq!((answer.status.as_u16(), answer.header("content-encoding")), (200, None), "{refused}");
+        assert_eq!(answer.body, plain.body, "{refused}");
+    }
+    // Either tag of the version is the client's copy, whichever form it asks for now.
+    for (tag, accept) in [(&strong, "gzip"), (&weak, "identity"), (&weak, "gzip")] {
+        let headers = [("If-None-Match", tag.as_str()), ("Accept-Encoding", accept)];
+        let answer = app.call(Method::GET, &path, None, &headers, Body::None).await;
+        answer.assert_status(304);
+        assert!(answer.body.is_empty() && answer.header("content-encoding").is_none(), "{tag} {accept}");
+    }
+    // A region's answer is built per request, as JSON.
+    let in_sg =
+        app.call(Method::GET, &format!("{path}?region=SG"), None, &[("Accept-Encoding", "gzip")], Body::None).await;
+    in_sg.assert_status(200);
+    assert_eq!(in_sg.header("content-encoding"), None);
+    assert!(in_sg.json()["available_in_region"].is_boolean());
+}
+
+#[actix_web::test]
 async fn a_catalog_list_shows_a_card_per_product_and_the_whole_product_is_one_request_away() {
     let app = TestApp::spawn().await;
     let token = app.seller("seller-a");

@@ -103,9 +103,13 @@ impl FromRequest for IfMatch {
 pub struct IfNoneMatch(Vec<String>);
 
 impl IfNoneMatch {
-    /// Whether the client's copy is current: it lists `etag`, or `*`.
+    /// Whether the client's copy is current: it lists `etag`, or `*`. Compared weakly, as RFC 9110
+    /// has it for `If-None-Match`: `W/"3"` and `"3"` are the same version.
     pub fn matches(&self, etag: &str) -> bool {
-        self.0.iter().any(|t| t == etag || t == "*")
+        fn opaque(tag: &str) -> &str {
+            tag.strip_prefix("W/").unwrap_or(tag)
+        }
+        self.0.iter().any(|t| t == "*" || opaque(t) == opaque(etag))
     }
 }
 
@@ -139,9 +143,10 @@ mod tests {
     }
 
     #[test]
-    fn if_none_match_matches_listed_tags_and_the_wildcard() {
+    fn if_none_match_matches_listed_tags_weakly_and_the_wildcard() {
         let m = IfNoneMatch(vec!["W/\"a\"".into(), "\"b\"".into()]);
         assert!(m.matches("\"b\"") && m.matches("W/\"a\"") && !m.matches("\"c\""));
+        assert!(m.matches("\"a\"") && m.matches("W/\"b\""), "compared weakly");
         assert!(IfNoneMatch(vec!["*".into()]).matches("\"x\""));
         assert!(!IfNoneMatch::default().matches("\"x\""));
     }

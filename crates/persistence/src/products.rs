@@ -56,7 +56,10 @@ pub struct NewEntryRow {
     pub product_id: String,
     pub status: String,
     pub version: i64,
+    /// The entry's JSON.
     pub entry: String,
+    /// The same, gzip-compressed.
+    pub gzip: Vec<u8>,
 }
 
 impl NewProductRow {
@@ -67,6 +70,7 @@ impl NewProductRow {
             product_id: product.id.clone(),
             status: product.status.as_str().to_owned(),
             version: product.version,
+            gzip: gzip(to_json(&entry)?.as_bytes())?,
             entry: to_json(&entry)?,
         };
         let product_row = NewProductRow {
@@ -171,6 +175,74 @@ pub struct ProductEntry {
     pub version: i64,
     /// The rendered JSON of the product as offered.
     pub json: String,
+    /// The same, gzip-compressed (one member: `gunzip` gives the JSON back).
+    pub gzip: Vec<u8>,
+}
+
+/// `bytes` gzip-compressed (default level: entries are written once per product change and read
+/// many times).
+pub fn gzip(bytes: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Write;
+    let mut encoder =
+        flate2::write::GzEncoder::new(Vec::with_capacity(bytes.len() / 3), flate2::Compression::default());
+    encoder.write_all(bytes).and_then(|()| encoder.finish()).map_err(|e| Error::Corrupt(format!("gzip: {e}")))
+}
+
+/// The bytes of a gzip member, up to `limit` of them (an entry is bounded by the product limits;
+/// anything larger is corrupt, not served), its CRC-32 checked. A member as `gzip` writes it (no
+/// optional header fields) is inflated by this thread's decompressor, kept between calls: a new
+/// one allocates its state and window each time, which cost more than the inflating (a catalog
+/// lookup per request); any other member goes through a decoder of its own.
+pub fn gunzip(gzip: &[u8], limit: usize) -> Result<Vec<u8>> {
+    const PLAIN_HEADER: [u8; 4] = [0x1f, 0x8b, 8, 0];
+    let corrupt = |why: String| Error::Corrupt(format!("gunzip: {why}"));
+    let (Some(header), Some(trailer)) = (gzip.get(..10), gzip.len().checked_sub(8).and_then(|at| gzip.get(at..)))
+    else {
+        return Err(corrupt("shorter than a gzip header and trailer".into()));
+    };
+    if header[..4] != PLAIN_HEADER || gzip.len() < 18 {
+        return gunzip_any(gzip, limit);
+    }
+    let word = |at: usize| u32::from_le_bytes([trailer[at], trailer[at + 1], trailer[at + 2], trailer[at + 3]]);
+    let (crc, stated) = (word(0), word(4) as usize);
+    if stated > limit {
+        return Err(corrupt(format!("more than {limit} bytes")));
+    }
+    let mut out = Vec::with_capacity(stated);
+    let status = INFLATER.with_borrow_mut(|inflater| {
+        inflater.reset(false);
+        inflater.decompress_vec(&gzip[10..gzip.len() - 8], &mut out, flate2::FlushDecompress::Finish)
+    });
+    match status {
+        Ok(flate2::Status::StreamEnd) if out.len() == stated => {}
+        Ok(_) => return Err(corrupt(format!("the member does not hold the {stated} bytes it states"))),
+        Err(e) => return Err(corrupt(e.to_string())),
+    }
+    let mut check = flate2::Crc::new();
+    check.update(&out);
+    match check.sum() == crc {
+        true => Ok(out),
+        false => Err(corrupt("CRC-32 mismatch".into())),
+    }
+}
+
+thread_local! {
+    /// This thread's raw-deflate decompressor, reset before each use.
+    static INFLATER: std::cell::RefCell<flate2::Decompress> = std::cell::RefCell::new(flate2::Decompress::new(false));
+}
+
+/// `gunzip` for any gzip member (optional header fields too), with a decoder of its own.
+fn gunzip_any(gzip: &[u8], limit: usize) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    let read = flate2::read::GzDecoder::new(gzip)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::Corrupt(format!("gunzip: {e}")))?;
+    match read > limit {
+        true => Err(Error::Corrupt(format!("gunzip: more than {limit} bytes"))),
+        false => Ok(out),
+    }
 }
 
 /// A listed product's card as stored: what a catalog list serves.
@@ -192,10 +264,12 @@ struct EntryRow {
     status: String,
     version: i64,
     entry: String,
+    gzip: Vec<u8>,
 }
 
 impl EntryRow {
-    /// Rows written before entries were stored (an empty entry) are rendered on read.
+    /// Rows written before entries were stored (an empty entry) are rendered on read, and rows
+    /// written before they were also stored compressed (an empty `gzip`) compressed on read.
     fn into_entry(self, conn: &mut DbConnection) -> Result<ProductEntry> {
         let id = self.product_id;
         let status = self.status.parse().map_err(|e| Error::Corrupt(format!("product {id}: status: {e}")))?;
@@ -203,7 +277,11 @@ impl EntryRow {
             true => to_json(&get(conn, &id)?.catalog_entry())?,
             false => self.entry,
         };
-        Ok(ProductEntry { id, status, version: self.version, json })
+        let gzip = match self.gzip.is_empty() {
+            true => gzip(json.as_bytes())?,
+            false => self.gzip,
+        };
+        Ok(ProductEntry { id, status, version: self.version, json, gzip })
     }
 }
 
@@ -509,6 +587,7 @@ fn save(conn: &mut DbConnection, product: &Product, changed: Product) -> Result<
             catalog_entries::status.eq(&entry.status),
             catalog_entries::version.eq(entry.version),
             catalog_entries::entry.eq(&entry.entry),
+            catalog_entries::gzip.eq(&entry.gzip),
         ))
         .prepared()
         .execute(c)?);
@@ -518,7 +597,48 @@ fn save(conn: &mut DbConnection, product: &Product, changed: Product) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use super::phrase;
+    use super::*;
+    use crate::Db;
+
+    #[test]
+    fn an_entry_comes_back_from_gzip_as_it_went_in_and_never_past_the_limit() {
+        let json = serde_json::json!({"name": "Data Migration", "skus": vec!["x"; 200]}).to_string();
+        let coded = gzip(json.as_bytes()).unwrap();
+        assert!(coded.len() * 5 < json.len(), "{} of {} bytes", coded.len(), json.len());
+        assert_eq!(gunzip(&coded, json.len()).unwrap(), json.as_bytes());
+        assert!(matches!(gunzip(&coded, json.len() - 1), Err(Error::Corrupt(_))));
+        assert!(matches!(gunzip(b"not gzip", 1 << 20), Err(Error::Corrupt(_))));
+        assert!(matches!(gunzip(&coded[..coded.len() / 2], 1 << 20), Err(Error::Corrupt(_))));
+        let mut flipped = coded.clone();
+        let at = flipped.len() - 9;
+        flipped[at] ^= 0x55;
+        assert!(matches!(gunzip(&flipped, 1 << 20), Err(Error::Corrupt(_))), "a changed byte is caught");
+        // A member with optional header fields (a file name) is read too.
+        let mut named = flate2::GzBuilder::new().filename("entry.json").write(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut named, json.as_bytes()).unwrap();
+        assert_eq!(gunzip(&named.finish().unwrap(), json.len()).unwrap(), json.as_bytes());
+        assert!(matches!(gunzip(b"", 1), Err(Error::Corrupt(_))));
+    }
+
+    #[test]
+    fn an_entry_stored_before_entries_were_compressed_is_compressed_on_read() {
+        let db = Db::open(":memory:", Some(1)).expect("in-memory SQLite");
+        db.migrate().expect("migrations");
+        let content = DraftContent { name: Some("Old Entry".into()), ..DraftContent::default() };
+        let product = db.write(|c| insert(c, "seller-a", &content, Offer::default())).unwrap();
+        let stored = db.read(|c| catalog_entries(c, &[product.id.as_str()])).unwrap().remove(0);
+        assert_eq!(gunzip(&stored.gzip, 1 << 20).unwrap(), stored.json.as_bytes(), "both forms are stored");
+        db.write(|c| {
+            diesel::update(catalog_entries::table.find(&product.id))
+                .set(catalog_entries::gzip.eq(Vec::new()))
+                .execute(c)
+                .map_err(Error::from)
+        })
+        .unwrap();
+        let legacy = db.read(|c| catalog_entries(c, &[product.id.as_str()])).unwrap().remove(0);
+        assert_eq!(gunzip(&legacy.gzip, 1 << 20).unwrap(), stored.json.as_bytes());
+        assert_eq!((legacy.json, legacy.status, legacy.version), (stored.json, stored.status, stored.version));
+    }
 
     #[test]
     fn a_needle_is_one_literal_phrase() {

@@ -132,6 +132,7 @@ diesel::table! {
         status -> Text,
         version -> BigInt,
         entry -> Text,
+        gzip -> Binary,
     }
 }
 

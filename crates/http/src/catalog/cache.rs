@@ -1,4 +1,5 @@
-//! A bounded in-process cache of catalog entries (the stored JSON of `GET /v1/catalog/products/{id}`).
+//! A bounded in-process cache of catalog entries (the stored, gzip-compressed JSON of
+//! `GET /v1/catalog/products/{id}`).
 //! Changes made through this instance invalidate at once; changes made by other instances reach it
 //! through the product events, which every instance polls (`follow_events` in the server); entries
 //! also expire after a time-to-live as a safety net. Bounded by bytes, least recently used out first.
@@ -13,13 +14,32 @@ use actix_web::web::Bytes;
 use lru::LruCache;
 use shelf_domain::product::ProductStatus;
 
-/// A catalog entry as served.
+/// How an entry is sent: its JSON as it is, or gzip-coded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coding {
+    Identity,
+    Gzip,
+}
+
+/// A catalog entry in the forms clients have asked for (each as stored: neither is converted per
+/// request); an entry asked for both ways holds both, and costs both.
 #[derive(Debug)]
 pub struct Cached {
     pub status: ProductStatus,
     pub version: i64,
-    pub json: Bytes,
+    json: Option<Bytes>,
+    gzip: Option<Bytes>,
     stored_at: Instant,
+}
+
+impl Cached {
+    /// The entry's bytes in `coding`, if held.
+    pub fn form(&self, coding: Coding) -> Option<&Bytes> {
+        match coding {
+            Coding::Identity => self.json.as_ref(),
+            Coding::Gzip => self.gzip.as_ref(),
+        }
+    }
 }
 
 /// A list page as served: its ETag (if it has one) and body, and until when it holds.
@@ -46,7 +66,7 @@ trait Weighed {
 
 impl Weighed for Cached {
     fn bytes(&self) -> usize {
-        self.json.len()
+        self.json.as_ref().map_or(0, Bytes::len) + self.gzip.as_ref().map_or(0, Bytes::len)
     }
     fn fresh(&self, ttl: Duration) -> bool {
         self.stored_at.elapsed() <= ttl
@@ -230,8 +250,9 @@ impl CatalogCache {
         }
     }
 
-    pub fn get(&self, id: &str) -> Option<Arc<Cached>> {
-        let found = lock(&self.entries).get(id, self.ttl);
+    /// The entry of product `id`, if held in `coding`.
+    pub fn get(&self, id: &str, coding: Coding) -> Option<Arc<Cached>> {
+        let found = lock(&self.entries).get(id, self.ttl).filter(|entry| entry.form(coding).is_some());
         count(found.is_some(), &self.hits, &self.misses);
         found
     }
@@ -258,9 +279,24 @@ impl CatalogCache {
 
     /// Keeps the entry unless some product was invalidated since `ticket` was taken (the entry may
     /// predate that change); returns it either way, to be served.
-    pub fn put(&self, ticket: Ticket, id: &str, status: ProductStatus, version: i64, json: Bytes) -> Arc<Cached> {
-        let entry = Arc::new(Cached { status, version, json, stored_at: Instant::now() });
+    /// The entry is kept in `coding` (`bytes`), beside the other form if that is held for the same
+    /// version.
+    pub fn put(
+        &self,
+        ticket: Ticket,
+        id: &str,
+        status: ProductStatus,
+        version: i64,
+        coding: Coding,
+        bytes: Bytes,
+    ) -> Arc<Cached> {
         let mut entries = lock(&self.entries);
+        let other = entries.lru.peek(id).filter(|held| held.version == version);
+        let (json, gzip) = match coding {
+            Coding::Identity => (Some(bytes), other.and_then(|held| held.gzip.clone())),
+            Coding::Gzip => (other.and_then(|held| held.json.clone()), Some(bytes)),
+        };
+        let entry = Arc::new(Cached { status, version, json, gzip, stored_at: Instant::now() });
         if self.generation.load(Ordering::Acquire) == ticket.0 {
             entries.put(id, entry.clone());
         }
@@ -297,34 +333,55 @@ mod tests {
     #[test]
     fn entries_are_served_until_invalidated() {
         let c = cache(1 << 20);
-        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Bytes::from_static(b"{}"));
-        assert_eq!(c.get("p1").unwrap().version, 1);
+        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
+        assert_eq!(c.get("p1", Coding::Identity).unwrap().version, 1);
         c.invalidate("p1");
-        assert!(c.get("p1").is_none());
+        assert!(c.get("p1", Coding::Identity).is_none());
+    }
+
+    #[test]
+    fn an_entry_asked_for_both_ways_holds_both_forms_of_one_version_and_costs_both() {
+        let c = cache(1 << 20);
+        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Gzip, Bytes::from_static(b"gz1"));
+        assert!(c.get("p1", Coding::Identity).is_none(), "the JSON was never asked for");
+        let both = c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{1}"));
+        assert_eq!(both.form(Coding::Gzip).unwrap(), &b"gz1"[..]);
+        assert_eq!(both.form(Coding::Identity).unwrap(), &b"{1}"[..]);
+        assert_eq!(c.stats().bytes, cost("p1", &*both));
+        assert_eq!(c.stats().bytes, 2 + 6 + OVERHEAD_BYTES);
+        let newer = c.put(c.ticket(), "p1", ProductStatus::OnSale, 2, Coding::Identity, Bytes::from_static(b"{2}"));
+        assert!(newer.form(Coding::Gzip).is_none(), "an older version's form is not kept beside a newer one");
+        assert!(c.get("p1", Coding::Gzip).is_none());
+        assert_eq!(c.get("p1", Coding::Identity).unwrap().version, 2);
     }
 
     #[test]
     fn the_cache_stays_within_its_budget() {
         let c = cache(10_000);
         for i in 0..1_000 {
-            c.put(c.ticket(), &format!("product-{i}"), ProductStatus::OnSale, 1, Bytes::from(vec![b' '; 100]));
+            let id = format!("product-{i}");
+            c.put(c.ticket(), &id, ProductStatus::OnSale, 1, Coding::Identity, Bytes::from(vec![b' '; 100]));
         }
         assert!(c.len() * (100 + 11 + OVERHEAD_BYTES) <= 10_000, "{} entries", c.len());
         assert!(c.len() >= 10_000 / (100 + 11 + OVERHEAD_BYTES + 2), "{} entries", c.len());
-        assert!(c.get("product-999").is_some());
-        assert!(c.get("product-0").is_none());
+        assert!(c.get("product-999", Coding::Identity).is_some());
+        assert!(c.get("product-0", Coding::Identity).is_none());
     }
 
     #[test]
     fn the_least_recently_read_entry_goes_first() {
         let c = cache(3 * (2 + 2 + OVERHEAD_BYTES));
         for id in ["p1", "p2", "p3"] {
-            c.put(c.ticket(), id, ProductStatus::OnSale, 1, Bytes::from_static(b"{}"));
+            c.put(c.ticket(), id, ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
         }
-        assert!(c.get("p1").is_some());
-        c.put(c.ticket(), "p4", ProductStatus::OnSale, 1, Bytes::from_static(b"{}"));
-        assert!(c.get("p2").is_none());
-        assert!(c.get("p1").is_some() && c.get("p3").is_some() && c.get("p4").is_some());
+        assert!(c.get("p1", Coding::Identity).is_some());
+        c.put(c.ticket(), "p4", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
+        assert!(c.get("p2", Coding::Identity).is_none());
+        assert!(
+            c.get("p1", Coding::Identity).is_some()
+                && c.get("p3", Coding::Identity).is_some()
+                && c.get("p4", Coding::Identity).is_some()
+        );
     }
 
     #[test]
@@ -332,24 +389,24 @@ mod tests {
         let c = cache(1 << 20);
         let ticket = c.ticket();
         c.invalidate("p1");
-        let served = c.put(ticket, "p1", ProductStatus::OnSale, 1, Bytes::from_static(b"{}"));
+        let served = c.put(ticket, "p1", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
         assert_eq!(served.version, 1);
-        assert!(c.get("p1").is_none());
-        c.put(c.ticket(), "p1", ProductStatus::OnSale, 2, Bytes::from_static(b"{}"));
-        assert_eq!(c.get("p1").unwrap().version, 2);
+        assert!(c.get("p1", Coding::Identity).is_none());
+        c.put(c.ticket(), "p1", ProductStatus::OnSale, 2, Coding::Identity, Bytes::from_static(b"{}"));
+        assert_eq!(c.get("p1", Coding::Identity).unwrap().version, 2);
     }
 
     #[test]
     fn a_page_is_served_until_any_product_changes_and_a_racing_read_is_not_kept() {
         let c = cache(1 << 20);
-        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Bytes::from_static(b"{}"));
+        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
         let minute = Duration::from_secs(60);
         c.pages.put(c.pages.ticket(), "first", "\"a\"".into(), Bytes::from_static(b"{\"items\":[]}"), minute);
         assert_eq!(c.pages.get("first").unwrap().etag, "\"a\"");
         let ticket = c.pages.ticket();
         c.invalidate("p2");
         assert!(c.pages.get("first").is_none(), "a change to any product drops every page");
-        assert!(c.get("p1").is_some(), "and only that product's entry");
+        assert!(c.get("p1", Coding::Identity).is_some(), "and only that product's entry");
         c.pages.put(ticket, "first", "\"b\"".into(), Bytes::new(), minute);
         assert!(c.pages.get("first").is_none());
         let stats = c.stats();
@@ -392,8 +449,8 @@ mod tests {
     #[test]
     fn expired_entries_are_not_served() {
         let c = CatalogCache::new(1 << 20, Duration::ZERO);
-        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Bytes::from_static(b"{}"));
+        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
         std::thread::sleep(Duration::from_millis(2));
-        assert!(c.get("p1").is_none());
+        assert!(c.get("p1", Coding::Identity).is_none());
     }
 }

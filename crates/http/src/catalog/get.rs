@@ -1,4 +1,7 @@
-use actix_web::{HttpResponse, get, web};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{AcceptEncoding, CONTENT_ENCODING, Encoding, Header, HeaderValue, VARY};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use shelf_persistence::products;
 
 use serde::Deserialize;
@@ -8,12 +11,17 @@ use utoipa::IntoParams;
 
 use crate::extract::Query;
 
+use super::cache::Coding;
 use super::respond_cached;
 use crate::AppState;
 use crate::etag::IfNoneMatch;
 use crate::problem::ApiError;
 
 /// Gets a product by its URL, hidden ones too.
+///
+/// To a client that accepts gzip (`Accept-Encoding`, as browsers and HTTP libraries send it) the
+/// entry is sent gzip-coded as stored (`Content-Encoding: gzip`, `Vary: Accept-Encoding`, a weak
+/// ETag); to others as JSON. `If-None-Match` compares weakly: either tag of a version gives 304.
 #[utoipa::path(
     operation_id = "getCatalogProduct",
     tag = "catalog",
@@ -33,36 +41,70 @@ use crate::problem::ApiError;
 )]
 #[get("/catalog/products/{id}")]
 pub async fn get(
+    req: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<String>,
     Query(params): Query<RegionParams>,
     if_none_match: IfNoneMatch,
 ) -> Result<HttpResponse, ApiError> {
     let region = super::region(params.region, &state)?;
-    let entry = match state.catalog_cache.get(&id) {
+    // A region's answer is built from the JSON; otherwise the form the client accepts, as stored.
+    let coding = match region.is_none() && accepts_gzip(&req) {
+        true => Coding::Gzip,
+        false => Coding::Identity,
+    };
+    let entry = match state.catalog_cache.get(&id, coding) {
         Some(entry) => entry,
         None => {
             let ticket = state.catalog_cache.ticket();
-            let products::ProductEntry { id, status, version, json } =
+            let products::ProductEntry { id, status, version, json, gzip } =
                 state.catalog_reader.get(id.into_inner()).await?;
-            state.catalog_cache.put(ticket, &id, status, version, json.into())
+            let bytes = match coding {
+                Coding::Identity => Bytes::from(json),
+                Coding::Gzip => Bytes::from(gzip),
+            };
+            state.catalog_cache.put(ticket, &id, status, version, coding, bytes)
         }
     };
     if entry.status == ProductStatus::Discontinued {
         return Err(ApiError::Gone("the product was removed from the catalog".into()));
     }
+    let body = entry.form(coding).cloned().unwrap_or_default();
     let Some(region) = region else {
-        let etag = crate::etag::etag(entry.version);
-        return Ok(respond_cached(&if_none_match, etag, super::PRODUCT_CACHE_CONTROL, entry.json.clone()));
+        let tag = crate::etag::etag(entry.version);
+        // The coded form is a representation of its own: its tag is weak.
+        let etag = if coding == Coding::Gzip { format!("W/{tag}") } else { tag };
+        let mut response = respond_cached(&if_none_match, etag, super::PRODUCT_CACHE_CONTROL, body);
+        coded(&mut response, coding);
+        return Ok(response);
     };
     // Asked about a region: the stored entry says where the product is sold; the answer is the entry
     // with `available_in_region` first (and an ETag of its own per region).
-    let view: RegionView = serde_json::from_slice(&entry.json).map_err(ApiError::internal)?;
-    let mut body = Vec::with_capacity(entry.json.len() + 32);
-    body.extend_from_slice(format!("{{\"available_in_region\":{},", view.available_in(&region)).as_bytes());
-    body.extend_from_slice(entry.json.get(1..).unwrap_or_default());
+    let view: RegionView = serde_json::from_slice(&body).map_err(ApiError::internal)?;
+    let mut answer = Vec::with_capacity(body.len() + 32);
+    answer.extend_from_slice(format!("{{\"available_in_region\":{},", view.available_in(&region)).as_bytes());
+    answer.extend_from_slice(body.get(1..).unwrap_or_default());
     let etag = format!("\"{}-{region}\"", entry.version);
-    Ok(respond_cached(&if_none_match, etag, super::PRODUCT_CACHE_CONTROL, body))
+    Ok(respond_cached(&if_none_match, etag, super::PRODUCT_CACHE_CONTROL, answer))
+}
+
+/// Whether the request accepts a gzip-coded answer (`Accept-Encoding`, q-values honoured; a header
+/// that does not parse asks for the JSON as it is).
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    AcceptEncoding::parse(req)
+        .ok()
+        .and_then(|accepted| accepted.negotiate([Encoding::gzip(), Encoding::identity()].iter()))
+        .is_some_and(|chosen| chosen == Encoding::gzip())
+}
+
+/// Marks the answer gzip-coded or not; either way it varies with `Accept-Encoding`.
+fn coded(response: &mut HttpResponse, coding: Coding) {
+    let with_body = response.status() == StatusCode::OK;
+    let headers = response.headers_mut();
+    headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+    if coding == Coding::Gzip && with_body {
+        headers.insert(CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
 }
 
 /// The catalog's region parameter.

@@ -112,7 +112,7 @@ mod tests {
     use shelf_domain::product::ProductStatus;
 
     fn entry(id: &str) -> ProductEntry {
-        ProductEntry { id: id.into(), status: ProductStatus::OnSale, version: 1, json: format!("{{\"id\":\"{id}\"}}") }
+        ProductEntry { id: id.into(), status: ProductStatus::OnSale, version: 1, json: id.into(), gzip: vec![] }
     }
 
     fn lookup(id: &str) -> (Lookup, oneshot::Receiver<Result<Option<ProductEntry>, ApiError>>) {

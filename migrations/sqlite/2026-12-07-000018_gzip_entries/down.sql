@@ -1,0 +1,1 @@
+ALTER TABLE catalog_entries DROP COLUMN gzip;

@@ -1,0 +1,5 @@
+-- Each catalog entry also stored gzip-compressed, beside its JSON: sent as stored to clients that
+-- accept gzip (less than half the bytes), the JSON to the others, so that neither form is converted
+-- per request (bench/README.md). Rows written before are compressed on read until the product next
+-- changes.
+ALTER TABLE catalog_entries ADD COLUMN gzip BLOB NOT NULL DEFAULT x'';
