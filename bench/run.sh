@@ -11,7 +11,9 @@
 #      shelf-visibility times approvals through one until the other shows them, and the releases
 #      scenario; "" skips them; the second instance listens on PORT + 1),
 #      PG_OPTIONS (?sslmode=disable: both shelf and pgbench talk to PostgreSQL on loopback without TLS),
-#      RELEASE_SECONDS (10).
+#      RELEASE_SECONDS (10),
+#      DATABASES ("sqlite postgres": which catalog runs; "postgres" re-measures PostgreSQL alone, kept
+#      SQLite figures from an earlier run can be joined to results.tsv by hand).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${SIZES-"10000 100000"}
@@ -24,6 +26,7 @@ BENCH_DIR=${BENCH_DIR:-target/bench}
 BENCH_PG_URL=${BENCH_PG_URL-postgres://postgres@127.0.0.1:5432}
 RELEASE_SECONDS=${RELEASE_SECONDS:-10}
 PG_OPTIONS=${PG_OPTIONS-?sslmode=disable}
+DATABASES=${DATABASES:-sqlite postgres}
 
 need() { # command package
   command -v "$1" >/dev/null && return
@@ -160,15 +163,17 @@ two_instances() { # group database-url ids-file: two servers on one PostgreSQL d
 
 for size in $SIZES; do
   db="$BENCH_DIR/catalog-$size.db"
-  if [ ! -f "$db.done" ]; then
-    rm -f "$db" "$db-wal" "$db-shm"
-    ./target/release/shelf-seed --database-url "$db" --products "$size" --ids-out "$BENCH_DIR/ids-$size.txt"
-    touch "$db.done"
+  if [[ " $DATABASES " == *" sqlite "* ]]; then
+    if [ ! -f "$db.done" ]; then
+      rm -f "$db" "$db-wal" "$db-shm"
+      ./target/release/shelf-seed --database-url "$db" --products "$size" --ids-out "$BENCH_DIR/ids-$size.txt"
+      touch "$db.done"
+    fi
+    reads "$size" "$db" "$BENCH_DIR/ids-$size.txt"
   fi
-  reads "$size" "$db" "$BENCH_DIR/ids-$size.txt"
   # The same products on PostgreSQL (the same seed: the same contents; ids of its own), kept between
   # runs like the SQLite files.
-  if [ -n "$BENCH_PG_URL" ]; then
+  if [ -n "$BENCH_PG_URL" ] && [[ " $DATABASES " == *" postgres "* ]]; then
     pg_db="shelf_bench_catalog_$size"
     if [ ! -f "$BENCH_DIR/$pg_db.done" ]; then
       psql -q "$BENCH_PG_URL/postgres$PG_OPTIONS" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db"
