@@ -178,7 +178,7 @@ async fn saas_endpoints_are_listed_deleted_with_their_etag_and_kept_apart() {
 }
 
 #[actix_web::test]
-async fn an_endpoint_deleted_while_it_is_being_verified_answers_404_and_keeps_no_verification() {
+async fn an_endpoint_deleted_while_it_is_being_verified_answers_404_and_stays_gone() {
     let app = TestApp::spawn().await;
     let backend = Backend::start();
     backend.behave(Behaviour::Slow);
