@@ -66,12 +66,13 @@ impl NewProductRow {
     /// The rows of a product as it is now: the product's and its catalog entry's (rendered from it).
     pub fn of(product: &Product) -> Result<(NewProductRow, NewEntryRow)> {
         let entry = product.catalog_entry();
+        let json = to_json(&entry)?;
         let entry_row = NewEntryRow {
             product_id: product.id.clone(),
             status: product.status.as_str().to_owned(),
             version: product.version,
-            gzip: gzip(to_json(&entry)?.as_bytes())?,
-            entry: to_json(&entry)?,
+            gzip: gzip(json.as_bytes())?,
+            entry: json,
         };
         let product_row = NewProductRow {
             id: product.id.clone(),
@@ -175,7 +176,7 @@ pub struct ProductEntry {
     pub version: i64,
     /// The rendered JSON of the product as offered.
     pub json: String,
-    /// The same, gzip-compressed (one member: `gunzip` gives the JSON back).
+    /// The same, gzip-compressed (one gzip member).
     pub gzip: Vec<u8>,
 }
 

@@ -1,5 +1,5 @@
-//! A bounded in-process cache of catalog entries (the stored, gzip-compressed JSON of
-//! `GET /v1/catalog/products/{id}`).
+//! A bounded in-process cache of catalog entries (what `GET /v1/catalog/products/{id}` sends: the
+//! stored JSON, or its stored gzip form, whichever clients asked for).
 //! Changes made through this instance invalidate at once; changes made by other instances reach it
 //! through the product events, which every instance polls (`follow_events` in the server); entries
 //! also expire after a time-to-live as a safety net. Bounded by bytes, least recently used out first.
