@@ -525,8 +525,11 @@ fn save(conn: &mut DbConnection, product: &Product, changed: Product) -> Result<
     if changed == 0 {
         return Err(Error::Conflict("the product changed meanwhile; try again".into()));
     }
-    let stored = catalog_entries::table.find(&saved.id);
-    crate::on_backend!(conn, |c| diesel::update(stored)
+    // Written whether or not the product's entry row is there: a missing one is made again.
+    crate::on_backend!(conn, |c| diesel::insert_into(catalog_entries::table)
+        .values(&entry)
+        .on_conflict(catalog_entries::product_id)
+        .do_update()
         .set((
             catalog_entries::status.eq(&entry.status),
             catalog_entries::version.eq(entry.version),
@@ -584,6 +587,21 @@ mod tests {
         let legacy = db.read(|c| catalog_entries(c, &[product.id.as_str()])).unwrap().remove(0);
         assert_eq!(gunzip(&legacy.gzip, 1 << 20).unwrap(), stored.json.as_bytes());
         assert_eq!((legacy.json, legacy.status, legacy.version), (stored.json, stored.status, stored.version));
+    }
+
+    #[test]
+    fn a_change_writes_the_products_entry_again_when_its_row_went_missing() {
+        let db = Db::open(":memory:", Some(1)).expect("in-memory SQLite");
+        db.migrate().expect("migrations");
+        let content = DraftContent { name: Some("Lost Entry".into()), ..DraftContent::default() };
+        let product = db.write(|c| insert(c, "seller-a", &content, Offer::default())).unwrap();
+        let entry = |db: &Db| db.read(|c| catalog_entries(c, &[product.id.as_str()])).unwrap();
+        db.write(|c| diesel::delete(catalog_entries::table.find(&product.id)).execute(c).map_err(Error::from)).unwrap();
+        assert!(entry(&db).is_empty());
+        let changed = db.write(|c| set_offer(c, &product, Offer::default())).unwrap();
+        let stored = entry(&db);
+        assert_eq!(stored.len(), 1, "the entry is back");
+        assert_eq!((stored[0].version, stored[0].status), (changed.version, changed.status));
     }
 
     #[test]
