@@ -54,6 +54,22 @@ fn shelf_token_needs_the_secret_and_refuses_unknown_roles() {
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim().split('.').count(), 3);
 }
 
+#[test]
+fn serve_refuses_an_event_poll_outside_its_range_naming_the_variable() {
+    for bad in ["0", "9", "3600001", "soon"] {
+        let out = Command::new(SHELF)
+            .arg("serve")
+            .env("SHELF_EVENT_POLL_MS", bad)
+            .env("SHELF_JWT_SECRET", "0123456789abcdef0123456789abcdef")
+            .env("SHELF_DATABASE_URL", ":memory:")
+            .env("SHELF_BIND", "127.0.0.1:0")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "SHELF_EVENT_POLL_MS={bad} was taken");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("SHELF_EVENT_POLL_MS"), "SHELF_EVENT_POLL_MS={bad}");
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn serve_without_a_secret_prints_working_demo_tokens_and_stops_cleanly_on_sigterm() {

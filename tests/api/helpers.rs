@@ -80,6 +80,7 @@ pub fn test_config(database_url: String) -> Config {
         smtp_url: None,
         mail_from: None,
         sms_webhook_url: None,
+        event_poll_ms: 250,
         catalog_cache_mb: 32,
         files_dir: None,
         metrics_bind: None,

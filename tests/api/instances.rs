@@ -337,6 +337,35 @@ async fn a_change_through_one_instance_reaches_the_other_instances_cached_catalo
     }
 }
 
+#[actix_web::test]
+#[cfg_attr(not(postgres_tests), ignore = "PostgreSQL only: runs when SHELF_TEST_DATABASE_URL is set")]
+async fn an_instance_hears_of_a_change_through_another_without_waiting_for_its_poll() {
+    assert!(is_postgres(), "announced events are PostgreSQL's LISTEN/NOTIFY");
+    let (url, _guard) = fresh_database();
+    let (smtp, _received) = smtp_listener();
+    // Polls a minute apart: within the test, only the announcement can bring the change.
+    let slow = [("SHELF_EVENT_POLL_MS", "60000")];
+    let (one, two) = (Instance::start_with(&url, &smtp, &slow), Instance::start_with(&url, &smtp, &slow));
+    let (seller, reviewer) = (token("seller-a", Role::Seller), token("rev", Role::Reviewer));
+    let draft = ready_draft(&one.base, &seller).await;
+    let submit = format!("{}/v1/drafts/{draft}/submit", one.base);
+    let (status, application) = json_call("POST", &submit, &seller, &[], &json!({})).await;
+    assert_eq!(status, 201);
+    let approve = format!("{}/v1/applications/{}/approve", one.base, application["id"].as_str().unwrap());
+    let (status, approved) = json_call("POST", &approve, &reviewer, &[], &json!({})).await;
+    assert_eq!(status, 200);
+    let product = approved["product_id"].as_str().unwrap().to_owned();
+    assert_eq!(catalog_status(&two.base, &product).await, 200, "the other instance caches the entry");
+
+    let remove = format!("{}/v1/products/{product}/remove", one.base);
+    assert_eq!(json_call("POST", &remove, &seller, &[], &json!({})).await.0, 200);
+    let started = Instant::now();
+    while catalog_status(&two.base, &product).await != 410 {
+        assert!(started.elapsed() < Duration::from_secs(10), "the other instance waits for its poll, a minute away");
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// The ids on the catalog's first page.
 async fn listed(base: &str) -> Vec<String> {
     let client = awc::Client::builder().timeout(Duration::from_secs(30)).finish();

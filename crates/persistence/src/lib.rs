@@ -173,6 +173,8 @@ pub struct Db {
     backend: Backend,
     writer: Arc<Mutex<()>>,
     waits: Arc<PoolWaits>,
+    /// PostgreSQL's URL, for the connections outside the pool (`notifications::EventListener`).
+    postgres_url: Option<Arc<str>>,
 }
 
 /// How long callers waited for a pooled connection (for metrics): counts and microseconds.
@@ -196,9 +198,9 @@ impl Db {
     /// Opens a pool of `pool_size` connections (default: `default_pool_size`).
     pub fn open(url: &str, pool_size: Option<u32>) -> Result<Db> {
         let target = Target::parse(url)?;
-        let backend = match target {
-            Target::Postgres(_) => Backend::Postgres,
-            Target::Sqlite(_) => Backend::Sqlite,
+        let (backend, postgres_url) = match &target {
+            Target::Postgres(url) => (Backend::Postgres, Some(Arc::from(url.as_str()))),
+            Target::Sqlite(_) => (Backend::Sqlite, None),
         };
         let size = pool_size.unwrap_or_else(|| default_pool_size(backend));
         let pool = r2d2::Pool::builder()
@@ -210,7 +212,7 @@ impl Db {
             .connection_timeout(Duration::from_secs(5))
             .build(Manager(target))
             .map_err(|e| Error::Unavailable(e.to_string()))?;
-        Ok(Db { pool, backend, writer: Arc::new(Mutex::new(())), waits: Default::default() })
+        Ok(Db { pool, backend, writer: Arc::new(Mutex::new(())), waits: Default::default(), postgres_url })
     }
 
     /// The most connections the pool opens.
@@ -226,6 +228,11 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The PostgreSQL URL (None on SQLite).
+    pub(crate) fn postgres_url(&self) -> Option<&str> {
+        self.postgres_url.as_deref()
     }
 
     fn conn(&self) -> Result<PooledConnection> {

@@ -64,6 +64,11 @@ pub struct Config {
     pub mail_from: Option<String>,
     /// `SHELF_SMS_WEBHOOK_URL`: notification SMS are POSTed here as JSON.
     pub sms_webhook_url: Option<String>,
+    /// How often each instance polls the event feed to drop what it cached of others' changes
+    /// (`SHELF_EVENT_POLL_MS`, default 250, 10 to 3,600,000). On PostgreSQL committed events are also
+    /// announced (LISTEN/NOTIFY), and the follower acts on those at once: there the poll is the
+    /// fallback for an announcement lost with a broken connection.
+    pub event_poll_ms: u64,
     /// Memory for catalog entries served without a database read (`SHELF_CATALOG_CACHE_MB`, default 24; 0: off).
     pub catalog_cache_mb: usize,
     /// `SHELF_FILES_DIR`: file bytes go to this directory instead of the database.
@@ -117,6 +122,19 @@ fn parse<T: std::str::FromStr>(name: &'static str, what: &str) -> Result<Option<
     var(name)
         .map(|v| v.parse().map_err(|_| ConfigError { var: name, message: format!("`{v}` is not {what}") }))
         .transpose()
+}
+
+/// `SHELF_EVENT_POLL_MS`: 10 ms to an hour.
+fn event_poll_ms() -> Result<u64, ConfigError> {
+    const RANGE: std::ops::RangeInclusive<u64> = 10..=3_600_000;
+    match parse::<u64>("SHELF_EVENT_POLL_MS", "a number of milliseconds")? {
+        None => Ok(250),
+        Some(ms) if RANGE.contains(&ms) => Ok(ms),
+        Some(ms) => Err(ConfigError {
+            var: "SHELF_EVENT_POLL_MS",
+            message: format!("{ms} is outside {} to {} milliseconds", RANGE.start(), RANGE.end()),
+        }),
+    }
 }
 
 /// The S3 store of `SHELF_S3_URL`: it needs a bucket; https unless the endpoint is on loopback.
@@ -183,6 +201,7 @@ impl Config {
             smtp_url: var("SHELF_SMTP_URL"),
             mail_from: var("SHELF_MAIL_FROM"),
             sms_webhook_url: var("SHELF_SMS_WEBHOOK_URL"),
+            event_poll_ms: event_poll_ms()?,
             catalog_cache_mb: parse("SHELF_CATALOG_CACHE_MB", "a number of MiB")?.unwrap_or(24),
             files_dir: var("SHELF_FILES_DIR").map(Into::into),
             s3: s3_location()?,

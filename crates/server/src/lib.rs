@@ -128,7 +128,8 @@ pub async fn serve(config: Config) -> Result<(), String> {
     }
     let delivery = delivery_of(&config)?;
     actix_web::rt::spawn(outbox::run(db.clone(), Arc::new(delivery), Duration::from_millis(500)));
-    actix_web::rt::spawn(follow_events(db.clone(), state.clone(), events_seen));
+    let poll = Duration::from_millis(config.event_poll_ms);
+    actix_web::rt::spawn(follow_events(db.clone(), state.clone(), events_seen, poll));
     actix_web::rt::spawn(merge_search_index(db.clone()));
     actix_web::rt::spawn(sweep_released_blobs(db.clone(), state.blobs.clone()));
     actix_web::rt::spawn(expire_uploads(db.clone(), state.blobs.clone()));
@@ -162,14 +163,18 @@ fn print_demo_tokens(secret: &[u8], addr: &str) {
     }
 }
 
-/// Every quarter second: numbers committed events for the feed (PostgreSQL; readers also do it
-/// first), drops the cached catalog entries of products that changed and the catalog's list pages,
-/// and the review queue's pages when an application changed, whichever instance changed them.
-async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64) {
+/// Every `poll` (250 ms unless configured), and on PostgreSQL as soon as events are announced:
+/// numbers committed events for the feed (PostgreSQL; readers also do it first), drops the cached
+/// catalog entries of products that changed and the catalog's list pages, and the review queue's
+/// pages when an application changed, whichever instance changed them.
+async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64, poll: Duration) {
     const BATCH: i64 = 1000;
-    let mut every = actix_web::rt::time::interval(Duration::from_millis(250));
+    // However often events are announced, at most one round per SPACING.
+    const SPACING: Duration = Duration::from_millis(20);
+    let announced = Arc::new(tokio::sync::Notify::new());
+    listen_for_events(db.clone(), Arc::downgrade(&announced));
     loop {
-        every.tick().await;
+        let _ = actix_web::rt::time::timeout(poll, announced.notified()).await;
         let (db, after) = (db.clone(), cursor);
         let followed = background("following events", move || {
             notifications::sequence_committed_events(&db)?;
@@ -185,6 +190,55 @@ async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64) {
             let seen = if changed.len() < BATCH as usize { last.max(cursor) } else { cursor };
             state.metrics.events_followed.store(seen, std::sync::atomic::Ordering::Relaxed);
         }
+        actix_web::rt::time::sleep(SPACING).await;
+    }
+}
+
+/// On PostgreSQL, a thread of its own wakes the follower when committed events are announced: it
+/// holds a connection outside the pool and looks at what the connection received every 10 ms (a
+/// read of its socket, no round trip). It reconnects after an error (the follower's poll goes on
+/// meanwhile) and ends with the follower.
+fn listen_for_events(db: Db, wake: std::sync::Weak<tokio::sync::Notify>) {
+    const LOOK: Duration = Duration::from_millis(10);
+    const RECONNECT: Duration = Duration::from_secs(1);
+    if db.backend() != shelf_persistence::Backend::Postgres {
+        return;
+    }
+    let listen = move || {
+        let mut failing = false;
+        while wake.strong_count() > 0 {
+            let mut listener = match notifications::EventListener::open(&db) {
+                Some(Ok(listener)) => listener,
+                Some(Err(e)) => {
+                    if !failing {
+                        log::warn!("cannot listen for announced events (the follower polls meanwhile): {e}");
+                    }
+                    failing = true;
+                    std::thread::sleep(RECONNECT);
+                    continue;
+                }
+                None => return,
+            };
+            failing = false;
+            loop {
+                std::thread::sleep(LOOK);
+                match listener.heard() {
+                    Ok(true) => match wake.upgrade() {
+                        Some(follower) => follower.notify_one(),
+                        None => return,
+                    },
+                    Ok(false) if wake.strong_count() == 0 => return,
+                    Ok(false) => {}
+                    Err(e) => {
+                        log::warn!("the event listener's connection broke (reconnecting): {e}");
+                        break;
+                    }
+                }
+            }
+        }
+    };
+    if let Err(e) = std::thread::Builder::new().name("event-listener".into()).spawn(listen) {
+        log::warn!("cannot start the event listener (the follower polls alone): {e}");
     }
 }
 

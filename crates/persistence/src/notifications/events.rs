@@ -6,7 +6,7 @@ use shelf_domain::notification::EventType;
 
 use crate::KeepPrepared;
 use crate::schema::events;
-use crate::{DbConnection, Result, from_db_time, now, to_db_time};
+use crate::{DbConnection, Error, Result, from_db_time, now, to_db_time};
 
 /// A sequenced event (its cursor is set).
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -137,6 +137,37 @@ pub fn sequence_events(conn: &mut DbConnection) -> Result<usize> {
     )
     .prepared()
     .execute(pg)?)
+}
+
+/// The channel PostgreSQL announces committed events on (migration 19's trigger on `events`).
+const ANNOUNCED: &str = "shelf_events";
+
+/// A connection of its own, outside the pool, that hears PostgreSQL announce committed events
+/// (`LISTEN`): a follower acts at once instead of at its next poll.
+pub struct EventListener(diesel::PgConnection);
+
+impl EventListener {
+    /// Listens on `db`'s database; None on SQLite, which announces nothing.
+    pub fn open(db: &crate::Db) -> Option<Result<EventListener>> {
+        let url = db.postgres_url()?;
+        let listen = || {
+            let mut conn = diesel::PgConnection::establish(url).map_err(|e| Error::Unavailable(e.to_string()))?;
+            diesel::sql_query(format!("LISTEN {ANNOUNCED}")).execute(&mut conn)?;
+            Ok(EventListener(conn))
+        };
+        Some(listen())
+    }
+
+    /// Whether events were announced since the last call. It reads only what the connection has
+    /// already received, so it never waits on the database; an error means the connection broke.
+    pub fn heard(&mut self) -> Result<bool> {
+        let mut heard = false;
+        for notification in self.0.notifications_iter() {
+            notification?;
+            heard = true;
+        }
+        Ok(heard)
+    }
 }
 
 /// The last cursor given (0 before any event).

@@ -1,0 +1,2 @@
+DROP TRIGGER events_announced ON events;
+DROP FUNCTION announce_events();
