@@ -27,15 +27,22 @@ struct Args {
     /// The measured window: one release after another, each waited for on the other instance.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
-    /// The documented bound (the event poll, 250 ms, plus one poll's read): delays above it are counted.
+    /// The documented bound (the event poll, 250 ms, plus one poll's read: the fallback when an
+    /// announcement is missed): delays above it are counted.
     #[arg(long, default_value_t = 500)]
     bound_ms: u64,
+    /// One release starts at most this often, so that the write load beside the read scenario is the
+    /// same however soon the other instance shows each (a slower one starts the next at once). Not a
+    /// multiple of the 250 ms poll, so that approvals land at every point of it.
+    #[arg(long, default_value_t = 330)]
+    every_ms: u64,
     /// Give up on one product after this long (counted as an error).
     #[arg(long, default_value_t = 10_000)]
     give_up_ms: u64,
-    /// Complete drafts prepared before the window (more than it releases).
-    #[arg(long, default_value_t = 200)]
-    drafts: usize,
+    /// Complete drafts prepared before the window (default: as many as it can release in it, and two
+    /// more: an account keeps at most 1,000 open drafts).
+    #[arg(long)]
+    drafts: Option<usize>,
     /// Created once the drafts are prepared, when the window starts (for a script to start the load).
     #[arg(long)]
     ready_file: Option<std::path::PathBuf>,
@@ -68,7 +75,8 @@ async fn run(args: Args) {
     let reviewer = token(&args.secret, "visibility-reviewer", Role::Reviewer);
     let content = release_content();
     let mut drafts = Vec::new();
-    for _ in 0..args.drafts {
+    let wanted = args.drafts.unwrap_or((args.seconds * 1000 / args.every_ms.max(1)) as usize + 2);
+    for _ in 0..wanted {
         match prepare(&client, &args.base, &seller, &content, &files).await {
             Ok(id) => drafts.push(id),
             Err(e) => {
@@ -89,6 +97,7 @@ async fn run(args: Args) {
     let mut delays = Vec::new();
     let mut errors = 0u64;
     while started.elapsed() < window {
+        let next = Instant::now() + Duration::from_millis(args.every_ms);
         let Some(draft) = drafts.pop() else {
             eprintln!("ran out of drafts before the window ended: raise --drafts");
             break;
@@ -123,6 +132,7 @@ async fn run(args: Args) {
                 eprintln!("{e}");
             }
         }
+        actix_rt::time::sleep_until(next.into()).await;
     }
     delays.sort();
     let late = delays.iter().filter(|d| **d > bound).count();

@@ -561,6 +561,15 @@ mod tests {
         }
     }
 
+    /// A migrated in-memory database holding one product named `name`.
+    fn a_product(name: &str) -> (Db, Product) {
+        let db = Db::open(":memory:", Some(1)).expect("in-memory SQLite");
+        db.migrate().expect("migrations");
+        let content = DraftContent { name: Some(name.into()), ..DraftContent::default() };
+        let product = db.write(|c| insert(c, "seller-a", &content, Offer::default())).unwrap();
+        (db, product)
+    }
+
     #[test]
     fn an_entry_comes_back_from_gzip_as_it_went_in_and_smaller() {
         let json = serde_json::json!({"name": "Data Migration", "skus": vec!["x"; 200]}).to_string();
@@ -571,10 +580,7 @@ mod tests {
 
     #[test]
     fn an_entry_stored_before_entries_were_compressed_is_compressed_on_read() {
-        let db = Db::open(":memory:", Some(1)).expect("in-memory SQLite");
-        db.migrate().expect("migrations");
-        let content = DraftContent { name: Some("Old Entry".into()), ..DraftContent::default() };
-        let product = db.write(|c| insert(c, "seller-a", &content, Offer::default())).unwrap();
+        let (db, product) = a_product("Old Entry");
         let stored = db.read(|c| catalog_entries(c, &[product.id.as_str()])).unwrap().remove(0);
         assert_eq!(gunzip(&stored.gzip, 1 << 20).unwrap(), stored.json.as_bytes(), "both forms are stored");
         db.write(|c| {
@@ -591,10 +597,7 @@ mod tests {
 
     #[test]
     fn a_change_writes_the_products_entry_again_when_its_row_went_missing() {
-        let db = Db::open(":memory:", Some(1)).expect("in-memory SQLite");
-        db.migrate().expect("migrations");
-        let content = DraftContent { name: Some("Lost Entry".into()), ..DraftContent::default() };
-        let product = db.write(|c| insert(c, "seller-a", &content, Offer::default())).unwrap();
+        let (db, product) = a_product("Lost Entry");
         let entry = |db: &Db| db.read(|c| catalog_entries(c, &[product.id.as_str()])).unwrap();
         db.write(|c| diesel::delete(catalog_entries::table.find(&product.id)).execute(c).map_err(Error::from)).unwrap();
         assert!(entry(&db).is_empty());

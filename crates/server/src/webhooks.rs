@@ -43,7 +43,7 @@ async fn record(db: &Db, attempts: Vec<(Claimed, Outcome)>) {
 }
 
 /// Numbers committed events first (PostgreSQL numbers them after commit, and a delivery waits for its
-/// event's cursor; the server's event follower does this every 250 ms), then claims what is due, sends
+/// event's cursor; the server's event follower does this on each of its rounds), then claims what is due, sends
 /// it all concurrently and records the attempts; returns how many were sent.
 pub async fn deliver_once(db: &Db, sender: &Arc<Sender>) -> usize {
     let sequencer = db.clone();
