@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use shelf_domain::Role;
 
-use crate::helpers::{SECRET, complete_content, fresh_database, is_postgres, multipart, ooxml, png, smtp_listener};
+use crate::helpers::{
+    DbGuard, SECRET, complete_content, fresh_database, is_postgres, multipart, ooxml, png, smtp_listener,
+};
 
 const SHELF: &str = env!("CARGO_BIN_EXE_shelf");
 
@@ -66,6 +68,23 @@ impl Drop for Instance {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// Two instances on one fresh database, mailing one SMTP listener. Bind `_guard` first so that it
+/// drops last: the instances stop before their database goes.
+struct TwoInstances {
+    one: Instance,
+    two: Instance,
+    /// The mails the listener received.
+    received: Arc<Mutex<Vec<String>>>,
+    _guard: DbGuard,
+}
+
+fn two_instances(env: &[(&str, &str)]) -> TwoInstances {
+    let (url, _guard) = fresh_database();
+    let (smtp, received) = smtp_listener();
+    let (one, two) = (Instance::start_with(&url, &smtp, env), Instance::start_with(&url, &smtp, env));
+    TwoInstances { one, two, received, _guard }
 }
 
 fn token(sub: &str, role: Role) -> String {
@@ -132,9 +151,7 @@ async fn wait_for_mails(received: &Arc<Mutex<Vec<String>>>, count: usize) {
 #[cfg_attr(not(postgres_tests), ignore = "PostgreSQL only: runs when SHELF_TEST_DATABASE_URL is set")]
 async fn two_instances_on_one_postgres_decide_once_and_deliver_each_mail_once() {
     assert!(is_postgres(), "the two-instance races need PostgreSQL");
-    let (url, _guard) = fresh_database();
-    let (smtp, received) = smtp_listener();
-    let (one, two) = (Instance::start(&url, &smtp), Instance::start(&url, &smtp));
+    let TwoInstances { _guard, received, one, two } = two_instances(&[]);
     let bases = [one.base.clone(), two.base.clone()];
     let seller = token("seller-a", Role::Seller);
 
@@ -289,9 +306,7 @@ async fn catalog_status(base: &str, product: &str) -> u16 {
 #[cfg_attr(not(postgres_tests), ignore = "PostgreSQL only: runs when SHELF_TEST_DATABASE_URL is set")]
 async fn a_change_through_one_instance_reaches_the_other_instances_cached_catalog_entry_and_list_page() {
     assert!(is_postgres(), "the two-instance cache check needs PostgreSQL");
-    let (url, _guard) = fresh_database();
-    let (smtp, _received) = smtp_listener();
-    let (one, two) = (Instance::start(&url, &smtp), Instance::start(&url, &smtp));
+    let TwoInstances { _guard, one, two, .. } = two_instances(&[]);
     let seller = token("seller-a", Role::Seller);
     let draft = ready_draft(&one.base, &seller).await;
     let (status, application) =
@@ -341,11 +356,8 @@ async fn a_change_through_one_instance_reaches_the_other_instances_cached_catalo
 #[cfg_attr(not(postgres_tests), ignore = "PostgreSQL only: runs when SHELF_TEST_DATABASE_URL is set")]
 async fn an_instance_hears_of_a_change_through_another_without_waiting_for_its_poll() {
     assert!(is_postgres(), "announced events are PostgreSQL's LISTEN/NOTIFY");
-    let (url, _guard) = fresh_database();
-    let (smtp, _received) = smtp_listener();
     // Polls a minute apart: within the test, only the announcement can bring the change.
-    let slow = [("SHELF_EVENT_POLL_MS", "60000")];
-    let (one, two) = (Instance::start_with(&url, &smtp, &slow), Instance::start_with(&url, &smtp, &slow));
+    let TwoInstances { _guard, one, two, .. } = two_instances(&[("SHELF_EVENT_POLL_MS", "60000")]);
     let (seller, reviewer) = (token("seller-a", Role::Seller), token("rev", Role::Reviewer));
     let draft = ready_draft(&one.base, &seller).await;
     let submit = format!("{}/v1/drafts/{draft}/submit", one.base);
