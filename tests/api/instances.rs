@@ -18,6 +18,8 @@ const SHELF: &str = env!("CARGO_BIN_EXE_shelf");
 struct Instance {
     child: Child,
     base: String,
+    /// Whether it has logged that it listens for announced events (PostgreSQL).
+    listening: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Instance {
@@ -43,11 +45,16 @@ impl Instance {
             .unwrap();
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
+        let listening = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let heard = listening.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 // Shown with the test's output when it fails.
                 if line.contains(" WARN ") || line.contains(" ERROR ") {
                     eprintln!("instance: {line}");
+                }
+                if line.contains("listening for announced events") {
+                    heard.store(true, std::sync::atomic::Ordering::Release);
                 }
                 if let Some(rest) = line.split("listening on http://").nth(1) {
                     let _ = tx.send(rest.split(' ').next().unwrap_or("").to_owned());
@@ -55,7 +62,16 @@ impl Instance {
             }
         });
         let addr = rx.recv_timeout(Duration::from_secs(30)).expect("the instance starts");
-        Instance { child, base: format!("http://{addr}") }
+        Instance { child, base: format!("http://{addr}"), listening }
+    }
+
+    /// Waits (10 s at most) until the instance listens for announced events.
+    fn wait_until_listening(&self) {
+        let started = Instant::now();
+        while !self.listening.load(std::sync::atomic::Ordering::Acquire) {
+            assert!(started.elapsed() < Duration::from_secs(10), "the instance does not listen for announced events");
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     fn kill(&mut self) {
@@ -358,6 +374,9 @@ async fn an_instance_hears_of_a_change_through_another_without_waiting_for_its_p
     assert!(is_postgres(), "announced events are PostgreSQL's LISTEN/NOTIFY");
     // Polls a minute apart: within the test, only the announcement can bring the change.
     let TwoInstances { _guard, one, two, .. } = two_instances(&[("SHELF_EVENT_POLL_MS", "60000")]);
+    // From here on, a change reaches the other instance only as an announcement.
+    one.wait_until_listening();
+    two.wait_until_listening();
     let (seller, reviewer) = (token("seller-a", Role::Seller), token("rev", Role::Reviewer));
     let draft = ready_draft(&one.base, &seller).await;
     let submit = format!("{}/v1/drafts/{draft}/submit", one.base);

@@ -197,7 +197,8 @@ async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64, poll
 /// On PostgreSQL, a thread of its own wakes the follower when committed events are announced: it
 /// holds a connection outside the pool and looks at what the connection received every 10 ms (a
 /// read of its socket, no round trip). It reconnects after an error (the follower's poll goes on
-/// meanwhile) and ends with the follower.
+/// meanwhile), wakes the follower once each time it starts listening (for what committed before),
+/// and ends with the follower.
 fn listen_for_events(db: Db, wake: std::sync::Weak<tokio::sync::Notify>) {
     const LOOK: Duration = Duration::from_millis(10);
     const RECONNECT: Duration = Duration::from_secs(1);
@@ -220,6 +221,12 @@ fn listen_for_events(db: Db, wake: std::sync::Weak<tokio::sync::Notify>) {
                 None => return,
             };
             failing = false;
+            log::info!("listening for announced events");
+            // Whatever committed before LISTEN took effect was announced to nobody: one round now.
+            match wake.upgrade() {
+                Some(follower) => follower.notify_one(),
+                None => return,
+            }
             loop {
                 std::thread::sleep(LOOK);
                 match listener.heard() {
