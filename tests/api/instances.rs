@@ -516,3 +516,28 @@ async fn a_webhook_in_flight_when_the_server_is_killed_is_sent_again_with_its_id
         actix_web::rt::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[actix_web::test]
+#[cfg_attr(not(postgres_tests), ignore = "PostgreSQL only: runs when SHELF_TEST_DATABASE_URL is set")]
+async fn webhook_deliveries_go_out_when_events_are_announced_without_waiting_for_the_workers_tick() {
+    assert!(is_postgres(), "announced events are PostgreSQL's LISTEN/NOTIFY");
+    // The webhook worker's tick is the event poll: a minute here.
+    let env = [("SHELF_EVENT_POLL_MS", "60000"), ("SHELF_ALLOW_PRIVATE_ENDPOINTS", "true")];
+    let TwoInstances { _guard, one, .. } = two_instances(&env);
+    one.wait_until_listening();
+    let receiver = crate::webhooks::Receiver::start();
+    let seller = token("seller-a", Role::Seller);
+    let endpoint = json!({"url": receiver.url(), "event_types": ["*"]});
+    let (status, _) = json_call("POST", &format!("{}/v1/webhook-endpoints", one.base), &seller, &[], &endpoint).await;
+    assert_eq!(status, 201);
+    // Past the worker's first tick (at start-up), so only the announcement can send what follows.
+    actix_web::rt::time::sleep(Duration::from_millis(300)).await;
+    let draft = ready_draft(&one.base, &seller).await;
+    let submit = format!("{}/v1/drafts/{draft}/submit", one.base);
+    assert_eq!(json_call("POST", &submit, &seller, &[], &json!({})).await.0, 201);
+    let started = Instant::now();
+    while receiver.received().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(10), "the delivery waits for the worker's tick, a minute away");
+        actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+    }
+}

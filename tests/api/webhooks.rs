@@ -423,8 +423,13 @@ async fn a_slow_endpoint_holds_at_most_its_share_and_never_another_sellers_deliv
     for _ in 0..3 {
         app.post(&format!("/v1/webhook-endpoints/{}/ping", id(&fast_endpoint)), Some(&b), &json!({})).await;
     }
-    let worker =
-        shelf_server::webhooks::run(app.db.clone(), sender(), Duration::from_millis(50), Duration::from_secs(60));
+    let worker = shelf_server::webhooks::run(
+        app.db.clone(),
+        sender(),
+        Duration::from_millis(50),
+        Duration::from_secs(60),
+        Default::default(),
+    );
     actix_web::rt::spawn(worker);
     let started = std::time::Instant::now();
     while fast.received().len() < 3 && started.elapsed() < Duration::from_secs(10) {

@@ -64,10 +64,11 @@ pub struct Config {
     pub mail_from: Option<String>,
     /// `SHELF_SMS_WEBHOOK_URL`: notification SMS are POSTed here as JSON.
     pub sms_webhook_url: Option<String>,
-    /// How often each instance polls the event feed to drop what it cached of others' changes
-    /// (`SHELF_EVENT_POLL_MS`, default 250, 10 to 3,600,000). On PostgreSQL committed events are also
-    /// announced (LISTEN/NOTIFY), and the follower acts on those at once: there the poll is the
-    /// fallback for an announcement lost with a broken connection.
+    /// How often each instance polls the event feed to drop what it cached of others' changes, and
+    /// its webhook worker looks for due deliveries (`SHELF_EVENT_POLL_MS`, default 250, 10 to
+    /// 3,600,000). On PostgreSQL committed events are also announced (LISTEN/NOTIFY), and the
+    /// follower acts on those at once and wakes the webhook worker: there the poll is the fallback
+    /// for an announcement lost with a broken connection (and the retries' clock).
     pub event_poll_ms: u64,
     /// Memory for catalog entries served without a database read (`SHELF_CATALOG_CACHE_MB`, default 24; 0: off).
     pub catalog_cache_mb: usize,

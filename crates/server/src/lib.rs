@@ -16,6 +16,7 @@ use shelf_http::rate_limit::RateLimits;
 use shelf_http::{AppState, Authenticator, Claims, KeySource, Limits};
 use shelf_persistence::blobs::{BlobStore, DirectoryBackend, S3Backend};
 use shelf_persistence::{Db, notifications, products};
+use tokio::sync::Notify;
 
 pub use config::{Config, ConfigError, JwtKey};
 
@@ -129,12 +130,13 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let delivery = delivery_of(&config)?;
     actix_web::rt::spawn(outbox::run(db.clone(), Arc::new(delivery), Duration::from_millis(500)));
     let poll = Duration::from_millis(config.event_poll_ms);
-    actix_web::rt::spawn(follow_events(db.clone(), state.clone(), events_seen, poll));
+    let new_events = Arc::new(tokio::sync::Notify::new());
+    actix_web::rt::spawn(follow_events(db.clone(), state.clone(), events_seen, poll, new_events.clone()));
     actix_web::rt::spawn(merge_search_index(db.clone()));
     actix_web::rt::spawn(sweep_released_blobs(db.clone(), state.blobs.clone()));
     actix_web::rt::spawn(expire_uploads(db.clone(), state.blobs.clone()));
     let lease = Duration::from_secs(config.webhook_lease_seconds.into());
-    actix_web::rt::spawn(webhooks::run(db.clone(), state.sender.clone(), Duration::from_millis(250), lease));
+    actix_web::rt::spawn(webhooks::run(db.clone(), state.sender.clone(), poll, lease, new_events));
     actix_web::rt::spawn(scan_assets(db.clone(), state.blobs.clone(), config.scanner.clone(), config.scan_dir.clone()));
     actix_web::rt::spawn(purge_idempotency_keys(db));
     if let Some(bind) = &config.metrics_bind {
@@ -166,12 +168,14 @@ fn print_demo_tokens(secret: &[u8], addr: &str) {
 /// Every `poll` (250 ms unless configured), and on PostgreSQL as soon as events are announced:
 /// numbers committed events for the feed (PostgreSQL; readers also do it first), drops the cached
 /// catalog entries of products that changed and the catalog's list pages, and the review queue's
-/// pages when an application changed, whichever instance changed them.
-async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64, poll: Duration) {
+/// pages when an application changed, whichever instance changed them; and tells `new_events` (the
+/// webhook worker) when the feed has grown, so their deliveries go out without waiting for its tick.
+async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64, poll: Duration, new_events: Arc<Notify>) {
     const BATCH: i64 = 1000;
     // However often events are announced, at most one round per SPACING.
     const SPACING: Duration = Duration::from_millis(20);
-    let announced = Arc::new(tokio::sync::Notify::new());
+    let announced = Arc::new(Notify::new());
+    let mut newest = cursor;
     listen_for_events(db.clone(), Arc::downgrade(&announced));
     loop {
         let _ = actix_web::rt::time::timeout(poll, announced.notified()).await;
@@ -181,6 +185,10 @@ async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64, poll
             db.read(|c| Ok((notifications::last_cursor(c)?, notifications::followed_events_after(c, after, BATCH)?)))
         });
         if let Some((last, changed)) = followed.await {
+            if last > newest {
+                newest = last;
+                new_events.notify_one();
+            }
             changed.iter().filter_map(|e| e.product_id.as_deref()).for_each(|id| state.catalog_cache.invalidate(id));
             if changed.iter().any(|e| e.about_an_application()) {
                 state.review_queue.clear();
@@ -199,7 +207,7 @@ async fn follow_events(db: Db, state: web::Data<AppState>, mut cursor: i64, poll
 /// read of its socket, no round trip). It reconnects after an error (the follower's poll goes on
 /// meanwhile), wakes the follower once each time it starts listening (for what committed before),
 /// and ends with the follower.
-fn listen_for_events(db: Db, wake: std::sync::Weak<tokio::sync::Notify>) {
+fn listen_for_events(db: Db, wake: std::sync::Weak<Notify>) {
     const LOOK: Duration = Duration::from_millis(10);
     const RECONNECT: Duration = Duration::from_secs(1);
     if db.backend() != shelf_persistence::Backend::Postgres {

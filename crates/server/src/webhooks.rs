@@ -12,6 +12,7 @@ use shelf_persistence::Db;
 use shelf_persistence::webhooks::Claimed;
 pub use shelf_workflows::outbound::Sender;
 use shelf_workflows::webhooks::{self, Outcome};
+use tokio::sync::Notify;
 
 /// Messages in flight to one endpoint, per instance.
 pub const PER_ENDPOINT: usize = 4;
@@ -83,10 +84,10 @@ async fn claim(db: &Db, room: usize, busy: Vec<String>, lease: Duration) -> Vec<
 /// Attempts recorded together at most: what finished while the last batch was being written.
 const RECORD_BATCH: usize = 256;
 
-/// The worker: every `tick`, and whenever a send finishes, claims what is due within its bounds and
-/// sends each in a task of its own; a recorder writes the finished attempts in batches, so that
+/// The worker: every `tick`, whenever a send finishes and whenever `new_events` is told (the event
+/// follower saw the feed grow), claims what is due within its bounds and sends each in a task of its own; a recorder writes the finished attempts in batches, so that
 /// delivering does not take a write transaction per message from the releases that make them.
-pub async fn run(db: Db, sender: Arc<Sender>, tick: Duration, lease: Duration) {
+pub async fn run(db: Db, sender: Arc<Sender>, tick: Duration, lease: Duration, new_events: Arc<Notify>) {
     let in_flight: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
     let finished = Arc::new(tokio::sync::Notify::new());
     let (done, mut attempts) = tokio::sync::mpsc::unbounded_channel::<(Claimed, Outcome)>();
@@ -108,6 +109,7 @@ pub async fn run(db: Db, sender: Arc<Sender>, tick: Duration, lease: Duration) {
         tokio::select! {
             _ = every.tick() => {}
             _ = finished.notified() => {}
+            _ = new_events.notified() => {}
         }
         let (busy, total) = {
             let counts = in_flight.lock().unwrap_or_else(|p| p.into_inner());
