@@ -112,7 +112,7 @@ pub async fn blocking<T: Send + 'static>(
 
 /// The OpenAPI document of every route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, api) = App::new().into_utoipa_app().openapi(openapi::base()).configure(routes::configure).split_for_parts();
+    let (_, api) = App::new().into_utoipa_app().openapi(openapi::base()).configure(routes::document).split_for_parts();
     openapi::finish(api)
 }
 
@@ -154,9 +154,11 @@ pub fn app(
     >,
 > {
     let serve_metrics = state.metrics_on_api_listener;
-    let (app, _) = App::new().into_utoipa_app().app_data(state).configure(routes::configure).split_for_parts();
     let Document { json, routes } = document;
-    app.app_data(routes)
+    App::new()
+        .app_data(state)
+        .configure(routes::app)
+        .app_data(routes)
         .configure(|cfg| {
             if serve_metrics {
                 cfg.route("/metrics", web::get().to(metrics::scrape));

@@ -3,8 +3,6 @@
 mod capabilities;
 mod holidays;
 
-use utoipa_actix_web::service_config::ServiceConfig;
-
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl crate::routes::Routes) {
     cfg.service(holidays::get).service(holidays::put).service(capabilities::get).service(capabilities::put);
 }

@@ -13,9 +13,8 @@ use serde::Serialize;
 use shelf_domain::DraftKind;
 use shelf_domain::application::{Application, ApplicationStatus, HistoryEntry, Snapshot};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl crate::routes::Routes) {
     cfg.service(list::list)
         .service(get::get)
         .service(withdraw::withdraw)

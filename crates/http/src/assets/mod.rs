@@ -14,9 +14,8 @@ use serde::Serialize;
 use shelf_domain::asset::{Asset, AssetKind, AssetStatus, ImageReference, ScanStatus};
 use shelf_persistence::now;
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl crate::routes::Routes) {
     cfg.service(create::create)
         .service(list::list)
         .service(review::queue)

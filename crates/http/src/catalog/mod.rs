@@ -11,12 +11,11 @@ use actix_web::HttpResponse;
 use actix_web::http::header::{CACHE_CONTROL, ETAG, HeaderValue};
 use actix_web::web::Bytes;
 use shelf_domain::product::{Product, ProductStatus};
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::etag::IfNoneMatch;
 use crate::problem::ApiError;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl crate::routes::Routes) {
     cfg.service(list::list).service(get::get).service(quote::quote).service(upgrade_quote::upgrade_quote);
 }
 

@@ -16,11 +16,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shelf_domain::{Draft, DraftContent, DraftKind, DraftState};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::etag::respond;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl crate::routes::Routes) {
     cfg.service(list::list)
         .service(create::create)
         .service(get::get)

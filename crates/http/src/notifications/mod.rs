@@ -4,9 +4,7 @@ mod events;
 mod messages;
 mod settings;
 
-use utoipa_actix_web::service_config::ServiceConfig;
-
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl crate::routes::Routes) {
     cfg.service(messages::list)
         .service(messages::read)
         .service(settings::get)

@@ -12,11 +12,10 @@ use serde::Serialize;
 use shelf_domain::DraftContent;
 use shelf_domain::product::{Product, ProductStatus, Removed};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::etag::respond;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl crate::routes::Routes) {
     cfg.service(list::list)
         .service(get::get)
         .service(inventory::get)

@@ -12,9 +12,8 @@ use serde::{Deserialize, Serialize};
 use shelf_domain::saas::verified_until;
 use shelf_persistence::saas::{SaasEndpoint, VerificationRow};
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl crate::routes::Routes) {
     cfg.service(create::create).service(list::list).service(get::get).service(delete::delete).service(verify::verify);
 }
 

@@ -3,8 +3,6 @@
 mod get;
 mod list;
 
-use utoipa_actix_web::service_config::ServiceConfig;
-
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl crate::routes::Routes) {
     cfg.service(list::list).service(get::get);
 }

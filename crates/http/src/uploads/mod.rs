@@ -11,14 +11,13 @@ use shelf_domain::upload::UploadStatus;
 use shelf_persistence::uploads::Upload;
 use shelf_workflows as workflows;
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::auth::Seller;
 use crate::extract::{JsonBody, read_limited_into};
 use crate::problem::ApiError;
 use crate::{AppState, blocking};
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl crate::routes::Routes) {
     cfg.service(create)
         .service(get)
         .service(put_part)

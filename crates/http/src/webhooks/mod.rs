@@ -16,9 +16,8 @@ use serde::{Deserialize, Serialize};
 use shelf_persistence::webhooks::{Delivery, Endpoint};
 use shelf_workflows::webhooks::EndpointInput;
 use utoipa::ToSchema;
-use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn configure(cfg: &mut ServiceConfig) {
+pub fn configure(cfg: &mut impl crate::routes::Routes) {
     cfg.service(create::create)
         .service(list::list)
         .service(get::get)
