@@ -130,7 +130,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
     let delivery = delivery_of(&config)?;
     actix_web::rt::spawn(outbox::run(db.clone(), Arc::new(delivery), Duration::from_millis(500)));
     let poll = Duration::from_millis(config.event_poll_ms);
-    let new_events = Arc::new(tokio::sync::Notify::new());
+    let new_events = Arc::new(Notify::new());
     actix_web::rt::spawn(follow_events(db.clone(), state.clone(), events_seen, poll, new_events.clone()));
     actix_web::rt::spawn(merge_search_index(db.clone()));
     actix_web::rt::spawn(sweep_released_blobs(db.clone(), state.blobs.clone()));

@@ -85,11 +85,12 @@ async fn claim(db: &Db, room: usize, busy: Vec<String>, lease: Duration) -> Vec<
 const RECORD_BATCH: usize = 256;
 
 /// The worker: every `tick`, whenever a send finishes and whenever `new_events` is told (the event
-/// follower saw the feed grow), claims what is due within its bounds and sends each in a task of its own; a recorder writes the finished attempts in batches, so that
-/// delivering does not take a write transaction per message from the releases that make them.
+/// follower saw the feed grow), claims what is due within its bounds and sends each in a task of
+/// its own; a recorder writes the finished attempts in batches, so that delivering does not take a
+/// write transaction per message from the releases that make them.
 pub async fn run(db: Db, sender: Arc<Sender>, tick: Duration, lease: Duration, new_events: Arc<Notify>) {
     let in_flight: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
-    let finished = Arc::new(tokio::sync::Notify::new());
+    let finished = Arc::new(Notify::new());
     let (done, mut attempts) = tokio::sync::mpsc::unbounded_channel::<(Claimed, Outcome)>();
     let recorder_db = db.clone();
     actix_web::rt::spawn(async move {
