@@ -103,6 +103,14 @@ fn two_instances(env: &[(&str, &str)]) -> TwoInstances {
     TwoInstances { one, two, received, _guard }
 }
 
+/// One instance on a fresh database. Bind the guard first (`let (_guard, one) = ...`) so that it
+/// drops last: the instance stops before its database goes.
+fn one_instance(env: &[(&str, &str)]) -> (DbGuard, Instance) {
+    let (url, guard) = fresh_database();
+    let (smtp, _) = smtp_listener();
+    (guard, Instance::start_with(&url, &smtp, env))
+}
+
 fn token(sub: &str, role: Role) -> String {
     let email = (role == Role::Seller).then(|| format!("{sub}@example.com"));
     shelf_server::token(SECRET, sub, role, Duration::from_secs(3600), email, None).unwrap()
@@ -523,7 +531,7 @@ async fn webhook_deliveries_go_out_when_events_are_announced_without_waiting_for
     assert!(is_postgres(), "announced events are PostgreSQL's LISTEN/NOTIFY");
     // The webhook worker's tick is the event poll: a minute here.
     let env = [("SHELF_EVENT_POLL_MS", "60000"), ("SHELF_ALLOW_PRIVATE_ENDPOINTS", "true")];
-    let TwoInstances { _guard, one, .. } = two_instances(&env);
+    let (_guard, one) = one_instance(&env);
     one.wait_until_listening();
     let receiver = crate::webhooks::Receiver::start();
     let seller = token("seller-a", Role::Seller);
