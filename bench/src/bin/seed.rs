@@ -126,10 +126,14 @@ fn main() -> Result<(), Error> {
     // A bulk load ends with its search index in one segment, as a running server's merging leaves it.
     db.write(shelf_persistence::products::optimize_search_index)?;
     if db.backend() == Backend::Postgres {
-        // And with the planner's statistics, as autovacuum would give them a little later: without
-        // them PostgreSQL takes every fresh table for a few hundred rows (a search then scanned the
-        // whole listing: 78 ms instead of 0.6 ms at 10,000 products).
-        db.read(|c| Ok(c.batch_execute("ANALYZE")?))?;
+        // And vacuumed, with the planner's statistics, as autovacuum would leave it a little later:
+        // without statistics PostgreSQL takes every fresh table for a few hundred rows (a search then
+        // scanned the whole listing: 78 ms instead of 0.6 ms at 10,000 products); without the vacuum
+        // the events' numbering leaves a dead row per event (three million at a million products),
+        // which the first server's follower then wades through (an approval seen on the other
+        // instance 2.9 s late in the first run on such a database, bench/README.md). Not every
+        // PostgreSQL runs autovacuum (these machines' does not).
+        db.read(|c| Ok(c.batch_execute("VACUUM ANALYZE")?))?;
     }
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
