@@ -128,7 +128,9 @@ pub fn insert(conn: &mut DbConnection, seller_id: &str, content: &DraftContent, 
     let product = Product { offer, ..new_product(seller_id, content.clone(), now()) };
     let (row, entry) = NewProductRow::of(&product)?;
     diesel::insert_into(products::table).values(row).execute(conn)?;
-    diesel::insert_into(catalog_entries::table).values(entry).execute(conn)?;
+    // diesel ran this insert unprepared, parsed and planned on every release (PostgreSQL's statement
+    // log): kept prepared.
+    crate::on_backend!(conn, |c| diesel::insert_into(catalog_entries::table).values(&entry).prepared().execute(c)?);
     crate::assets::update_references(conn, Holder::Product, &product.id, &Default::default(), &product.asset_ids())?;
     Ok(product)
 }
