@@ -49,7 +49,10 @@ one() { # label binary
     --drafts-per-client 300 --secret "$SHELF_JWT_SECRET" >"$log.out" 2>"$err" &
   local load=$!
   # The window starts when the drafts are prepared.
-  until grep -q prepared "$err" 2>/dev/null; do sleep 0.05; done
+  until grep -q prepared "$err" 2>/dev/null; do
+    kill -0 "$load" 2>/dev/null || { cat "$err" >&2; exit 1; }
+    sleep 0.05
+  done
   lsn0=$(sql "SELECT pg_current_wal_lsn()")
   xact0=$(sql "SELECT xact_commit FROM pg_stat_database WHERE datname = '$db'")
   # shellcheck disable=SC2046
