@@ -4,8 +4,11 @@
 # sellers (10) with ENDPOINTS endpoints each (10): 100 endpoints; every release appends 3 events, so
 # it fans out to 30 deliveries, written in the release's transactions and sent by the worker. Release
 # build, SQLite by default; DATABASE_URL=postgres://… measures PostgreSQL (a fresh database per run).
+# `bash bench/webhooks.sh LABEL=BINARY ...` measures builds side by side, alternated within each pass
+# (default: this checkout's release build).
 #
-# Env: PORT (18193), RECEIVER (18292), SECONDS_ (8), CLIENTS (10), ENDPOINTS (10), BENCH_DIR (target/bench).
+# Env: PORT (18193), RECEIVER (18292), SECONDS_ (8), CLIENTS (10), ENDPOINTS (10), BENCH_DIR (target/bench),
+#      PG_OPTIONS (?sslmode=disable: the server talks to PostgreSQL on loopback without TLS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-18193}
@@ -14,6 +17,7 @@ SECONDS_=${SECONDS_:-8}
 CLIENTS=${CLIENTS:-10}
 ENDPOINTS=${ENDPOINTS:-10}
 BENCH_DIR=${BENCH_DIR:-target/bench}
+PG_OPTIONS=${PG_OPTIONS-?sslmode=disable}
 mkdir -p "$BENCH_DIR"
 cargo build --release -q -p shelf-server -p shelf-bench
 export SHELF_JWT_SECRET="bench-secret-bench-secret-bench-secret" SHELF_BIND="127.0.0.1:$PORT" RUST_LOG=warn
@@ -25,16 +29,16 @@ trap 'kill $receiver 2>/dev/null || true' EXIT
 stats() { curl -sf "http://127.0.0.1:$RECEIVER/stats"; }
 for _ in $(seq 1 50); do stats >/dev/null && break; sleep 0.1; done
 
-run() { # endpoints per seller
-  local endpoints=$1 database
+run() { # endpoints per seller, label, binary
+  local endpoints=$1 label=$2 bin=$3 database
   if [ -n "${DATABASE_URL:-}" ]; then
-    psql -q "$DATABASE_URL/postgres" -c "DROP DATABASE IF EXISTS shelf_bench_webhooks" -c "CREATE DATABASE shelf_bench_webhooks"
-    database="$DATABASE_URL/shelf_bench_webhooks"
+    psql -q "$DATABASE_URL/postgres$PG_OPTIONS" -c "DROP DATABASE IF EXISTS shelf_bench_webhooks" -c "CREATE DATABASE shelf_bench_webhooks"
+    database="$DATABASE_URL/shelf_bench_webhooks$PG_OPTIONS"
   else
     rm -f "$BENCH_DIR/webhooks.sqlite"*
     database="$BENCH_DIR/webhooks.sqlite"
   fi
-  SHELF_DATABASE_URL="$database" ./target/release/shelf serve >"$BENCH_DIR/webhooks-server.log" 2>&1 &
+  SHELF_DATABASE_URL="$database" "$bin" serve >"$BENCH_DIR/webhooks-server.log" 2>&1 &
   local server=$!
   for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/healthz" && break; sleep 0.1; done
   curl -sf -X DELETE "http://127.0.0.1:$RECEIVER/stats"
@@ -58,14 +62,18 @@ run() { # endpoints per seller
   fi
   kill "$server"
   wait "$server" 2>/dev/null || true
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$((endpoints * CLIENTS))" "$rps" "$p50" "$p99" "$errors" "$delivered" "$rate" |
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$((endpoints * CLIENTS))" "$rps" "$p50" "$p99" "$errors" "$delivered" "$rate" |
     tee -a "$BENCH_DIR/webhooks.md"
 }
 
 : >"$BENCH_DIR/webhooks.md"
-echo "| endpoints | releases/s | p50 ms | p99 ms | errors | deliveries | deliveries/s (first to last) |"
-echo "|---:|---:|---:|---:|---:|---:|---:|"
-run 0
-run "$ENDPOINTS"
-run 0
-run "$ENDPOINTS"
+[ $# -gt 0 ] || set -- main=./target/release/shelf
+echo "| build | endpoints | releases/s | p50 ms | p99 ms | errors | deliveries | deliveries/s (first to last) |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+for _ in 1 2; do
+  for endpoints in 0 "$ENDPOINTS"; do
+    for build in "$@"; do
+      run "$endpoints" "${build%%=*}" "${build#*=}"
+    done
+  done
+done

@@ -161,6 +161,31 @@ async fn an_endpoint_receives_only_the_event_types_it_takes() {
 }
 
 #[actix_web::test]
+async fn a_release_writes_one_delivery_per_event_each_endpoint_takes_and_none_for_another_seller() {
+    let app = TestApp::spawn().await;
+    let (token, other) = (app.seller("seller-a"), app.seller("seller-b"));
+    let receiver = Receiver::start();
+    let url = &receiver.url();
+    let every = register(&app, &token, url, json!(["*"])).await;
+    let two = register(&app, &token, url, json!(["product.listed", "application.approved"])).await;
+    let none = register(&app, &token, url, json!(["application.rejected"])).await;
+    let elsewhere = register(&app, &other, url, json!(["*"])).await;
+    app.listed_product(&token).await;
+    let types = |log: Vec<Value>| {
+        let mut types: Vec<String> = log.iter().map(|d| d["event_type"].as_str().unwrap().to_owned()).collect();
+        types.sort();
+        types
+    };
+    assert_eq!(
+        types(deliveries(&app, &token, &every).await),
+        ["application.approved", "application.submitted", "product.listed"]
+    );
+    assert_eq!(types(deliveries(&app, &token, &two).await), ["application.approved", "product.listed"]);
+    assert!(deliveries(&app, &token, &none).await.is_empty());
+    assert!(deliveries(&app, &other, &elsewhere).await.is_empty());
+}
+
+#[actix_web::test]
 async fn a_500_is_retried_with_the_same_webhook_id_and_a_redelivery_sends_it_again() {
     let app = TestApp::spawn().await;
     let receiver = Receiver::start();
@@ -268,6 +293,26 @@ async fn an_endpoint_failing_for_five_days_is_disabled_and_its_seller_told() {
     let res = app.patch(&path, &token, Some("*"), &json!({"enabled": true})).await;
     res.assert_status(200);
     assert_eq!((res.json()["enabled"].as_bool(), &res.json()["failing_since"]), (Some(true), &Value::Null));
+}
+
+#[actix_web::test]
+async fn a_failed_attempt_marks_the_endpoint_failing_and_the_next_success_clears_the_mark() {
+    let app = TestApp::spawn().await;
+    let receiver = Receiver::start();
+    let token = app.seller("seller-a");
+    let endpoint = register(&app, &token, &receiver.url(), json!(["*"])).await;
+    let path = format!("/v1/webhook-endpoints/{}", id(&endpoint));
+    let failing_since = |v: Value| v["failing_since"].clone();
+    receiver.answer(500, Duration::ZERO);
+    app.post(&format!("{path}/ping"), Some(&token), &json!({})).await;
+    assert_eq!(deliver_once(&app.db, &sender()).await, 1);
+    assert!(failing_since(app.get(&path, Some(&token)).await.json()).is_string(), "marked failing");
+    all_due(&app);
+    assert_eq!(deliver_once(&app.db, &sender()).await, 1, "the retry");
+    assert_eq!(failing_since(app.get(&path, Some(&token)).await.json()), Value::Null, "the success clears it");
+    app.post(&format!("{path}/ping"), Some(&token), &json!({})).await;
+    assert_eq!(deliver_once(&app.db, &sender()).await, 1);
+    assert_eq!(failing_since(app.get(&path, Some(&token)).await.json()), Value::Null, "and a healthy one stays so");
 }
 
 #[actix_web::test]
