@@ -56,6 +56,27 @@ macro_rules! on_backend {
 }
 pub(crate) use on_backend;
 
+/// Inserts `$rows` (a slice of rows of `$table`) in the caller's transaction: on PostgreSQL one
+/// multi-row `INSERT`, kept prepared (one round trip); on SQLite, where a statement is a function
+/// call and not a round trip, a cached single-row insert each (diesel's multi-row insert there runs
+/// the same inserts, inside a savepoint of its own). For a bounded number of rows.
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::DbConnection::Pg(c) => {
+                let insert = diesel::insert_into($table).values($rows);
+                $crate::KeepPrepared::prepared(insert).execute(c)?;
+            }
+            $crate::DbConnection::Sqlite(c) => {
+                for row in $rows {
+                    diesel::insert_into($table).values(row).execute(c)?;
+                }
+            }
+        }
+    };
+}
+pub(crate) use insert_rows;
+
 /// One connection to either database; every query in this crate is written once against it.
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

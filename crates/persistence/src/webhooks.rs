@@ -11,7 +11,7 @@ use shelf_domain::webhook::EventSelection;
 
 use crate::page::keyset;
 use crate::schema::{events, webhook_deliveries as deliveries, webhook_endpoints as endpoints};
-use crate::{DbConnection, Error, KeepPrepared, Page, Paged, Result, from_db_time, new_id, now, to_db_time, to_json};
+use crate::{DbConnection, Error, Page, Paged, Result, from_db_time, new_id, now, to_db_time, to_json};
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = endpoints)]
@@ -302,20 +302,9 @@ pub(crate) fn fan_out(conn: &mut DbConnection, seller_id: &str, events: &[(Event
     if rows.is_empty() {
         return Ok(());
     }
-    match conn {
-        // One statement for them all (at most MAX_ENDPOINTS rows per event), kept prepared: a
-        // release to a seller with ten endpoints wrote its 30 rows in 30 round trips.
-        DbConnection::Pg(c) => {
-            diesel::insert_into(deliveries::table).values(&rows).prepared().execute(c)?;
-        }
-        // In process, a statement is no round trip: a cached single-row insert each (diesel's
-        // multi-row insert runs the same inserts here, inside a savepoint of its own).
-        DbConnection::Sqlite(c) => {
-            for row in &rows {
-                diesel::insert_into(deliveries::table).values(row).execute(c)?;
-            }
-        }
-    }
+    // At most MAX_ENDPOINTS rows per event; one round trip on PostgreSQL (a release to a seller with
+    // ten endpoints wrote its 30 rows in 30).
+    crate::insert_rows!(conn, deliveries::table, &rows);
     Ok(())
 }
 

@@ -85,12 +85,7 @@ pub fn append_events(conn: &mut DbConnection, seller_id: &str, events: &[(EventT
             id: Some(id.clone()),
         })
         .collect();
-    let insert = diesel::insert_into(events::table).values(&rows);
-    // diesel builds the multi-row insert its own way on SQLite; PostgreSQL's is one statement to keep.
-    match conn {
-        DbConnection::Pg(c) => insert.prepared().execute(c)?,
-        DbConnection::Sqlite(c) => insert.execute(c)?,
-    };
+    crate::insert_rows!(conn, events::table, &rows);
     crate::webhooks::fan_out(conn, seller_id, &ids)
 }
 
