@@ -9,9 +9,8 @@ use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, web};
+use serde_json::Value;
 use shelf_domain::Role;
-use utoipa::openapi::OpenApi;
-use utoipa::openapi::path::{Operation, PathItem};
 
 use crate::auth::account_of;
 use crate::problem::ApiError;
@@ -33,9 +32,10 @@ struct Route {
 pub struct RouteTable(HashMap<String, Vec<Route>>);
 
 impl RouteTable {
-    pub fn from_openapi(api: &OpenApi) -> Self {
+    /// The table of an OpenAPI document (as JSON).
+    pub fn from_openapi(api: &Value) -> Self {
         let mut table: HashMap<String, Vec<Route>> = HashMap::new();
-        for (path, item) in &api.paths.paths {
+        for (path, item) in api["paths"].as_object().into_iter().flatten() {
             let methods = operations(item).map(|(method, op)| (method, access(api, op))).collect();
             table
                 .entry(prefix(path).to_owned())
@@ -50,24 +50,24 @@ impl RouteTable {
     }
 }
 
-fn operations(item: &PathItem) -> impl Iterator<Item = (Method, &Operation)> {
+/// A path item's operations, by method.
+fn operations(item: &Value) -> impl Iterator<Item = (Method, &Value)> {
     [
-        (Method::GET, &item.get),
-        (Method::PUT, &item.put),
-        (Method::POST, &item.post),
-        (Method::DELETE, &item.delete),
-        (Method::PATCH, &item.patch),
+        (Method::GET, "get"),
+        (Method::PUT, "put"),
+        (Method::POST, "post"),
+        (Method::DELETE, "delete"),
+        (Method::PATCH, "patch"),
     ]
     .into_iter()
-    .filter_map(|(method, op)| Some((method, op.as_ref()?)))
+    .filter_map(|(method, key)| Some((method, item.get(key)?)))
 }
 
 /// An operation's security requirement, or the document's: its scopes are the roles it serves.
-fn access(api: &OpenApi, op: &Operation) -> Access {
-    let requirements = op.security.as_ref().or(api.security.as_ref());
+fn access(api: &Value, op: &Value) -> Access {
+    let requirements = op.get("security").or(api.get("security")).and_then(Value::as_array);
     let Some(requirement) = requirements.and_then(|r| r.first()) else { return Access::Anonymous };
-    let value = serde_json::to_value(requirement).unwrap_or_default();
-    let Some(scopes) = value.as_object().and_then(|o| o.values().next()).and_then(|s| s.as_array()) else {
+    let Some(scopes) = requirement.as_object().and_then(|o| o.values().next()).and_then(Value::as_array) else {
         return Access::Anonymous;
     };
     Access::Roles(scopes.iter().filter_map(|s| s.as_str()?.parse().ok()).collect())

@@ -110,15 +110,15 @@ pub async fn blocking<T: Send + 'static>(
     web::block(f).await?
 }
 
-/// The OpenAPI document of every route.
-pub fn openapi() -> utoipa::openapi::OpenApi {
+/// The OpenAPI document of every route, finished (`openapi::finish`).
+pub fn openapi() -> serde_json::Value {
     let (_, api) = App::new().into_utoipa_app().openapi(openapi::base()).configure(routes::document).split_for_parts();
     openapi::finish(api)
 }
 
 /// The OpenAPI document as served, rendered once and shared by every worker: its JSON and the route
-/// table the fallbacks answer from. The document itself (tens of MiB as utoipa's structures) is not
-/// kept: the process keeps only these.
+/// table the fallbacks answer from. The document itself (several MiB as a JSON value) is not kept:
+/// the process keeps only these.
 #[derive(Clone)]
 pub struct Document {
     json: web::Bytes,
@@ -126,9 +126,9 @@ pub struct Document {
 }
 
 impl Document {
-    pub fn new(api: &utoipa::openapi::OpenApi) -> Document {
+    pub fn new(api: &serde_json::Value) -> Document {
         Document {
-            json: serde_json::to_vec(api).expect("an OpenAPI document serialises").into(),
+            json: serde_json::to_vec(api).expect("a JSON value serialises").into(),
             routes: web::Data::new(fallback::RouteTable::from_openapi(api)),
         }
     }
