@@ -131,7 +131,7 @@ fn main() -> Result<(), Error> {
         // scanned the whole listing: 78 ms instead of 0.6 ms at 10,000 products); without the vacuum
         // the events' numbering leaves a dead row per event (three million at a million products),
         // which the first server's follower then wades through (an approval seen on the other
-        // instance 2.9 s late in the first run on such a database, bench/README.md). Not every
+        // instance 2.9 s late in the first run on such a database, bench/HISTORY.md). Not every
         // PostgreSQL runs autovacuum (these machines' does not).
         db.read(|c| Ok(c.batch_execute("VACUUM ANALYZE")?))?;
     }

@@ -330,7 +330,7 @@ impl Db {
 
 /// Connections per core: SQLite reads are CPU work on pages the OS already holds, so connections
 /// beyond a couple per core only queue on each other; a PostgreSQL connection also waits on the
-/// network and on commits. Measured in bench/README.md (2 cores: 4 and 8 beat 8 and 16).
+/// network and on commits. Measured in bench/HISTORY.md (2 cores: 4 and 8 beat 8 and 16).
 fn default_pool_size(backend: Backend) -> u32 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
     match backend {
@@ -381,7 +381,7 @@ mod tests {
     #[test]
     fn the_bundled_sqlite_is_built_for_many_threads() {
         // .cargo/config.toml sets these; a build without them is several times slower on the
-        // catalog's reads (bench/README.md).
+        // catalog's reads (bench/HISTORY.md).
         let db = Db::open(":memory:", Some(1)).expect("in-memory SQLite");
         let options: Vec<String> = db
             .read(|c| {

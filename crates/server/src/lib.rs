@@ -73,7 +73,7 @@ pub fn blob_store(config: &Config) -> Result<BlobStore, String> {
 }
 
 /// Catalog reader threads: one per two cores (each answers a whole batch of lookups per statement;
-/// on two cores, two readers only split the batches in half: bench/README.md).
+/// on two cores, two readers only split the batches in half: bench/HISTORY.md).
 fn catalog_readers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get() / 2).max(1)
 }
@@ -120,7 +120,7 @@ pub async fn serve(config: Config) -> Result<(), String> {
         .workers(workers)
         // Blocking work is database work, and each worker has a blocking pool of its own: together
         // they have as many threads as there are connections (more would only queue for one, and
-        // contend on the pool's lock: bench/README.md).
+        // contend on the pool's lock: bench/HISTORY.md).
         .worker_max_blocking_threads((db.max_connections() as usize).div_ceil(workers));
     let addr = server.addrs().first().copied().map(|a| a.to_string()).unwrap_or(config.bind.clone());
     log::info!("shelf listening on http://{addr} ({:?} database)", db.backend());

@@ -58,7 +58,7 @@ fn parse_ttl(s: &str) -> Result<Duration, String> {
 /// glibc gives threads that allocate at the same time arenas of their own and keeps their freed
 /// memory; with a blocking pool of database threads that grows the resident size with the number
 /// of threads, not with the work. Two arenas serve two async workers and the pool well (measured in
-/// bench/README.md: about 20 MiB less at peak, same throughput). glibc also raises its mmap
+/// bench/HISTORY.md: about 20 MiB less at peak, same throughput). glibc also raises its mmap
 /// threshold to the largest block freed (up to 32 MiB), after which upload parts' 8 MiB buffers come
 /// from the arenas and stay resident; fixed at 1 MiB, each goes back to the system when freed.
 fn limit_malloc_arenas() {

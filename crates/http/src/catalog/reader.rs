@@ -2,7 +2,7 @@
 //! reader threads, which takes every lookup waiting and answers them all with one statement on one
 //! connection: under load a burst of lookups costs one hand-off to a database thread and one query,
 //! where a thread of the blocking pool per lookup spent most of the machine waking threads
-//! (bench/README.md).
+//! (bench/HISTORY.md).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
