@@ -3,6 +3,7 @@
 //! the path exists under another method, else 404.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ResourceDef, ServiceRequest, ServiceResponse};
@@ -25,6 +26,8 @@ enum Access {
 
 struct Route {
     def: ResourceDef,
+    /// The path as the document names it (`/v1/drafts/{id}`).
+    template: Arc<str>,
     methods: Vec<(Method, Access)>,
 }
 
@@ -37,16 +40,22 @@ impl RouteTable {
         let mut table: HashMap<String, Vec<Route>> = HashMap::new();
         for (path, item) in api["paths"].as_object().into_iter().flatten() {
             let methods = operations(item).map(|(method, op)| (method, access(api, op))).collect();
-            table
-                .entry(prefix(path).to_owned())
-                .or_default()
-                .push(Route { def: ResourceDef::new(path.as_str()), methods });
+            table.entry(prefix(path).to_owned()).or_default().push(Route {
+                def: ResourceDef::new(path.as_str()),
+                template: Arc::from(path.as_str()),
+                methods,
+            });
         }
         RouteTable(table)
     }
 
     fn route(&self, path: &str) -> Option<&Route> {
         self.0.get(prefix(path))?.iter().find(|r| r.def.is_match(path))
+    }
+
+    /// The template of the documented route `path` names, if any (the metrics' route label).
+    pub fn template(&self, path: &str) -> Option<Arc<str>> {
+        self.route(path).map(|r| r.template.clone())
     }
 }
 
@@ -75,11 +84,8 @@ fn access(api: &Value, op: &Value) -> Access {
 
 /// `/v1/drafts/x/logo` → `/v1/drafts`; `/healthz` → `/healthz`.
 fn prefix(path: &str) -> &str {
-    let mut slashes = path.match_indices('/').map(|(i, _)| i).skip(2);
-    match slashes.next() {
-        Some(end) => &path[..end],
-        None => path,
-    }
+    let third_slash = path.bytes().enumerate().filter(|&(_, b)| b == b'/').nth(2);
+    &path[..third_slash.map_or(path.len(), |(i, _)| i)]
 }
 
 /// A secured operation checks the caller first: no valid token is 401 and a role the operation does not
