@@ -90,9 +90,9 @@ pub async fn get(
 
 /// Whether the request accepts a gzip-coded answer (`Accept-Encoding`, q-values honoured; a header
 /// that does not parse asks for the JSON as it is). The usual headers are read without the full
-/// negotiation, which cost 3,200 instructions a lookup (bench/HISTORY.md): none asks for the JSON, and
-/// one list without q-values accepts gzip when it names it (actix ranks gzip above identity at equal
-/// quality, and accepts nothing else here).
+/// negotiation, which cost 3,200 instructions a lookup (bench/HISTORY.md): no header asks for the
+/// JSON, and one list without q-values accepts gzip when it names it (at equal quality the
+/// negotiation ranks gzip above identity, and nothing else is offered here).
 fn accepts_gzip(req: &HttpRequest) -> bool {
     let mut headers = req.headers().get_all(ACCEPT_ENCODING);
     let Some(first) = headers.next() else { return false };
