@@ -1,11 +1,14 @@
 //! A bounded in-process cache of catalog entries (what `GET /v1/catalog/products/{id}` sends: the
-//! stored JSON, or its stored gzip form, whichever clients asked for).
+//! stored JSON, packed with a trained dictionary while held (`packing`), or its stored gzip form,
+//! whichever clients asked for).
 //! Changes made through this instance invalidate at once; changes made by other instances reach it
 //! through the product events, which every instance polls (`follow_events` in the server); entries
 //! also expire after a time-to-live as a safety net. Bounded by bytes, least recently used out first.
 //! A read from the database that raced an invalidation is served but not kept (`Ticket`), so an old
 //! entry can never be put back after the change that replaced it.
 
+use std::borrow::Borrow;
+use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,6 +17,8 @@ use actix_web::web::Bytes;
 use lru::LruCache;
 use shelf_domain::product::ProductStatus;
 
+use super::packing::{Form, Packer};
+
 /// How an entry is sent: its JSON as it is, or gzip-coded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Coding {
@@ -21,25 +26,44 @@ pub enum Coding {
     Gzip,
 }
 
-/// A catalog entry in the forms clients have asked for (each as stored: neither is converted per
-/// request); an entry asked for both ways holds both, and costs both.
+/// A catalog entry in the forms clients have asked for: its JSON (packed), the gzip form as stored;
+/// an entry asked for both ways holds both, and costs both. Held in the list's node itself (a hit
+/// copies out the packed bytes and unpacks them outside the lock).
 #[derive(Debug)]
-pub struct Cached {
-    pub status: ProductStatus,
-    pub version: i64,
-    json: Option<Bytes>,
+struct Cached {
+    status: ProductStatus,
+    version: i64,
+    json: Option<Form>,
     gzip: Option<Bytes>,
     stored_at: Instant,
 }
 
-impl Cached {
-    /// The entry's bytes in `coding`, if held.
-    pub fn form(&self, coding: Coding) -> Option<&Bytes> {
-        match coding {
-            Coding::Identity => self.json.as_ref(),
-            Coding::Gzip => self.gzip.as_ref(),
+/// A product's key in the cache: its id as the 128 bits of the UUID every product id is (no
+/// allocation of its own), or as text for any other (none is written today).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum EntryKey {
+    Uuid(u128),
+    Other(Box<str>),
+}
+
+impl EntryKey {
+    /// The key of `id`; a UUID only as the id is written (lower case, hyphenated), so that another
+    /// spelling of it, which the database does not find, is not found here either.
+    fn of(id: &str) -> EntryKey {
+        let mut canonical = [0u8; 36];
+        match uuid::Uuid::try_parse(id) {
+            Ok(uuid) if uuid.hyphenated().encode_lower(&mut canonical) == id => EntryKey::Uuid(uuid.as_u128()),
+            _ => EntryKey::Other(id.into()),
         }
     }
+}
+
+/// An entry as served: its status and version, and its bytes in the coding asked for.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub status: ProductStatus,
+    pub version: i64,
+    pub body: Bytes,
 }
 
 /// A list page as served: its ETag (if it has one) and body, and until when it holds.
@@ -54,8 +78,9 @@ pub struct CachedPage {
 #[derive(Debug, Clone, Copy)]
 pub struct Ticket(u64);
 
-/// What an entry costs beyond its JSON and key (map slot, Arc, bookkeeping), roughly.
-const OVERHEAD_BYTES: usize = 128;
+/// What a value costs beyond its bytes and its key's: the list's node (the entry itself), the map's
+/// slot, the allocator's share (measured: bench/HISTORY.md).
+const OVERHEAD_BYTES: usize = 192;
 
 /// What a cached value costs in memory, beyond its key.
 trait Weighed {
@@ -64,9 +89,38 @@ trait Weighed {
     fn fresh(&self, ttl: Duration) -> bool;
 }
 
+/// What a key holds beside it.
+trait KeyBytes {
+    fn bytes(&self) -> usize;
+}
+
+impl KeyBytes for String {
+    fn bytes(&self) -> usize {
+        self.len()
+    }
+}
+
+impl KeyBytes for EntryKey {
+    fn bytes(&self) -> usize {
+        match self {
+            EntryKey::Uuid(_) => 0,
+            EntryKey::Other(id) => id.len(),
+        }
+    }
+}
+
+impl<T: Weighed> Weighed for Arc<T> {
+    fn bytes(&self) -> usize {
+        T::bytes(self)
+    }
+    fn fresh(&self, ttl: Duration) -> bool {
+        T::fresh(self, ttl)
+    }
+}
+
 impl Weighed for Cached {
     fn bytes(&self) -> usize {
-        self.json.as_ref().map_or(0, Bytes::len) + self.gzip.as_ref().map_or(0, Bytes::len)
+        self.json.as_ref().map_or(0, Form::bytes) + self.gzip.as_ref().map_or(0, Bytes::len)
     }
     fn fresh(&self, ttl: Duration) -> bool {
         self.stored_at.elapsed() <= ttl
@@ -83,51 +137,56 @@ impl Weighed for CachedPage {
 }
 
 /// Values by key within a byte budget, least recently used out first.
-struct Bounded<V> {
-    lru: LruCache<String, Arc<V>>,
+struct Bounded<K, V> {
+    lru: LruCache<K, V>,
     bytes: usize,
     budget: usize,
 }
 
-fn cost<V: Weighed>(key: &str, value: &V) -> usize {
-    key.len() + value.bytes() + OVERHEAD_BYTES
+fn cost<K: KeyBytes, V: Weighed>(key: &K, value: &V) -> usize {
+    key.bytes() + value.bytes() + OVERHEAD_BYTES
 }
 
-impl<V: Weighed> Bounded<V> {
-    fn new(budget: usize) -> Bounded<V> {
+impl<K: KeyBytes + Hash + Eq, V: Weighed> Bounded<K, V> {
+    fn new(budget: usize) -> Bounded<K, V> {
         Bounded { lru: LruCache::unbounded(), bytes: 0, budget }
     }
 
     /// The value of `key` unless older than `ttl` (then dropped).
-    fn get(&mut self, key: &str, ttl: Duration) -> Option<Arc<V>> {
-        let found = self.lru.get(key)?.clone();
-        if !found.fresh(ttl) {
+    fn get<Q: Hash + Eq + ?Sized>(&mut self, key: &Q, ttl: Duration) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        if !self.lru.peek(key)?.fresh(ttl) {
             self.remove(key);
             return None;
         }
-        Some(found)
+        self.lru.get(key)
     }
 
-    fn put(&mut self, key: &str, value: Arc<V>) {
-        let size = cost(key, &*value);
+    fn put(&mut self, key: K, value: V) {
+        let size = cost(&key, &value);
         if size > self.budget {
             return;
         }
-        if let Some((old_key, old)) = self.lru.push(key.to_owned(), value) {
-            self.bytes -= cost(&old_key, &*old);
+        if let Some((old_key, old)) = self.lru.push(key, value) {
+            self.bytes -= cost(&old_key, &old);
         }
         self.bytes += size;
         while self.bytes > self.budget {
             match self.lru.pop_lru() {
-                Some((old_key, old)) => self.bytes -= cost(&old_key, &*old),
+                Some((old_key, old)) => self.bytes -= cost(&old_key, &old),
                 None => break,
             }
         }
     }
 
-    fn remove(&mut self, key: &str) {
-        if let Some(old) = self.lru.pop(key) {
-            self.bytes -= cost(key, &*old);
+    fn remove<Q: Hash + Eq + ?Sized>(&mut self, key: &Q)
+    where
+        K: Borrow<Q>,
+    {
+        if let Some((old_key, old)) = self.lru.pop_entry(key) {
+            self.bytes -= cost(&old_key, &old);
         }
     }
 
@@ -141,7 +200,7 @@ impl<V: Weighed> Bounded<V> {
 /// on any of them may have changed (`clear`); each also expires on its own (`put`'s `valid_for`, at
 /// most the cache's time-to-live). A read that raced a `clear` is served but not kept.
 pub struct PageCache {
-    pages: Mutex<Bounded<CachedPage>>,
+    pages: Mutex<Bounded<String, Arc<CachedPage>>>,
     /// Clears so far.
     generation: AtomicU64,
     ttl: Duration,
@@ -163,7 +222,7 @@ impl PageCache {
 
     /// The page asked as `key`.
     pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        let found = lock(&self.pages).get(key, self.ttl);
+        let found = lock(&self.pages).get(key, self.ttl).cloned();
         count(found.is_some(), &self.hits, &self.misses);
         found
     }
@@ -179,7 +238,7 @@ impl PageCache {
         let page = Arc::new(CachedPage { etag, body, expires_at: Instant::now() + valid_for.min(self.ttl) });
         let mut pages = lock(&self.pages);
         if self.generation.load(Ordering::Acquire) == ticket.0 {
-            pages.put(key, page.clone());
+            pages.put(key.to_owned(), page.clone());
         }
         page
     }
@@ -199,7 +258,8 @@ impl PageCache {
 }
 
 pub struct CatalogCache {
-    entries: Mutex<Bounded<Cached>>,
+    entries: Mutex<Bounded<EntryKey, Cached>>,
+    packer: Packer,
     /// List and search pages: any change to any product drops them all (a change can move a product
     /// onto, off or along any list).
     pub pages: PageCache,
@@ -227,7 +287,7 @@ pub struct CacheStats {
 /// What list pages may take beside the entries (at most the entries' budget: none when entries are off).
 const PAGE_BUDGET_BYTES: usize = 4 << 20;
 
-fn lock<V>(m: &Mutex<Bounded<V>>) -> std::sync::MutexGuard<'_, Bounded<V>> {
+fn lock<K, V>(m: &Mutex<Bounded<K, V>>) -> std::sync::MutexGuard<'_, Bounded<K, V>> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -240,8 +300,14 @@ impl CatalogCache {
     /// A cache of at most about `budget_bytes` of entries and up to 4 MiB of list pages, each kept at
     /// most `ttl`.
     pub fn new(budget_bytes: usize, ttl: Duration) -> CatalogCache {
+        CatalogCache::packing_with(budget_bytes, ttl, Packer::new())
+    }
+
+    /// The same, entries packed by `packer`.
+    pub fn packing_with(budget_bytes: usize, ttl: Duration, packer: Packer) -> CatalogCache {
         CatalogCache {
             entries: Mutex::new(Bounded::new(budget_bytes)),
+            packer,
             pages: PageCache::new(budget_bytes.min(PAGE_BUDGET_BYTES), ttl),
             generation: AtomicU64::new(0),
             ttl,
@@ -250,9 +316,17 @@ impl CatalogCache {
         }
     }
 
-    /// The entry of product `id`, if held in `coding`.
-    pub fn get(&self, id: &str, coding: Coding) -> Option<Arc<Cached>> {
-        let found = lock(&self.entries).get(id, self.ttl).filter(|entry| entry.form(coding).is_some());
+    /// The entry of product `id`, if held in `coding` (unpacked outside the lock).
+    pub fn get(&self, id: &str, coding: Coding) -> Option<Entry> {
+        let key = EntryKey::of(id);
+        let held = lock(&self.entries).get(&key, self.ttl).and_then(|entry| {
+            let form = match coding {
+                Coding::Identity => entry.json.clone()?,
+                Coding::Gzip => Form::Plain(entry.gzip.clone()?),
+            };
+            Some((entry.status, entry.version, form))
+        });
+        let found = held.and_then(|(status, version, form)| Some(Entry { status, version, body: form.json()? }));
         count(found.is_some(), &self.hits, &self.misses);
         found
     }
@@ -289,25 +363,31 @@ impl CatalogCache {
         version: i64,
         coding: Coding,
         bytes: Bytes,
-    ) -> Arc<Cached> {
+    ) -> Entry {
+        let served = Entry { status, version, body: bytes.clone() };
+        let packed = (coding == Coding::Identity).then(|| self.packer.pack(bytes.clone()));
         let mut entries = lock(&self.entries);
-        let other = entries.lru.peek(id).filter(|held| held.version == version);
-        let (json, gzip) = match coding {
-            Coding::Identity => (Some(bytes), other.and_then(|held| held.gzip.clone())),
-            Coding::Gzip => (other.and_then(|held| held.json.clone()), Some(bytes)),
-        };
-        let entry = Arc::new(Cached { status, version, json, gzip, stored_at: Instant::now() });
-        if self.generation.load(Ordering::Acquire) == ticket.0 {
-            entries.put(id, entry.clone());
+        if self.generation.load(Ordering::Acquire) != ticket.0 {
+            return served;
         }
-        entry
+        let key = EntryKey::of(id);
+        let other = entries.lru.peek(&key).filter(|held| held.version == version);
+        let (json, gzip) = match packed {
+            Some(form) => (Some(form), other.and_then(|held| held.gzip.clone())),
+            // A copy of its own: the bytes read came from a reader thread's arena, among its
+            // short-lived allocations, where the held ones would keep the arena from shrinking.
+            None => (other.and_then(|held| held.json.clone()), Some(Bytes::copy_from_slice(&bytes))),
+        };
+        entries.put(key, Cached { status, version, json, gzip, stored_at: Instant::now() });
+        served
     }
 
     /// Product `id` changed: its entry and every list page go.
     pub fn invalidate(&self, id: &str) {
+        let key = EntryKey::of(id);
         let mut entries = lock(&self.entries);
         self.generation.fetch_add(1, Ordering::AcqRel);
-        entries.remove(id);
+        entries.remove(&key);
         drop(entries);
         self.pages.clear();
     }
@@ -326,8 +406,9 @@ impl CatalogCache {
 mod tests {
     use super::*;
 
+    /// A cache that holds entries as they are (the packed ones: below).
     fn cache(budget: usize) -> CatalogCache {
-        CatalogCache::new(budget, Duration::from_secs(60))
+        CatalogCache::packing_with(budget, Duration::from_secs(60), Packer::training_on(0))
     }
 
     #[test]
@@ -344,15 +425,57 @@ mod tests {
         let c = cache(1 << 20);
         c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Gzip, Bytes::from_static(b"gz1"));
         assert!(c.get("p1", Coding::Identity).is_none(), "the JSON was never asked for");
-        let both = c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{1}"));
-        assert_eq!(both.form(Coding::Gzip).unwrap(), &b"gz1"[..]);
-        assert_eq!(both.form(Coding::Identity).unwrap(), &b"{1}"[..]);
-        assert_eq!(c.stats().bytes, cost("p1", &*both));
+        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{1}"));
+        assert_eq!(c.get("p1", Coding::Gzip).unwrap().body, &b"gz1"[..]);
+        assert_eq!(c.get("p1", Coding::Identity).unwrap().body, &b"{1}"[..]);
         assert_eq!(c.stats().bytes, 2 + 6 + OVERHEAD_BYTES);
-        let newer = c.put(c.ticket(), "p1", ProductStatus::OnSale, 2, Coding::Identity, Bytes::from_static(b"{2}"));
-        assert!(newer.form(Coding::Gzip).is_none(), "an older version's form is not kept beside a newer one");
-        assert!(c.get("p1", Coding::Gzip).is_none());
+        c.put(c.ticket(), "p1", ProductStatus::OnSale, 2, Coding::Identity, Bytes::from_static(b"{2}"));
+        assert!(c.get("p1", Coding::Gzip).is_none(), "an older version's form is not kept beside a newer one");
         assert_eq!(c.get("p1", Coding::Identity).unwrap().version, 2);
+        assert_eq!(c.stats().bytes, 2 + 3 + OVERHEAD_BYTES);
+    }
+
+    #[test]
+    fn entries_are_held_packed_once_the_dictionary_is_trained_and_served_as_they_were_given() {
+        let c = CatalogCache::packing_with(1 << 20, Duration::from_secs(60), Packer::training_on(200));
+        let given = |i: usize| crate::catalog::packing::tests::entry(i);
+        for i in 0..200 {
+            c.put(c.ticket(), &format!("p{i}"), ProductStatus::OnSale, 1, Coding::Identity, given(i));
+        }
+        crate::catalog::packing::tests::trained(&c.packer);
+        let before = c.stats().bytes;
+        let ids = 200..400;
+        for i in ids.clone() {
+            let served = c.put(c.ticket(), &format!("p{i}"), ProductStatus::OnSale, 1, Coding::Identity, given(i));
+            assert_eq!(served.body, given(i));
+        }
+        let packed_bytes = c.stats().bytes - before;
+        let json_bytes: usize = ids.clone().map(|i| given(i).len()).sum();
+        assert!(packed_bytes < json_bytes / 2 + ids.len() * (OVERHEAD_BYTES + 4), "{packed_bytes} for {json_bytes}");
+        for i in (0..400).step_by(37) {
+            assert_eq!(c.get(&format!("p{i}"), Coding::Identity).unwrap().body, given(i), "p{i}");
+        }
+        c.put(c.ticket(), "p250", ProductStatus::OnSale, 1, Coding::Gzip, Bytes::from_static(b"gz"));
+        assert_eq!(
+            c.get("p250", Coding::Identity).unwrap().body,
+            given(250),
+            "the packed JSON stays beside the gzip form"
+        );
+    }
+
+    #[test]
+    fn a_uuid_id_is_held_by_its_bits_and_only_its_own_spelling_finds_it() {
+        let id = "01a25305-c211-760b-8a2b-d14c0d6167d0";
+        assert!(matches!(EntryKey::of(id), EntryKey::Uuid(_)));
+        assert!(matches!(EntryKey::of(&id.to_uppercase()), EntryKey::Other(_)));
+        assert!(matches!(EntryKey::of(&id.replace('-', "")), EntryKey::Other(_)));
+        let c = cache(1 << 20);
+        c.put(c.ticket(), id, ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
+        assert!(c.get(id, Coding::Identity).is_some());
+        assert!(c.get(&id.to_uppercase(), Coding::Identity).is_none(), "the database would not find it either");
+        assert_eq!(c.stats().bytes, 2 + OVERHEAD_BYTES, "the key holds nothing beside it");
+        c.invalidate(id);
+        assert!(c.get(id, Coding::Identity).is_none());
     }
 
     #[test]

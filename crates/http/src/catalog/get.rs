@@ -69,7 +69,7 @@ pub async fn get(
     if entry.status == ProductStatus::Discontinued {
         return Err(ApiError::Gone("the product was removed from the catalog".into()));
     }
-    let body = entry.form(coding).cloned().unwrap_or_default();
+    let body = entry.body;
     let Some(region) = region else {
         let tag = crate::etag::etag(entry.version);
         // The coded form is a representation of its own: its tag is weak.

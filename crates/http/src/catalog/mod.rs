@@ -3,6 +3,7 @@
 pub mod cache;
 mod get;
 mod list;
+pub mod packing;
 mod quote;
 pub mod reader;
 mod upgrade_quote;
