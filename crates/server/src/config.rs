@@ -70,7 +70,7 @@ pub struct Config {
     /// follower acts on those at once and wakes the webhook worker: there the poll is the fallback
     /// for an announcement lost with a broken connection (and the retries' clock).
     pub event_poll_ms: u64,
-    /// Memory for catalog entries served without a database read (`SHELF_CATALOG_CACHE_MB`, default 28; 0: off).
+    /// Memory for catalog entries served without a database read (`SHELF_CATALOG_CACHE_MB`, default 32; 0: off).
     pub catalog_cache_mb: usize,
     /// `SHELF_FILES_DIR`: file bytes go to this directory instead of the database.
     pub files_dir: Option<std::path::PathBuf>,
@@ -203,7 +203,7 @@ impl Config {
             mail_from: var("SHELF_MAIL_FROM"),
             sms_webhook_url: var("SHELF_SMS_WEBHOOK_URL"),
             event_poll_ms: event_poll_ms()?,
-            catalog_cache_mb: parse("SHELF_CATALOG_CACHE_MB", "a number of MiB")?.unwrap_or(28),
+            catalog_cache_mb: parse("SHELF_CATALOG_CACHE_MB", "a number of MiB")?.unwrap_or(32),
             files_dir: var("SHELF_FILES_DIR").map(Into::into),
             s3: s3_location()?,
             metrics_bind: var("SHELF_METRICS_BIND"),

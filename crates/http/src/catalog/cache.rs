@@ -34,27 +34,22 @@ struct Cached {
     status: ProductStatus,
     version: i64,
     json: Option<Form>,
-    gzip: Option<Bytes>,
+    gzip: Option<Box<[u8]>>,
     stored_at: Instant,
 }
 
-/// A product's key in the cache: its id as the 128 bits of the UUID every product id is (no
-/// allocation of its own), or as text for any other (none is written today).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum EntryKey {
-    Uuid(u128),
-    Other(Box<str>),
-}
+/// A product's key in the cache: the 16 bytes of the UUID every product id is (no allocation of
+/// its own, and no 16-byte alignment to pad the list's node to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct EntryKey([u8; 16]);
 
 impl EntryKey {
-    /// The key of `id`; a UUID only as the id is written (lower case, hyphenated), so that another
-    /// spelling of it, which the database does not find, is not found here either.
-    fn of(id: &str) -> EntryKey {
+    /// The key of `id`, if it is a UUID as product ids are written (lower case, hyphenated): any
+    /// other spelling, which the database does not find, is never held.
+    fn of(id: &str) -> Option<EntryKey> {
         let mut canonical = [0u8; 36];
-        match uuid::Uuid::try_parse(id) {
-            Ok(uuid) if uuid.hyphenated().encode_lower(&mut canonical) == id => EntryKey::Uuid(uuid.as_u128()),
-            _ => EntryKey::Other(id.into()),
-        }
+        let uuid = uuid::Uuid::try_parse(id).ok()?;
+        (uuid.hyphenated().encode_lower(&mut canonical) == id).then(|| EntryKey(uuid.into_bytes()))
     }
 }
 
@@ -78,9 +73,10 @@ pub struct CachedPage {
 #[derive(Debug, Clone, Copy)]
 pub struct Ticket(u64);
 
-/// What a value costs beyond its bytes and its key's: the list's node (the entry itself), the map's
-/// slot, the allocator's share (measured: bench/HISTORY.md).
-const OVERHEAD_BYTES: usize = 192;
+/// What a value costs beyond its bytes and its key's: the list's node (key and entry: 104 bytes, a
+/// 112-byte chunk), the map's slot (16 bytes at up to 7/8 load) and the allocator's rounding of the
+/// packed bytes (measured as RSS per entry held: bench/HISTORY.md).
+const OVERHEAD_BYTES: usize = 160;
 
 /// What a cached value costs in memory, beyond its key.
 trait Weighed {
@@ -102,10 +98,7 @@ impl KeyBytes for String {
 
 impl KeyBytes for EntryKey {
     fn bytes(&self) -> usize {
-        match self {
-            EntryKey::Uuid(_) => 0,
-            EntryKey::Other(id) => id.len(),
-        }
+        0
     }
 }
 
@@ -120,7 +113,7 @@ impl<T: Weighed> Weighed for Arc<T> {
 
 impl Weighed for Cached {
     fn bytes(&self) -> usize {
-        self.json.as_ref().map_or(0, Form::bytes) + self.gzip.as_ref().map_or(0, Bytes::len)
+        self.json.as_ref().map_or(0, Form::bytes) + self.gzip.as_ref().map_or(0, |gzip| gzip.len())
     }
     fn fresh(&self, ttl: Duration) -> bool {
         self.stored_at.elapsed() <= ttl
@@ -318,15 +311,17 @@ impl CatalogCache {
 
     /// The entry of product `id`, if held in `coding` (unpacked outside the lock).
     pub fn get(&self, id: &str, coding: Coding) -> Option<Entry> {
-        let key = EntryKey::of(id);
-        let held = lock(&self.entries).get(&key, self.ttl).and_then(|entry| {
+        let held = EntryKey::of(id).and_then(|key| {
+            let mut entries = lock(&self.entries);
+            let entry = entries.get(&key, self.ttl)?;
             let form = match coding {
                 Coding::Identity => entry.json.clone()?,
                 Coding::Gzip => Form::Plain(entry.gzip.clone()?),
             };
             Some((entry.status, entry.version, form))
         });
-        let found = held.and_then(|(status, version, form)| Some(Entry { status, version, body: form.json()? }));
+        let found =
+            held.and_then(|(status, version, form)| Some(Entry { status, version, body: self.packer.unpack(form)? }));
         count(found.is_some(), &self.hits, &self.misses);
         found
     }
@@ -364,19 +359,19 @@ impl CatalogCache {
         coding: Coding,
         bytes: Bytes,
     ) -> Entry {
-        let served = Entry { status, version, body: bytes.clone() };
-        let packed = (coding == Coding::Identity).then(|| self.packer.pack(bytes.clone()));
+        let Some(key) = EntryKey::of(id) else { return Entry { status, version, body: bytes } };
+        let packed = (coding == Coding::Identity).then(|| self.packer.pack(&bytes));
+        let served = Entry { status, version, body: bytes };
         let mut entries = lock(&self.entries);
         if self.generation.load(Ordering::Acquire) != ticket.0 {
             return served;
         }
-        let key = EntryKey::of(id);
         let other = entries.lru.peek(&key).filter(|held| held.version == version);
         let (json, gzip) = match packed {
             Some(form) => (Some(form), other.and_then(|held| held.gzip.clone())),
             // A copy of its own: the bytes read came from a reader thread's arena, among its
             // short-lived allocations, where the held ones would keep the arena from shrinking.
-            None => (other.and_then(|held| held.json.clone()), Some(Bytes::copy_from_slice(&bytes))),
+            None => (other.and_then(|held| held.json.clone()), Some(Box::from(&served.body[..]))),
         };
         entries.put(key, Cached { status, version, json, gzip, stored_at: Instant::now() });
         served
@@ -384,10 +379,11 @@ impl CatalogCache {
 
     /// Product `id` changed: its entry and every list page go.
     pub fn invalidate(&self, id: &str) {
-        let key = EntryKey::of(id);
         let mut entries = lock(&self.entries);
         self.generation.fetch_add(1, Ordering::AcqRel);
-        entries.remove(&key);
+        if let Some(key) = EntryKey::of(id) {
+            entries.remove(&key);
+        }
         drop(entries);
         self.pages.clear();
     }
@@ -406,6 +402,11 @@ impl CatalogCache {
 mod tests {
     use super::*;
 
+    /// Product `n`'s id (a UUID, as product ids are).
+    fn id(n: usize) -> String {
+        format!("01a25305-c211-760b-8a2b-{n:012x}")
+    }
+
     /// A cache that holds entries as they are (the packed ones: below).
     fn cache(budget: usize) -> CatalogCache {
         CatalogCache::packing_with(budget, Duration::from_secs(60), Packer::training_on(0))
@@ -414,25 +415,25 @@ mod tests {
     #[test]
     fn entries_are_served_until_invalidated() {
         let c = cache(1 << 20);
-        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
-        assert_eq!(c.get("p1", Coding::Identity).unwrap().version, 1);
-        c.invalidate("p1");
-        assert!(c.get("p1", Coding::Identity).is_none());
+        c.put(c.ticket(), &id(1), ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
+        assert_eq!(c.get(&id(1), Coding::Identity).unwrap().version, 1);
+        c.invalidate(&id(1));
+        assert!(c.get(&id(1), Coding::Identity).is_none());
     }
 
     #[test]
     fn an_entry_asked_for_both_ways_holds_both_forms_of_one_version_and_costs_both() {
         let c = cache(1 << 20);
-        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Gzip, Bytes::from_static(b"gz1"));
-        assert!(c.get("p1", Coding::Identity).is_none(), "the JSON was never asked for");
-        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{1}"));
-        assert_eq!(c.get("p1", Coding::Gzip).unwrap().body, &b"gz1"[..]);
-        assert_eq!(c.get("p1", Coding::Identity).unwrap().body, &b"{1}"[..]);
-        assert_eq!(c.stats().bytes, 2 + 6 + OVERHEAD_BYTES);
-        c.put(c.ticket(), "p1", ProductStatus::OnSale, 2, Coding::Identity, Bytes::from_static(b"{2}"));
-        assert!(c.get("p1", Coding::Gzip).is_none(), "an older version's form is not kept beside a newer one");
-        assert_eq!(c.get("p1", Coding::Identity).unwrap().version, 2);
-        assert_eq!(c.stats().bytes, 2 + 3 + OVERHEAD_BYTES);
+        c.put(c.ticket(), &id(1), ProductStatus::OnSale, 1, Coding::Gzip, Bytes::from_static(b"gz1"));
+        assert!(c.get(&id(1), Coding::Identity).is_none(), "the JSON was never asked for");
+        c.put(c.ticket(), &id(1), ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{1}"));
+        assert_eq!(c.get(&id(1), Coding::Gzip).unwrap().body, &b"gz1"[..]);
+        assert_eq!(c.get(&id(1), Coding::Identity).unwrap().body, &b"{1}"[..]);
+        assert_eq!(c.stats().bytes, 6 + OVERHEAD_BYTES);
+        c.put(c.ticket(), &id(1), ProductStatus::OnSale, 2, Coding::Identity, Bytes::from_static(b"{2}"));
+        assert!(c.get(&id(1), Coding::Gzip).is_none(), "an older version's form is not kept beside a newer one");
+        assert_eq!(c.get(&id(1), Coding::Identity).unwrap().version, 2);
+        assert_eq!(c.stats().bytes, 3 + OVERHEAD_BYTES);
     }
 
     #[test]
@@ -440,40 +441,46 @@ mod tests {
         let c = CatalogCache::packing_with(1 << 20, Duration::from_secs(60), Packer::training_on(200));
         let given = |i: usize| crate::catalog::packing::tests::entry(i);
         for i in 0..200 {
-            c.put(c.ticket(), &format!("p{i}"), ProductStatus::OnSale, 1, Coding::Identity, given(i));
+            c.put(c.ticket(), &id(i), ProductStatus::OnSale, 1, Coding::Identity, given(i));
         }
         crate::catalog::packing::tests::trained(&c.packer);
         let before = c.stats().bytes;
         let ids = 200..400;
         for i in ids.clone() {
-            let served = c.put(c.ticket(), &format!("p{i}"), ProductStatus::OnSale, 1, Coding::Identity, given(i));
+            let served = c.put(c.ticket(), &id(i), ProductStatus::OnSale, 1, Coding::Identity, given(i));
             assert_eq!(served.body, given(i));
         }
         let packed_bytes = c.stats().bytes - before;
         let json_bytes: usize = ids.clone().map(|i| given(i).len()).sum();
         assert!(packed_bytes < json_bytes / 2 + ids.len() * (OVERHEAD_BYTES + 4), "{packed_bytes} for {json_bytes}");
         for i in (0..400).step_by(37) {
-            assert_eq!(c.get(&format!("p{i}"), Coding::Identity).unwrap().body, given(i), "p{i}");
+            assert_eq!(c.get(&id(i), Coding::Identity).unwrap().body, given(i), "p{i}");
         }
-        c.put(c.ticket(), "p250", ProductStatus::OnSale, 1, Coding::Gzip, Bytes::from_static(b"gz"));
+        c.put(c.ticket(), &id(250), ProductStatus::OnSale, 1, Coding::Gzip, Bytes::from_static(b"gz"));
         assert_eq!(
-            c.get("p250", Coding::Identity).unwrap().body,
+            c.get(&id(250), Coding::Identity).unwrap().body,
             given(250),
             "the packed JSON stays beside the gzip form"
         );
     }
 
     #[test]
-    fn a_uuid_id_is_held_by_its_bits_and_only_its_own_spelling_finds_it() {
+    fn a_uuid_id_is_held_by_its_bytes_and_only_its_own_spelling_finds_it() {
         let id = "01a25305-c211-760b-8a2b-d14c0d6167d0";
-        assert!(matches!(EntryKey::of(id), EntryKey::Uuid(_)));
-        assert!(matches!(EntryKey::of(&id.to_uppercase()), EntryKey::Other(_)));
-        assert!(matches!(EntryKey::of(&id.replace('-', "")), EntryKey::Other(_)));
+        assert!(EntryKey::of(id).is_some());
+        assert!(EntryKey::of(&id.to_uppercase()).is_none());
+        assert!(EntryKey::of(&id.replace('-', "")).is_none());
+        assert!(EntryKey::of("not-a-product").is_none());
         let c = cache(1 << 20);
+        let served =
+            c.put(c.ticket(), "not-a-product", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
+        assert_eq!(served.body, &b"{}"[..], "served, not held");
+        assert!(c.get("not-a-product", Coding::Identity).is_none() && c.is_empty());
         c.put(c.ticket(), id, ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
         assert!(c.get(id, Coding::Identity).is_some());
         assert!(c.get(&id.to_uppercase(), Coding::Identity).is_none(), "the database would not find it either");
         assert_eq!(c.stats().bytes, 2 + OVERHEAD_BYTES, "the key holds nothing beside it");
+        assert!(std::mem::size_of::<(EntryKey, Cached)>() <= 96, "{}", std::mem::size_of::<(EntryKey, Cached)>());
         c.invalidate(id);
         assert!(c.get(id, Coding::Identity).is_none());
     }
@@ -482,28 +489,28 @@ mod tests {
     fn the_cache_stays_within_its_budget() {
         let c = cache(10_000);
         for i in 0..1_000 {
-            let id = format!("product-{i}");
+            let id = id(i);
             c.put(c.ticket(), &id, ProductStatus::OnSale, 1, Coding::Identity, Bytes::from(vec![b' '; 100]));
         }
-        assert!(c.len() * (100 + 11 + OVERHEAD_BYTES) <= 10_000, "{} entries", c.len());
-        assert!(c.len() >= 10_000 / (100 + 11 + OVERHEAD_BYTES + 2), "{} entries", c.len());
-        assert!(c.get("product-999", Coding::Identity).is_some());
-        assert!(c.get("product-0", Coding::Identity).is_none());
+        assert!(c.len() * (100 + OVERHEAD_BYTES) <= 10_000, "{} entries", c.len());
+        assert!(c.len() == 10_000 / (100 + OVERHEAD_BYTES), "{} entries", c.len());
+        assert!(c.get(&id(999), Coding::Identity).is_some());
+        assert!(c.get(&id(0), Coding::Identity).is_none());
     }
 
     #[test]
     fn the_least_recently_read_entry_goes_first() {
-        let c = cache(3 * (2 + 2 + OVERHEAD_BYTES));
-        for id in ["p1", "p2", "p3"] {
-            c.put(c.ticket(), id, ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
+        let c = cache(3 * (2 + OVERHEAD_BYTES));
+        for product in [id(1), id(2), id(3)] {
+            c.put(c.ticket(), &product, ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
         }
-        assert!(c.get("p1", Coding::Identity).is_some());
-        c.put(c.ticket(), "p4", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
-        assert!(c.get("p2", Coding::Identity).is_none());
+        assert!(c.get(&id(1), Coding::Identity).is_some());
+        c.put(c.ticket(), &id(4), ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
+        assert!(c.get(&id(2), Coding::Identity).is_none());
         assert!(
-            c.get("p1", Coding::Identity).is_some()
-                && c.get("p3", Coding::Identity).is_some()
-                && c.get("p4", Coding::Identity).is_some()
+            c.get(&id(1), Coding::Identity).is_some()
+                && c.get(&id(3), Coding::Identity).is_some()
+                && c.get(&id(4), Coding::Identity).is_some()
         );
     }
 
@@ -511,25 +518,25 @@ mod tests {
     fn a_read_that_raced_an_invalidation_is_served_but_not_kept() {
         let c = cache(1 << 20);
         let ticket = c.ticket();
-        c.invalidate("p1");
-        let served = c.put(ticket, "p1", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
+        c.invalidate(&id(1));
+        let served = c.put(ticket, &id(1), ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
         assert_eq!(served.version, 1);
-        assert!(c.get("p1", Coding::Identity).is_none());
-        c.put(c.ticket(), "p1", ProductStatus::OnSale, 2, Coding::Identity, Bytes::from_static(b"{}"));
-        assert_eq!(c.get("p1", Coding::Identity).unwrap().version, 2);
+        assert!(c.get(&id(1), Coding::Identity).is_none());
+        c.put(c.ticket(), &id(1), ProductStatus::OnSale, 2, Coding::Identity, Bytes::from_static(b"{}"));
+        assert_eq!(c.get(&id(1), Coding::Identity).unwrap().version, 2);
     }
 
     #[test]
     fn a_page_is_served_until_any_product_changes_and_a_racing_read_is_not_kept() {
         let c = cache(1 << 20);
-        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
+        c.put(c.ticket(), &id(1), ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
         let minute = Duration::from_secs(60);
         c.pages.put(c.pages.ticket(), "first", "\"a\"".into(), Bytes::from_static(b"{\"items\":[]}"), minute);
         assert_eq!(c.pages.get("first").unwrap().etag, "\"a\"");
         let ticket = c.pages.ticket();
-        c.invalidate("p2");
+        c.invalidate(&id(2));
         assert!(c.pages.get("first").is_none(), "a change to any product drops every page");
-        assert!(c.get("p1", Coding::Identity).is_some(), "and only that product's entry");
+        assert!(c.get(&id(1), Coding::Identity).is_some(), "and only that product's entry");
         c.pages.put(ticket, "first", "\"b\"".into(), Bytes::new(), minute);
         assert!(c.pages.get("first").is_none());
         let stats = c.stats();
@@ -572,8 +579,8 @@ mod tests {
     #[test]
     fn expired_entries_are_not_served() {
         let c = CatalogCache::new(1 << 20, Duration::ZERO);
-        c.put(c.ticket(), "p1", ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
+        c.put(c.ticket(), &id(1), ProductStatus::OnSale, 1, Coding::Identity, Bytes::from_static(b"{}"));
         std::thread::sleep(Duration::from_millis(2));
-        assert!(c.get("p1", Coding::Identity).is_none());
+        assert!(c.get(&id(1), Coding::Identity).is_none());
     }
 }

@@ -19,6 +19,8 @@ const SAMPLE_BYTES: usize = 2 << 20;
 /// The dictionary's size (on the seeded catalog 8 KiB packs an entry to 147 bytes, 16 KiB to 137,
 /// 64 KiB to 128).
 const DICTIONARY_BYTES: usize = 32 << 10;
+/// The most a thread's packing buffer keeps between entries.
+const KEPT_BUFFER_BYTES: usize = 64 << 10;
 /// zstd's fastest level: an entry is packed once per miss, unpacked on every hit.
 const LEVEL: i32 = 1;
 
@@ -42,32 +44,19 @@ thread_local! {
     static DECOMPRESSOR: RefCell<DCtx<'static>> = RefCell::new(DCtx::create());
 }
 
-/// An entry's JSON as held: as it is, or packed with a dictionary (and its length unpacked).
+/// Bytes as held: as they are, or packed with the packer's dictionary (and their length unpacked).
+/// Sized to sit in the cache's list node: the packer's one dictionary is not pointed to per entry.
 #[derive(Clone)]
 pub enum Form {
-    Plain(Bytes),
-    Packed { dictionary: Arc<Dictionary>, bytes: Box<[u8]>, len: u32 },
+    Plain(Box<[u8]>),
+    Packed { bytes: Box<[u8]>, len: u32 },
 }
 
 impl Form {
     /// The bytes it takes.
     pub fn bytes(&self) -> usize {
         match self {
-            Form::Plain(json) => json.len(),
-            Form::Packed { bytes, .. } => bytes.len(),
-        }
-    }
-
-    /// The bytes as given; `None` if a packed form does not unpack to its length (it always should).
-    pub fn json(&self) -> Option<Bytes> {
-        match self {
-            Form::Plain(json) => Some(json.clone()),
-            Form::Packed { dictionary, bytes, len } => {
-                let mut json = Vec::with_capacity(*len as usize);
-                let unpacked = DECOMPRESSOR
-                    .with_borrow_mut(|d| d.decompress_using_ddict(&mut json, bytes, &dictionary.decompress));
-                (unpacked.ok() == Some(*len as usize)).then(|| Bytes::from(json))
-            }
+            Form::Plain(bytes) | Form::Packed { bytes, .. } => bytes.len(),
         }
     }
 }
@@ -75,7 +64,7 @@ impl Form {
 impl std::fmt::Debug for Form {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Form::Plain(json) => write!(f, "Plain({} bytes)", json.len()),
+            Form::Plain(bytes) => write!(f, "Plain({} bytes)", bytes.len()),
             Form::Packed { bytes, len, .. } => write!(f, "Packed({} bytes of {len})", bytes.len()),
         }
     }
@@ -90,7 +79,7 @@ enum Samples {
 /// Packs entries once its dictionary is trained; until then it keeps a sample of what it is given and
 /// trains on a thread of its own once it has enough.
 pub struct Packer {
-    dictionary: Arc<OnceLock<Arc<Dictionary>>>,
+    dictionary: Arc<OnceLock<Dictionary>>,
     samples: Mutex<Samples>,
     wanted: usize,
 }
@@ -116,23 +105,43 @@ impl Packer {
     }
 
     /// `json` as the cache should hold it.
-    pub fn pack(&self, json: Bytes) -> Form {
+    pub fn pack(&self, json: &[u8]) -> Form {
         let Some(dictionary) = self.dictionary.get() else {
-            self.sample(&json);
-            return Form::Plain(json);
+            self.sample(json);
+            return Form::Plain(json.into());
         };
-        let Ok(len) = u32::try_from(json.len()) else { return Form::Plain(json) };
+        let Ok(len) = u32::try_from(json.len()) else { return Form::Plain(json.into()) };
         let packed = COMPRESSOR.with_borrow_mut(|(context, buffer)| {
             buffer.clear();
             buffer.reserve(zstd_safe::compress_bound(json.len()));
-            match context.compress_using_cdict(buffer, &json, &dictionary.compress) {
+            let packed = match context.compress_using_cdict(buffer, json, &dictionary.compress) {
                 Ok(n) if n < json.len() => Some(Box::<[u8]>::from(&buffer[..n])),
                 _ => None,
+            };
+            // An entry far larger than most (up to the body limit) leaves no buffer its size behind.
+            if buffer.capacity() > KEPT_BUFFER_BYTES {
+                *buffer = Vec::new();
             }
+            packed
         });
         match packed {
-            Some(bytes) => Form::Packed { dictionary: dictionary.clone(), bytes, len },
-            None => Form::Plain(json),
+            Some(bytes) => Form::Packed { bytes, len },
+            None => Form::Plain(json.into()),
+        }
+    }
+
+    /// The bytes `form` holds; `None` if a packed form does not unpack to its length (it always
+    /// should: only this packer's one dictionary packs).
+    pub fn unpack(&self, form: Form) -> Option<Bytes> {
+        match form {
+            Form::Plain(bytes) => Some(Bytes::from(bytes)),
+            Form::Packed { bytes, len } => {
+                let dictionary = self.dictionary.get()?;
+                let mut json = Vec::with_capacity(len as usize);
+                let unpacked = DECOMPRESSOR
+                    .with_borrow_mut(|d| d.decompress_using_ddict(&mut json, &bytes, &dictionary.decompress));
+                (unpacked.ok() == Some(len as usize)).then(|| Bytes::from(json))
+            }
         }
     }
 
@@ -153,7 +162,7 @@ impl Packer {
         let trainer = std::thread::Builder::new().name("catalog-dictionary".into()).spawn(move || {
             match zstd::dict::from_continuous(&data, &sizes, DICTIONARY_BYTES) {
                 Ok(trained) => {
-                    let _ = dictionary.set(Arc::new(Dictionary::new(&trained)));
+                    let _ = dictionary.set(Dictionary::new(&trained));
                     log::info!("catalog cache: entries packed with a {} byte dictionary", trained.len());
                 }
                 Err(e) => log::warn!(
@@ -201,26 +210,26 @@ pub(crate) mod tests {
     #[test]
     fn entries_are_held_as_they_are_until_the_dictionary_is_trained_then_packed_and_read_back_the_same() {
         let packer = Packer::training_on(200);
-        let early = packer.pack(entry(0));
+        let early = packer.pack(&entry(0));
         assert!(matches!(early, Form::Plain(_)));
         for i in 1..200 {
-            packer.pack(entry(i));
+            packer.pack(&entry(i));
         }
         trained(&packer);
         for i in [0, 5, 1_000, 123_456] {
-            let form = packer.pack(entry(i));
+            let form = packer.pack(&entry(i));
             assert!(matches!(form, Form::Packed { .. }), "{form:?}");
             assert!(form.bytes() * 3 < entry(i).len(), "{form:?} of {} bytes", entry(i).len());
-            assert_eq!(form.json().unwrap(), entry(i));
+            assert_eq!(packer.unpack(form).unwrap(), entry(i));
         }
-        assert_eq!(early.json().unwrap(), entry(0));
+        assert_eq!(packer.unpack(early).unwrap(), entry(0));
     }
 
     #[test]
     fn a_packer_given_no_samples_never_trains() {
         let packer = Packer::training_on(0);
         for i in 0..50 {
-            assert!(matches!(packer.pack(entry(i)), Form::Plain(_)));
+            assert!(matches!(packer.pack(&entry(i)), Form::Plain(_)));
         }
         std::thread::sleep(Duration::from_millis(20));
         assert!(!packer.trained());
@@ -229,9 +238,8 @@ pub(crate) mod tests {
     #[test]
     fn what_does_not_pack_smaller_is_held_as_it_is() {
         let packer = Packer::training_on(200);
-        (0..200).for_each(|i| drop(packer.pack(entry(i))));
+        (0..200).for_each(|i| drop(packer.pack(&entry(i))));
         trained(&packer);
-        let tiny = Bytes::from_static(b"{}");
-        assert!(matches!(packer.pack(tiny.clone()), Form::Plain(json) if json == tiny));
+        assert!(matches!(packer.pack(b"{}"), Form::Plain(json) if &*json == b"{}"));
     }
 }
