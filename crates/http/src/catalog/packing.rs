@@ -2,8 +2,8 @@
 //! entries the cache was given. One entry alone compresses poorly (2.4 KiB of JSON to 1.1 KiB, gzip
 //! or zstd alike: most of it is prose and codes seen once), but entries share their keys, their
 //! shape and much of their wording, and a dictionary holds what they share: on the seeded catalog
-//! an entry packs to about 140 bytes and unpacks in 6,400 instructions, about two microseconds
-//! (bench/HISTORY.md, which also gives the 980 bytes of a dictionary of the schema's keys alone,
+//! an entry packs to about 180 bytes and unpacks in 6,400 instructions, about two microseconds
+//! (bench/HISTORY.md, which also gives the 990 bytes of a dictionary of the schema's keys alone,
 //! for entries that share nothing else). Until the dictionary is trained (a thread of its own, a few
 //! tens of milliseconds) entries are held as they are.
 
